@@ -1,0 +1,55 @@
+"""Errors meant for the user, each with its exit code from DESIGN.md.
+
+Library code raises these; the CLI turns them into one line ``Error: …`` on stderr and the exit
+code. Anything else is a bug (exit 1), shown as a traceback only with ``KETACOST_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+
+class KetacostError(Exception):
+    """Base of every error the user can cause."""
+
+    exit_code = 1
+    code = "error"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(KetacostError):
+    """An invalid option, scenario file or batch record (exit 2). ``field`` names the input."""
+
+    exit_code = 2
+    code = "invalid_input"
+
+    def __str__(self) -> str:
+        if self.field and not self.message.startswith(self.field):
+            return f"{self.field}: {self.message}"
+        return self.message
+
+
+class PricingError(KetacostError):
+    """An invalid pricing file (exit 3). ``problems`` lists every ``path: message`` found."""
+
+    exit_code = 3
+    code = "invalid_pricing"
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        self.file = file
+        self.problems = problems
+        first = problems[0] if problems else "invalid"
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        super().__init__(f"{file}: {first}{more}")
+
+
+class BatchIncomplete(KetacostError):
+    """A batch finished but some records failed (exit 4)."""
+
+    exit_code = 4
+    code = "batch_incomplete"

@@ -1,0 +1,607 @@
+"""The estimate: prices → course → insurance → accounts → the document of DESIGN.md.
+
+``estimate(scenario, pricing)`` is pure (no files, no clock, no environment) and picklable, so
+batch jobs can run it anywhere. Every price-dependent figure is a :class:`Band`: the whole
+adjudication runs once per band edge. Money is rounded to the cent once, at the unit price of a
+line (and at each claim's coinsurance); every total is a sum of rounded parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from .accounts import Rates, amortize, apply_accounts, marginal_rates, tax_savings
+from .course import Visit, build_course
+from .insurance import Claim, ClaimResult, Network, Plan, Program, adjudicate, plan_year_of
+from .model import LineItemSpec, PricingModel, SavingsProgram
+from .money import EDGES, ZERO, Band, band_sum, cents
+from .scenario import Scenario
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PricingInfo:
+    source: str
+    as_of: str
+
+
+@dataclass(frozen=True, slots=True)
+class LineItem:
+    id: str
+    label: str
+    codes: tuple[str, ...]
+    quantity: int
+    unit_price: Band
+    amount: Band
+    coverage: Network
+    default_coverage: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VisitLine:
+    number: int
+    date: str
+    kind: str
+    label: str
+    coverage: Network
+    billed: Band
+    plan_pays: Band
+    program_pays: Band
+    patient_pays: Band
+    account_paid: Band
+    cash: Band
+    deductible_left: Band | None
+    oop_left: Band | None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    gross: Band
+    plan_pays: Band
+    program_pays: Band
+    patient_pays: Band
+    account_paid: Band
+    tax_savings: Band
+    net_cost: Band
+    cash_out_of_pocket: Band
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    month: str
+    billed: Band
+    plan_pays: Band
+    program_pays: Band
+    patient_pays: Band
+    account_paid: Band
+    cash: Band
+
+
+@dataclass(frozen=True, slots=True)
+class Financing:
+    months: int
+    apr: Decimal
+    monthly_payment: Band
+    total_interest: Band
+
+
+@dataclass(frozen=True, slots=True)
+class Warning:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    id: str
+    title: str
+    url: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaxInfo:
+    fsa_rate: Decimal
+    hsa_rate: Decimal
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """The estimate document (``ketacost estimate --json``)."""
+
+    schema_version: int
+    ketacost_version: str
+    pricing: PricingInfo
+    scenario: Scenario
+    line_items: tuple[LineItem, ...]
+    visits: tuple[VisitLine, ...]
+    totals: Totals
+    cashflow: tuple[Month, ...]
+    financing: Financing | None
+    tax: TaxInfo
+    assumptions: tuple[str, ...]
+    warnings: tuple[Warning, ...]
+    sources: tuple[SourceRef, ...] = field(default=())
+
+
+# --- prices ----------------------------------------------------------------------------------
+
+
+def price_factor(scenario: Scenario, pricing: PricingModel) -> tuple[Decimal, Decimal]:
+    """(provider factor, location factor) for this scenario."""
+    provider = pricing.providers[scenario.provider]  # type: ignore[index]
+    location = ZERO + 1
+    if provider.location_pricing and scenario.state is not None:
+        location = pricing.locations.states[scenario.state].factor
+    return provider.factor.value, location
+
+
+def unit_price(item: LineItemSpec, provider: Decimal, location: Decimal) -> Band:
+    """The item's national band × provider factor × location factor, each edge to the cent."""
+    band = item.price
+    factor = provider * location
+    return Band(band.low, band.typical, band.high).scale(factor)
+
+
+def _network(default: str, scenario: Scenario) -> Network:
+    if scenario.coverage == "none":
+        return "self-pay"
+    if scenario.coverage == "in-network":
+        return "in-network"
+    if scenario.coverage == "out-of-network":
+        return "out-of-network"
+    if not scenario.has_plan or default != "covered":
+        return "self-pay"
+    return "in-network"
+
+
+def _plan(scenario: Scenario, pricing: PricingModel) -> tuple[Plan, list[str]]:
+    notes: list[str] = []
+    month, day = (int(part) for part in scenario.plan_year_start.split("-"))
+    oop_max = scenario.oop_max
+    if oop_max is None and scenario.plan_type == "commercial":
+        year = pricing.tax.year(plan_year_of(scenario.start, (month, day)))
+        oop_max = year.aca_oop_max_self
+        notes.append(
+            f"No --oop-max given: the ACA limit for self-only in-network cover (${oop_max:,}) is "
+            "used as the out-of-pocket maximum."
+        )
+    plan = Plan(
+        deductible=scenario.deductible or ZERO,
+        deductible_met=scenario.deductible_met or ZERO,
+        coinsurance=scenario.coinsurance or ZERO,
+        copay=scenario.copay,
+        oop_max=oop_max,
+        oop_met=scenario.oop_met or ZERO,
+        hdhp=scenario.hdhp,
+        plan_year_start=(month, day),
+        oon_deductible=scenario.oon_deductible or ZERO,
+        oon_deductible_met=scenario.oon_deductible_met or ZERO,
+        oon_coinsurance=scenario.oon_coinsurance or ZERO,
+        oon_allowed=scenario.oon_allowed if scenario.oon_allowed is not None else Decimal(100),
+        oon_oop_max=scenario.oon_oop_max,
+        oon_oop_met=scenario.oon_oop_met or ZERO,
+    )
+    return plan, notes
+
+
+def _program(scenario: Scenario, pricing: PricingModel) -> SavingsProgram | None:
+    for program in pricing.savings_programs:
+        if program.route == scenario.route:
+            return program
+    return None
+
+
+# --- the estimate ----------------------------------------------------------------------------
+
+
+def estimate(
+    scenario: Scenario, pricing: PricingModel, *, pricing_source: str = "builtin"
+) -> Estimate:
+    """Estimate the whole course of ``scenario`` under ``pricing``."""
+    route = pricing.routes[scenario.route]  # type: ignore[index]
+    provider_factor, location_factor = price_factor(scenario, pricing)
+    session_spec = route.session
+    if scenario.session_price is not None:
+        session_price = Band.flat(cents(scenario.session_price))
+    else:
+        session_price = unit_price(session_spec, provider_factor, location_factor)
+    evaluation = pricing.line_items["evaluation"]
+    integration = pricing.line_items["integration"]
+    items: dict[str, tuple[LineItemSpec, Band, str]] = {
+        "consult": (evaluation, unit_price(evaluation, provider_factor, location_factor),
+                    "evaluation"),
+        "induction": (session_spec, session_price, "induction"),
+        "booster": (session_spec, session_price, "booster"),
+        "integration": (integration, unit_price(integration, provider_factor, location_factor),
+                        "integration"),
+    }  # fmt: skip
+    visits = build_course(
+        route,
+        start=scenario.start,
+        consult=scenario.consult,
+        sessions=scenario.sessions,
+        boosters=scenario.boosters,
+        booster_every=scenario.booster_every,
+        integration=scenario.integration,
+    )
+    plan, plan_notes = _plan(scenario, pricing)
+    program_spec = _program(scenario, pricing)
+    program_on = (
+        program_spec is not None
+        and scenario.copay_program
+        and scenario.plan_type in program_spec.plan_types
+    )
+    networks = {kind: _network(spec.coverage, scenario) for kind, (spec, _, _) in items.items()}
+    claims_by_edge = {
+        edge: [
+            Claim(
+                date=visit.date,
+                billed=getattr(items[visit.kind][1], edge),
+                network=networks[visit.kind],
+                program=program_on
+                and visit.kind in ("induction", "booster")
+                and networks[visit.kind] != "self-pay",
+            )
+            for visit in visits
+        ]
+        for edge in EDGES
+    }
+    program_terms = None
+    if program_on and program_spec is not None:
+        program_terms = Program(
+            program_spec.per_treatment.value,
+            program_spec.annual_max.value,
+            program_spec.drug_share.value,
+        )
+    results = {edge: adjudicate(claims_by_edge[edge], plan, program_terms) for edge in EDGES}
+    payments = {
+        edge: apply_accounts(
+            [r.patient_pays for r in results[edge]], scenario.fsa or ZERO, scenario.hsa or ZERO
+        )
+        for edge in EDGES
+    }
+    tax_year = scenario.start.year
+    rates = marginal_rates(
+        tax_rate=scenario.tax_rate,
+        income=scenario.income,
+        filing=scenario.filing,
+        state_tax_rate=scenario.state_tax_rate,
+        hsa_direct=scenario.hsa_direct,
+        state=scenario.state,
+        rules=pricing.tax,
+        year=tax_year,
+    )
+
+    def band(values: dict[str, Decimal]) -> Band:
+        return Band(values["low"], values["typical"], values["high"])
+
+    visit_lines = []
+    for i, visit in enumerate(visits):
+        spec, price, _ = items[visit.kind]
+        per = {edge: results[edge][i] for edge in EDGES}
+        paid = {edge: payments[edge][i].total for edge in EDGES}
+        has_plan = networks[visit.kind] != "self-pay"
+        visit_lines.append(
+            VisitLine(
+                number=visit.number,
+                date=visit.date.isoformat(),
+                kind=visit.kind,
+                label=spec.label,
+                coverage=networks[visit.kind],
+                billed=price,
+                plan_pays=band({e: per[e].plan_pays for e in EDGES}),
+                program_pays=band({e: per[e].program_pays for e in EDGES}),
+                patient_pays=band({e: per[e].patient_pays for e in EDGES}),
+                account_paid=band(paid),
+                cash=band({e: per[e].patient_pays - paid[e] for e in EDGES}),
+                deductible_left=_left_band(per, "deductible_left") if has_plan else None,
+                oop_left=_left_band(per, "oop_left") if has_plan else None,
+            )
+        )
+    line_items = _line_items(visits, items, networks, scenario)
+    totals = _totals(visit_lines, payments, rates)
+    financing = None
+    if scenario.finance_months is not None:
+        apr = scenario.apr if scenario.apr is not None else ZERO
+        loans = {e: amortize(getattr(totals.cash_out_of_pocket, e), scenario.finance_months, apr)
+                 for e in EDGES}  # fmt: skip
+        financing = Financing(
+            months=scenario.finance_months,
+            apr=apr,
+            monthly_payment=band({e: loans[e][0] for e in EDGES}),
+            total_interest=band({e: loans[e][1] for e in EDGES}),
+        )
+    assumptions = _assumptions(
+        scenario, pricing, provider_factor, location_factor, networks, rates, plan_notes,
+        program_on,
+    )  # fmt: skip
+    warnings = _warnings(scenario, pricing, visits, networks, results, payments, plan)
+    cited = list(dict.fromkeys(ref for item in line_items for ref in item.sources))
+    cited += [ref for ref in pricing.locations.reference if scenario.state is not None]
+    sources = tuple(
+        SourceRef(ref, pricing.sources[ref].title, pricing.sources[ref].url,
+                  pricing.sources[ref].date)
+        for ref in dict.fromkeys(cited)
+    )  # fmt: skip
+    return Estimate(
+        schema_version=SCHEMA_VERSION,
+        ketacost_version=__version__,
+        pricing=PricingInfo(pricing_source, pricing.as_of),
+        scenario=scenario,
+        line_items=line_items,
+        visits=tuple(visit_lines),
+        totals=totals,
+        cashflow=_cashflow(visit_lines),
+        financing=financing,
+        tax=TaxInfo(rates.fsa, rates.hsa, rates.explanation),
+        assumptions=tuple(assumptions),
+        warnings=tuple(warnings),
+        sources=sources,
+    )
+
+
+def _left_band(per: dict[str, ClaimResult], name: str) -> Band | None:
+    values = [getattr(per[e], name) for e in EDGES]
+    if any(v is None for v in values):
+        return None
+    return Band(*values)
+
+
+def _line_items(
+    visits: tuple[Visit, ...],
+    items: dict[str, tuple[LineItemSpec, Band, str]],
+    networks: dict[str, Network],
+    scenario: Scenario,
+) -> tuple[LineItem, ...]:
+    counts = {kind: 0 for kind in items}
+    for visit in visits:
+        counts[visit.kind] += 1
+    lines = []
+    for kind, (spec, price, item_id) in items.items():
+        if not counts[kind]:
+            continue
+        quoted = kind in ("induction", "booster") and scenario.session_price is not None
+        label = spec.label + (" (maintenance)" if kind == "booster" else "")
+        lines.append(
+            LineItem(
+                id=item_id,
+                label=label + (" — your quote" if quoted else ""),
+                codes=spec.codes,
+                quantity=counts[kind],
+                unit_price=price,
+                amount=price.times(counts[kind]),
+                coverage=networks[kind],
+                default_coverage=spec.coverage,
+                sources=() if quoted else spec.price.reference,
+            )
+        )
+    return tuple(lines)
+
+
+def _totals(
+    visits: list[VisitLine], payments: dict[str, list[Any]], rates: Rates
+) -> Totals:
+    patient = band_sum([v.patient_pays for v in visits])
+    account = band_sum([v.account_paid for v in visits])
+    savings = Band(
+        *(
+            tax_savings(
+                sum((p.fsa for p in payments[e]), ZERO), sum((p.hsa for p in payments[e]), ZERO),
+                rates,
+            )
+            for e in EDGES
+        )
+    )  # fmt: skip
+    return Totals(
+        gross=band_sum([v.billed for v in visits]),
+        plan_pays=band_sum([v.plan_pays for v in visits]),
+        program_pays=band_sum([v.program_pays for v in visits]),
+        patient_pays=patient,
+        account_paid=account,
+        tax_savings=savings,
+        net_cost=patient - savings,
+        cash_out_of_pocket=patient - account,
+    )
+
+
+def _cashflow(visits: list[VisitLine]) -> tuple[Month, ...]:
+    months: dict[str, list[VisitLine]] = {}
+    for visit in visits:
+        months.setdefault(visit.date[:7], []).append(visit)
+    return tuple(
+        Month(
+            month=month,
+            billed=band_sum([v.billed for v in group]),
+            plan_pays=band_sum([v.plan_pays for v in group]),
+            program_pays=band_sum([v.program_pays for v in group]),
+            patient_pays=band_sum([v.patient_pays for v in group]),
+            account_paid=band_sum([v.account_paid for v in group]),
+            cash=band_sum([v.cash for v in group]),
+        )
+        for month, group in months.items()
+    )
+
+
+def _money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def _assumptions(
+    scenario: Scenario,
+    pricing: PricingModel,
+    provider_factor: Decimal,
+    location_factor: Decimal,
+    networks: dict[str, Network],
+    rates: Rates,
+    plan_notes: list[str],
+    program_on: bool,
+) -> list[str]:
+    route = pricing.routes[scenario.route]  # type: ignore[index]
+    provider = pricing.providers[scenario.provider]  # type: ignore[index]
+    out = []
+    if scenario.session_price is not None:
+        out.append(f"Session price: your quote of {_money(scenario.session_price)} per session.")
+    else:
+        where = "national" if scenario.state is None else (
+            f"{pricing.locations.states[scenario.state].name} (price parity × {location_factor})"
+        )
+        if not provider.location_pricing:
+            where = "national (telehealth programs price nationally)"
+        out.append(
+            f"Session price: the national {route.label} band × {provider.label.lower()} factor "
+            f"{provider_factor} × location {where}."
+        )
+    protocol = route.protocol
+    out.append(
+        f"Course: {scenario.sessions} induction session(s), {protocol.sessions_per_week} a week"
+        + (f", then {scenario.boosters} booster(s)" if scenario.boosters else "")
+        + (f" every {scenario.booster_every} week(s)" if scenario.boosters else "")
+        + (", after an initial evaluation" if scenario.consult else "")
+        + f"; first visit {scenario.start.isoformat()}."
+    )
+    if all(n == "self-pay" for n in networks.values()):
+        out.append("Self-pay: no insurance is applied (give plan figures to apply a plan).")
+    else:
+        covered = sorted({k for k, n in networks.items() if n != "self-pay"})
+        out.append(
+            f"Insurance ({scenario.plan_type}) applied to: {', '.join(covered)}; in-network "
+            "allowed amount taken to equal the billed price."
+        )
+        if scenario.coinsurance is None and "in-network" in networks.values():
+            out.append("No --coinsurance given: 0% coinsurance after the deductible.")
+        out += plan_notes
+    if program_on:
+        out.append("Spravato savings program applied to the drug part of your cost-sharing.")
+    if scenario.fsa or scenario.hsa:
+        out.append(f"Tax rate on account dollars: {rates.explanation}.")
+    out += list(pricing.assumptions)
+    return out
+
+
+def _warnings(
+    scenario: Scenario,
+    pricing: PricingModel,
+    visits: tuple[Visit, ...],
+    networks: dict[str, Network],
+    results: dict[str, list[ClaimResult]],
+    payments: dict[str, list[Any]],
+    plan: Plan,
+) -> list[Warning]:
+    out: list[Warning] = []
+    route = pricing.routes[scenario.route]  # type: ignore[index]
+    session = route.session
+    if session.coverage == "not_covered":
+        out.append(Warning("off_label", session.coverage_note))
+    elif networks["induction"] != "self-pay":
+        out.append(Warning("prior_authorization", session.coverage_note))
+    typical = results["typical"]
+    insured = [v for v in visits if networks[v.kind] != "self-pay"]
+    if insured:
+        years = sorted({plan_year_of(v.date, plan.plan_year_start) for v in insured})
+        for year in years[1:]:
+            month, day = plan.plan_year_start
+            reset = dt.date(year, month, day)
+            out.append(
+                Warning(
+                    "plan_year_reset",
+                    f"The course crosses a plan-year reset on {reset.isoformat()}: the deductible "
+                    "and out-of-pocket maximum start again.",
+                )
+            )
+    for visit, result in zip(visits, typical, strict=True):
+        if result.oop_reached:
+            out.append(
+                Warning(
+                    "oop_max_reached",
+                    f"The out-of-pocket maximum is reached at visit {visit.number} "
+                    f"({visit.date.isoformat()}, typical prices); covered care after it costs you "
+                    "nothing more this plan year.",
+                )
+            )
+        if result.program_capped:
+            out.append(
+                Warning(
+                    "program_cap_reached",
+                    f"The savings program's annual maximum is reached at visit {visit.number} "
+                    f"({visit.date.isoformat()}, typical prices).",
+                )
+            )
+    if (
+        scenario.route == "spravato"
+        and scenario.copay_program
+        and scenario.plan_type != "commercial"
+        and networks["induction"] != "self-pay"
+    ):
+        out.append(
+            Warning(
+                "program_ineligible",
+                f"The Spravato savings program is for commercial plans only, not {scenario.plan_type}.",
+            )
+        )
+    if scenario.coverage == "out-of-network" and all(
+        getattr(scenario, name) is None
+        for name in ("oon_deductible", "oon_coinsurance", "oon_allowed", "oon_oop_max")
+    ):
+        out.append(
+            Warning(
+                "oon_terms_missing",
+                "No out-of-network terms given: the plan is assumed to reimburse the whole bill. "
+                "Ask your insurer for the OON deductible, coinsurance and allowed amount.",
+            )
+        )
+    out += _account_warnings(scenario, pricing, visits, payments)
+    return out
+
+
+def _account_warnings(
+    scenario: Scenario,
+    pricing: PricingModel,
+    visits: tuple[Visit, ...],
+    payments: dict[str, list[Any]],
+) -> list[Warning]:
+    out: list[Warning] = []
+    year = pricing.tax.year(scenario.start.year)
+    if scenario.fsa and scenario.fsa > year.fsa_limit:
+        out.append(
+            Warning(
+                "fsa_over_limit",
+                f"FSA funds of {_money(scenario.fsa)} are above the {scenario.start.year} health "
+                f"FSA limit of {_money(year.fsa_limit)} per employee.",
+            )
+        )
+    if scenario.fsa:
+        end = dt.date(scenario.start.year, 12, 31)
+        spent = sum(
+            (p.fsa for v, p in zip(visits, payments["typical"], strict=True) if v.date <= end),
+            ZERO,
+        )
+        left = scenario.fsa - spent
+        if left > 0 and visits and visits[-1].date > end:
+            out.append(
+                Warning(
+                    "fsa_use_it_or_lose_it",
+                    f"{_money(left)} of FSA money is unspent at the end of {end.year} while the "
+                    f"course goes on: use it or lose it (plans may carry over at most "
+                    f"{_money(year.fsa_carryover)}; some allow a grace period instead).",
+                )
+            )
+    if scenario.hdhp and (
+        scenario.deductible is None or scenario.deductible < year.hdhp_min_deductible_self
+    ):
+        out.append(
+            Warning(
+                "hdhp_deductible_low",
+                f"An HSA-eligible HDHP needs a deductible of at least "
+                f"{_money(year.hdhp_min_deductible_self)} (self-only, {scenario.start.year}; "
+                f"{_money(year.hdhp_min_deductible_family)} family).",
+            )
+        )
+    return out

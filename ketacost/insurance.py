@@ -1,0 +1,197 @@
+"""Claim adjudication: each visit, in date order, against the plan's accumulators.
+
+The rules (DESIGN.md "Insurance"; research/rules.md §10):
+
+1. Not covered: the patient pays the billed amount; accumulators do not move.
+2. In-network (allowed = billed):
+   - a copay on a plan that is not an HDHP: the patient pays the copay (at most the allowed
+     amount); copays do not count toward the deductible, they count toward the OOP maximum;
+   - otherwise the deductible first (up to what remains), then coinsurance on the rest; on an
+     HDHP a copay, if set, replaces coinsurance once the deductible is met;
+   - the patient's share is capped by what remains of the OOP maximum; the plan pays the rest.
+3. Out-of-network (superbill): allowed = ``oon_allowed``% of billed; the OON deductible and
+   coinsurance apply to the allowed amount (capped by the OON OOP maximum); the patient also owes
+   the balance (billed − allowed); the plan reimburses allowed − the patient's cost share.
+4. Accumulators reset at each plan-year start; "met so far" applies to the first visit's plan year.
+5. A manufacturer savings program pays the patient's drug cost-sharing above its per-treatment
+   amount, up to its maximum per calendar year (commercial plans only). Its payments count toward
+   the accumulators like the patient's own.
+
+Pure functions over frozen values; one call adjudicates one band edge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from .money import ZERO, cents, percent
+
+Network = Literal["self-pay", "in-network", "out-of-network"]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The plan's terms. ``None`` for a maximum means no cap."""
+
+    deductible: Decimal = ZERO
+    deductible_met: Decimal = ZERO
+    coinsurance: Decimal = ZERO  # percent
+    copay: Decimal | None = None
+    oop_max: Decimal | None = None
+    oop_met: Decimal = ZERO
+    hdhp: bool = False
+    plan_year_start: tuple[int, int] = (1, 1)  # (month, day)
+    oon_deductible: Decimal = ZERO
+    oon_deductible_met: Decimal = ZERO
+    oon_coinsurance: Decimal = ZERO  # percent
+    oon_allowed: Decimal = Decimal(100)  # percent of billed
+    oon_oop_max: Decimal | None = None
+    oon_oop_met: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A savings program's terms (amounts in dollars; ``drug_share`` a fraction)."""
+
+    per_treatment: Decimal
+    annual_max: Decimal
+    drug_share: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One visit to adjudicate."""
+
+    date: dt.date
+    billed: Decimal
+    network: Network
+    program: bool = False  # the savings program may pay this visit's drug cost-sharing
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    """What each party pays for one visit, and the accumulators after it."""
+
+    plan_pays: Decimal
+    program_pays: Decimal
+    patient_pays: Decimal
+    deductible_left: Decimal | None
+    oop_left: Decimal | None
+    plan_year: int
+    oop_reached: bool = False
+    program_capped: bool = False
+
+
+def plan_year_of(day: dt.date, start: tuple[int, int]) -> int:
+    """The calendar year in which the plan year containing ``day`` began."""
+    return day.year if (day.month, day.day) >= start else day.year - 1
+
+
+@dataclass
+class _Accumulators:
+    deductible_left: Decimal
+    oop_left: Decimal | None
+
+
+def _fresh(deductible: Decimal, met: Decimal, oop_max: Decimal | None, oop_met: Decimal) -> (
+    _Accumulators
+):
+    return _Accumulators(
+        max(ZERO, deductible - met), None if oop_max is None else max(ZERO, oop_max - oop_met)
+    )
+
+
+def _cap(share: Decimal, acc: _Accumulators) -> Decimal:
+    return share if acc.oop_left is None else min(share, acc.oop_left)
+
+
+def _in_network(allowed: Decimal, plan: Plan, acc: _Accumulators) -> tuple[Decimal, Decimal]:
+    """The patient's cost share of an in-network claim, and the deductible it uses."""
+    if plan.copay is not None and not plan.hdhp:
+        return _cap(min(plan.copay, allowed), acc), ZERO
+    deductible_part = min(acc.deductible_left, allowed)
+    rest = allowed - deductible_part
+    if rest <= 0:
+        after = ZERO
+    elif plan.hdhp and plan.copay is not None:
+        after = min(plan.copay, rest)
+    else:
+        after = cents(rest * percent(plan.coinsurance))
+    share = _cap(deductible_part + after, acc)
+    return share, min(deductible_part, share)
+
+
+def _out_of_network(
+    allowed: Decimal, plan: Plan, acc: _Accumulators
+) -> tuple[Decimal, Decimal]:
+    deductible_part = min(acc.deductible_left, allowed)
+    coinsurance = cents((allowed - deductible_part) * percent(plan.oon_coinsurance))
+    share = _cap(deductible_part + coinsurance, acc)
+    return share, min(deductible_part, share)
+
+
+def adjudicate(
+    claims: list[Claim] | tuple[Claim, ...], plan: Plan, program: Program | None = None
+) -> list[ClaimResult]:
+    """Adjudicate ``claims`` (in date order) for one band edge."""
+    results: list[ClaimResult] = []
+    first_year = plan_year_of(claims[0].date, plan.plan_year_start) if claims else 0
+    inn: dict[int, _Accumulators] = {}
+    oon: dict[int, _Accumulators] = {}
+    program_left: dict[int, Decimal] = {}
+    for claim in claims:
+        year = plan_year_of(claim.date, plan.plan_year_start)
+        first = year == first_year
+        if year not in inn:
+            inn[year] = _fresh(
+                plan.deductible,
+                plan.deductible_met if first else ZERO,
+                plan.oop_max,
+                plan.oop_met if first else ZERO,
+            )
+            oon[year] = _fresh(
+                plan.oon_deductible,
+                plan.oon_deductible_met if first else ZERO,
+                plan.oon_oop_max,
+                plan.oon_oop_met if first else ZERO,
+            )
+        if claim.network == "self-pay":
+            results.append(ClaimResult(ZERO, ZERO, claim.billed, None, None, year))
+            continue
+        if claim.network == "in-network":
+            acc, allowed = inn[year], claim.billed
+            share, deductible_used = _in_network(allowed, plan, acc)
+        else:
+            acc = oon[year]
+            allowed = cents(claim.billed * percent(plan.oon_allowed))
+            share, deductible_used = _out_of_network(allowed, plan, acc)
+        had_room = acc.oop_left is None or acc.oop_left > 0
+        acc.deductible_left -= deductible_used
+        if acc.oop_left is not None:
+            acc.oop_left -= share
+        program_pays = ZERO
+        capped = False
+        if claim.program and program is not None:
+            calendar = claim.date.year
+            left = program_left.setdefault(calendar, program.annual_max)
+            relief = max(ZERO, cents(share * program.drug_share) - program.per_treatment)
+            program_pays = min(relief, left)
+            program_left[calendar] = left - program_pays
+            capped = left > 0 and program_left[calendar] == 0
+        balance = claim.billed - allowed
+        results.append(
+            ClaimResult(
+                plan_pays=allowed - share,
+                program_pays=program_pays,
+                patient_pays=share - program_pays + balance,
+                deductible_left=acc.deductible_left,
+                oop_left=acc.oop_left,
+                plan_year=year,
+                oop_reached=had_room and acc.oop_left is not None and acc.oop_left == 0,
+                program_capped=capped,
+            )
+        )
+    return results

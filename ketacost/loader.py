@@ -1,0 +1,258 @@
+"""Read a pricing file: safe YAML, exact numbers, strict validation, every problem located.
+
+- Only plain YAML: no tags (``!!python/...``), no aliases (so no "billion laughs"), no mapping
+  nested deeper than :data:`MAX_DEPTH`, no duplicate keys, no file larger than :data:`MAX_BYTES`.
+- Numbers with a fraction become ``Decimal`` from their text, never via float; dates stay text.
+- The parsed document is validated into :class:`ketacost.model.PricingModel` by pydantic; each
+  problem is reported as ``path.inside.file: message``.
+- A validated model is cached as JSON keyed by the file's SHA-256 (the built-in model ships its
+  compiled form), so the YAML parser and pydantic are imported only when the cache is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .codec import from_plain, to_plain
+from .errors import PricingError
+from .model import PricingModel
+
+MAX_BYTES = 1_048_576  # a price list is tens of KB; refuse anything over 1 MiB
+MAX_DEPTH = 32
+_PACKAGE = Path(__file__).resolve().parent
+COMPILED = _PACKAGE / "data" / "pricing.compiled.json"
+_CACHE_FORMAT = 1
+
+
+def builtin_path() -> Path:
+    """The built-in pricing file: inside the installed package, else the checkout's data/."""
+    packaged = _PACKAGE / "data" / "pricing.yaml"
+    return packaged if packaged.exists() else _PACKAGE.parent / "data" / "pricing.yaml"
+
+
+def fingerprint(raw: bytes) -> str:
+    model_code = (_PACKAGE / "model.py").read_bytes()
+    digest = hashlib.sha256(raw)
+    digest.update(b"\0" + model_code + f"\0{_CACHE_FORMAT}".encode())
+    return digest.hexdigest()
+
+
+def read_bytes(path: Path, label: str) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise PricingError(
+                label, [f"file is {size:,} bytes; a pricing file may be at most {MAX_BYTES:,}"]
+            )
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise PricingError(label, [f"cannot read: {exc.strerror or exc}"]) from None
+    if len(raw) > MAX_BYTES:
+        raise PricingError(label, [f"file is larger than {MAX_BYTES:,} bytes"])
+    return raw
+
+
+def load_pricing(path: str | Path | None = None, *, use_cache: bool = True) -> PricingModel:
+    """Load and validate a pricing file (the built-in one when ``path`` is None)."""
+    file = Path(path) if path is not None else builtin_path()
+    label = str(path) if path is not None else "builtin pricing"
+    raw = read_bytes(file, label)
+    key = fingerprint(raw)
+    if use_cache:
+        cached = _read_cache(key, builtin=path is None)
+        if cached is not None:
+            return cached
+    model = parse_pricing(raw, label)
+    if use_cache and path is not None:
+        _write_cache(key, model)
+    return model
+
+
+def parse_pricing(raw: bytes, label: str) -> PricingModel:
+    """Validate pricing-file bytes; raise :class:`PricingError` with every problem found."""
+    document = parse_yaml(raw, label)
+    if not isinstance(document, dict):
+        raise PricingError(label, ["the file must be a YAML mapping (key: value) at the top"])
+    import pydantic
+
+    from .model import PricingModel as Model
+
+    try:
+        return pydantic.TypeAdapter(Model).validate_python(document)
+    except pydantic.ValidationError as exc:
+        raise PricingError(label, [_problem(err) for err in exc.errors()]) from None
+
+
+def _pricing_error(label: str, message: str) -> Exception:
+    return PricingError(label, [message])
+
+
+def _problem(err: Any) -> str:
+    path = ".".join(str(part) for part in err["loc"]) or "(top)"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "unexpected_keyword_argument":
+        message = "unknown key"
+    elif err["type"] == "missing_keyword_argument":
+        message = "missing"
+    return f"{path}: {message}"
+
+
+def parse_yaml(raw: bytes, label: str, error: Callable[[str, str], Exception] = _pricing_error) -> Any:
+    """Parse YAML safely: exact decimals, no tags, aliases, duplicate keys or deep nesting.
+
+    Problems are raised as ``error(label, message)``.
+    """
+    import yaml
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(label, f"not UTF-8 text (byte {exc.start})") from None
+    loader = _strict_loader_class(yaml)(text)
+    try:
+        return loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        what = exc.problem or exc.context or "invalid YAML"
+        raise error(label, f"{where}{what}") from None
+    except yaml.YAMLError as exc:
+        raise error(label, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise error(label, f"nested deeper than {MAX_DEPTH} levels") from None
+    finally:
+        loader.dispose()
+
+
+_LOADER: Any = None
+
+
+def _strict_loader_class(yaml: Any) -> Any:
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
+
+    class StrictLoader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML aliases (*name) are not allowed", event.start_mark
+                )
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested deeper than {MAX_DEPTH} levels",
+                    self.peek_event().start_mark,
+                )
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    duplicate = key in seen
+                except TypeError:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "a key must be a plain value", key_node.start_mark
+                    ) from None
+                if duplicate:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    def construct_decimal(loader: Any, node: Any) -> Decimal:
+        text = str(loader.construct_scalar(node)).replace("_", "")
+        lowered = text.lower()
+        if lowered in (".inf", "+.inf", "-.inf", ".nan"):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{text} is not an amount", node.start_mark
+            )
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{text} is not a number", node.start_mark
+            ) from None
+
+    def construct_text(loader: Any, node: Any) -> str:
+        return str(loader.construct_scalar(node))
+
+    StrictLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
+    StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_text)
+    _LOADER = StrictLoader
+    return StrictLoader
+
+
+# --- the validated cache ---------------------------------------------------------------------
+
+
+def cache_dir() -> Path | None:
+    """Where validated models of user pricing files are cached (None: caching is off)."""
+    if os.environ.get("KETACOST_NO_CACHE"):
+        return None
+    configured = os.environ.get("KETACOST_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ketacost"
+
+
+def _read_cache(key: str, *, builtin: bool) -> PricingModel | None:
+    if builtin:
+        candidates = [COMPILED]
+    else:
+        directory = cache_dir()
+        candidates = [directory / f"pricing-{key}.json"] if directory else []
+    for candidate in candidates:
+        try:
+            payload = json.loads(candidate.read_bytes())
+            if payload.get("key") != key or payload.get("version") != __version__:
+                continue
+            model: PricingModel = from_plain(PricingModel, payload["model"])
+            return model
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            continue  # missing, stale or broken: rebuild from the YAML
+    return None
+
+
+def compiled_payload(key: str, model: PricingModel) -> str:
+    """The JSON text of a validated model, keyed by the fingerprint of the bytes it came from."""
+    payload = {"key": key, "version": __version__, "model": to_plain(model)}
+    return json.dumps(payload, separators=(",", ":"), sort_keys=True)
+
+
+def _write_cache(key: str, model: PricingModel) -> None:
+    directory = cache_dir()
+    if directory is None:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".pricing-", suffix=".tmp", dir=directory)
+    except OSError:
+        return  # a read-only or full disk only costs speed
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(compiled_payload(key, model))
+        os.replace(tmp, directory / f"pricing-{key}.json")
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)

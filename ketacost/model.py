@@ -1,0 +1,376 @@
+"""The pricing model: frozen dataclasses mirroring ``data/pricing.yaml``.
+
+These classes are the one definition of the pricing file. :mod:`ketacost.loader` validates a
+parsed YAML document into them with pydantic (``extra="forbid"``: unknown keys are errors) and
+the checks in ``__post_init__`` run both then and when a validated model is read back from the
+cache. The calculator reads them and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+ROUTES = ("iv", "im", "spravato", "oral")
+PROVIDERS = ("clinic", "hospital", "telehealth")
+FILINGS = ("single", "joint", "head")
+
+Route = Literal["iv", "im", "spravato", "oral"]
+ProviderName = Literal["clinic", "hospital", "telehealth"]
+Coverage = Literal["covered", "not_covered"]
+
+_STRICT = {"extra": "forbid", "str_strip_whitespace": True, "coerce_numbers_to_str": True}
+_DATE = re.compile(r"^(n/d|\d{4}(-\d{2}(-\d{2})?)?)$")
+_ZIP_RANGE = re.compile(r"^(\d{3})(?:-(\d{3}))?$")
+
+
+def _check_sourced(reference: tuple[str, ...], date: str) -> None:
+    if not reference:
+        raise ValueError("reference must name at least one source")
+    if not _DATE.match(date):
+        raise ValueError(f"date must be YYYY, YYYY-MM, YYYY-MM-DD or n/d, not {date!r}")
+
+
+def _check_non_negative(**values: Decimal | None) -> None:
+    for name, value in values.items():
+        if value is not None and (not value.is_finite() or value < 0):
+            raise ValueError(f"{name} must be a finite amount of at least 0, not {value}")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A page a figure was read from."""
+
+    __pydantic_config__ = _STRICT
+
+    title: str
+    url: str
+    date: str
+    accessed: str
+    supports: str
+
+    def __post_init__(self) -> None:
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"url must start with http:// or https://, not {self.url!r}")
+        if not _DATE.match(self.date) or not _DATE.match(self.accessed):
+            raise ValueError("date and accessed must be YYYY, YYYY-MM, YYYY-MM-DD or n/d")
+
+
+@dataclass(frozen=True, slots=True)
+class PriceBand:
+    """A sourced price band in dollars: low ≤ typical ≤ high."""
+
+    __pydantic_config__ = _STRICT
+
+    unit: str
+    low: Decimal
+    typical: Decimal
+    high: Decimal
+    reference: tuple[str, ...]
+    date: str
+    method: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        _check_non_negative(low=self.low, typical=self.typical, high=self.high)
+        if not self.low <= self.typical <= self.high:
+            raise ValueError(
+                f"band must be ordered low ≤ typical ≤ high, not "
+                f"{self.low} / {self.typical} / {self.high}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One sourced number with its unit."""
+
+    __pydantic_config__ = _STRICT
+
+    unit: str
+    value: Decimal
+    reference: tuple[str, ...]
+    date: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        _check_non_negative(value=self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class LineItemSpec:
+    """A billable item: what it is, its codes, its default coverage and its price band."""
+
+    __pydantic_config__ = _STRICT
+
+    label: str
+    codes: tuple[str, ...]
+    coverage: Coverage
+    coverage_note: str
+    price: PriceBand
+    bundles: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BoosterPhase:
+    """A run of maintenance sessions at a fixed spacing, before the open-ended interval."""
+
+    __pydantic_config__ = _STRICT
+
+    sessions: int
+    every_weeks: int
+
+    def __post_init__(self) -> None:
+        if self.sessions < 1 or self.every_weeks < 1:
+            raise ValueError("sessions and every_weeks must be at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    """How a course of this route is scheduled."""
+
+    __pydantic_config__ = _STRICT
+
+    induction_sessions: int
+    sessions_per_week: int
+    booster_every_weeks: int
+    evaluation_lead_days: int
+    standard_boosters: int
+    reference: tuple[str, ...]
+    date: str
+    booster_phases: tuple[BoosterPhase, ...] = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        if self.induction_sessions < 1:
+            raise ValueError("induction_sessions must be at least 1")
+        if not 1 <= self.sessions_per_week <= 7:
+            raise ValueError("sessions_per_week must be 1 to 7")
+        if self.booster_every_weeks < 1:
+            raise ValueError("booster_every_weeks must be at least 1")
+        if self.evaluation_lead_days < 0 or self.standard_boosters < 0:
+            raise ValueError("evaluation_lead_days and standard_boosters must be at least 0")
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSpec:
+    """An administration route: its session (the priced visit) and its protocol."""
+
+    __pydantic_config__ = _STRICT
+
+    label: str
+    description: str
+    default_provider: ProviderName
+    session: LineItemSpec
+    protocol: Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """A provider type: its price factor, the routes it offers, and whether location applies."""
+
+    __pydantic_config__ = _STRICT
+
+    label: str
+    factor: Figure
+    routes: tuple[Route, ...]
+    location_pricing: bool
+    evidence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StateFactor:
+    """A state's regional price parity (US = 100) and the factor it gives (RPP / 100)."""
+
+    __pydantic_config__ = _STRICT
+
+    name: str
+    rpp: Decimal
+    factor: Decimal
+
+    def __post_init__(self) -> None:
+        _check_non_negative(rpp=self.rpp, factor=self.factor)
+        if self.factor == 0:
+            raise ValueError("factor must be above 0")
+
+
+@dataclass(frozen=True, slots=True)
+class Locations:
+    """Location factors by state, and the 3-digit ZIP prefixes of each state."""
+
+    __pydantic_config__ = _STRICT
+
+    unit: str
+    method: str
+    reference: tuple[str, ...]
+    date: str
+    states: dict[str, StateFactor]
+    zip_prefixes: dict[str, tuple[str, ...]]
+    zip_reference: tuple[str, ...]
+    zip_date: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        _check_sourced(self.zip_reference, self.zip_date)
+        for state, ranges in self.zip_prefixes.items():
+            if state not in self.states:
+                raise ValueError(f"zip_prefixes names {state!r}, which has no entry in states")
+            for text in ranges:
+                match = _ZIP_RANGE.match(text)
+                if not match or (match.group(2) and match.group(2) < match.group(1)):
+                    raise ValueError(f"zip_prefixes.{state}: {text!r} is not NNN or NNN-NNN")
+
+    def state_for_zip(self, zip5: str) -> str | None:
+        prefix = zip5[:3]
+        for state, ranges in self.zip_prefixes.items():
+            for text in ranges:
+                low, _, high = text.partition("-")
+                if low <= prefix <= (high or low):
+                    return state
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class SavingsProgram:
+    """A manufacturer savings program on a route's drug cost-sharing (SPRAVATO withMe)."""
+
+    __pydantic_config__ = _STRICT
+
+    name: str
+    route: Route
+    plan_types: tuple[str, ...]
+    per_treatment: Figure
+    annual_max: Figure
+    drug_share: Figure
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.drug_share.value > 1:
+            raise ValueError("drug_share is a fraction of the session price, at most 1")
+
+
+@dataclass(frozen=True, slots=True)
+class Bracket:
+    """A federal income-tax bracket: the rate (percent) up to ``upper`` (null: no upper)."""
+
+    __pydantic_config__ = _STRICT
+
+    rate: Decimal
+    upper: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaxYear:
+    """One year's federal tax, payroll-tax and account figures."""
+
+    __pydantic_config__ = _STRICT
+
+    reference: tuple[str, ...]
+    date: str
+    standard_deduction: dict[str, Decimal]
+    brackets: dict[str, tuple[Bracket, ...]]
+    social_security_rate: Decimal
+    medicare_rate: Decimal
+    social_security_wage_base: Decimal
+    fsa_limit: Decimal
+    fsa_carryover: Decimal
+    hsa_limit_self: Decimal
+    hsa_limit_family: Decimal
+    hdhp_min_deductible_self: Decimal
+    hdhp_min_deductible_family: Decimal
+    aca_oop_max_self: Decimal
+    aca_oop_max_family: Decimal
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        for filing in FILINGS:
+            if filing not in self.standard_deduction or filing not in self.brackets:
+                raise ValueError(f"standard_deduction and brackets need {filing!r}")
+            brackets = self.brackets[filing]
+            uppers = [b.upper for b in brackets[:-1]]
+            if not brackets or brackets[-1].upper is not None or None in uppers:
+                raise ValueError(f"brackets.{filing}: only the last bracket has no upper")
+            if uppers != sorted(u for u in uppers if u is not None):
+                raise ValueError(f"brackets.{filing}: uppers must rise")
+
+
+@dataclass(frozen=True, slots=True)
+class TaxRules:
+    """Tax figures by year, and the states that tax HSA contributions."""
+
+    __pydantic_config__ = _STRICT
+
+    years: dict[int, TaxYear]
+    hsa_taxed_states: tuple[str, ...]
+    hsa_taxed_reference: tuple[str, ...]
+    hsa_taxed_date: str
+    note: str = ""
+
+    def year(self, year: int) -> TaxYear:
+        """The figures in force for ``year``: the latest year on file not after it."""
+        known = sorted(self.years)
+        chosen = [y for y in known if y <= year]
+        return self.years[chosen[-1] if chosen else known[0]]
+
+
+@dataclass(frozen=True, slots=True)
+class PricingModel:
+    """The whole priced model of one pricing file."""
+
+    __pydantic_config__ = _STRICT
+
+    as_of: str
+    currency: Literal["USD"]
+    description: str
+    sources: dict[str, Source]
+    routes: dict[Route, RouteSpec]
+    line_items: dict[Literal["evaluation", "integration"], LineItemSpec]
+    providers: dict[ProviderName, ProviderSpec]
+    locations: Locations
+    savings_programs: tuple[SavingsProgram, ...]
+    tax: TaxRules
+    assumptions: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", self.as_of):
+            raise ValueError(f"as_of must be YYYY-MM-DD, not {self.as_of!r}")
+        if not self.routes:
+            raise ValueError("routes must price at least one route")
+        for key in ("evaluation", "integration"):
+            if key not in self.line_items:
+                raise ValueError(f"line_items needs {key!r}")
+        for name, route in self.routes.items():
+            if route.default_provider not in self.providers:
+                raise ValueError(f"routes.{name}.default_provider names an unknown provider")
+        if not self.tax.years:
+            raise ValueError("tax.years needs at least one year")
+        missing = sorted(set(self.references()) - set(self.sources))
+        if missing:
+            raise ValueError(f"reference names unknown source(s): {', '.join(missing)}")
+
+    def references(self) -> list[str]:
+        """Every source id the model cites, in the order first cited."""
+        refs: list[str] = []
+        for route in self.routes.values():
+            refs += route.session.price.reference + route.protocol.reference
+        for item in self.line_items.values():
+            refs += item.price.reference
+        for provider in self.providers.values():
+            refs += provider.factor.reference
+        refs += self.locations.reference + self.locations.zip_reference
+        for program in self.savings_programs:
+            refs += (
+                program.per_treatment.reference
+                + program.annual_max.reference
+                + program.drug_share.reference
+            )
+        for year in self.tax.years.values():
+            refs += year.reference
+        refs += self.tax.hsa_taxed_reference
+        return list(dict.fromkeys(refs))

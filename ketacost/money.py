@@ -1,0 +1,82 @@
+"""Money and percentages: one constructor, never from a float, rounded at one boundary.
+
+Following beancount: numbers are made by :func:`D` from text or integers only, arithmetic keeps
+full precision, and :func:`cents` rounds to the cent with the rounding mode named
+(``ROUND_HALF_UP``) at the boundary of a finished line or visit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+HUNDRED = Decimal("100")
+
+
+def D(value: str | int | Decimal) -> Decimal:
+    """Make a Decimal from text, an int or a Decimal. Floats are refused: they are not exact."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise TypeError(f"money is never made from {type(value).__name__}: {value!r}")
+    if isinstance(value, Decimal):
+        return value
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"not a number: {value!r}") from None
+    return result
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Round to the cent, half up (the one rounding rule of ketacost)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent(rate: Decimal) -> Decimal:
+    """A percentage (20 for 20%) as a fraction (0.20)."""
+    return rate / HUNDRED
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A money figure with its uncertainty: low, typical and high edges."""
+
+    low: Decimal
+    typical: Decimal
+    high: Decimal
+
+    @classmethod
+    def flat(cls, amount: Decimal) -> Band:
+        return cls(amount, amount, amount)
+
+    @classmethod
+    def zero(cls) -> Band:
+        return cls(ZERO, ZERO, ZERO)
+
+    def edges(self) -> tuple[Decimal, Decimal, Decimal]:
+        return (self.low, self.typical, self.high)
+
+    def __add__(self, other: Band) -> Band:
+        return Band(self.low + other.low, self.typical + other.typical, self.high + other.high)
+
+    def __sub__(self, other: Band) -> Band:
+        return Band(self.low - other.low, self.typical - other.typical, self.high - other.high)
+
+    def scale(self, factor: Decimal) -> Band:
+        """Multiply every edge by ``factor`` and round each to the cent."""
+        return Band(cents(self.low * factor), cents(self.typical * factor), cents(self.high * factor))
+
+    def times(self, quantity: int) -> Band:
+        """Multiply every (already rounded) edge by a whole quantity: exact, no rounding."""
+        return Band(self.low * quantity, self.typical * quantity, self.high * quantity)
+
+
+def band_sum(bands: list[Band] | tuple[Band, ...]) -> Band:
+    total = Band.zero()
+    for band in bands:
+        total = total + band
+    return total
+
+
+EDGES = ("low", "typical", "high")

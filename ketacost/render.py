@@ -1,0 +1,151 @@
+"""Plain renderers (no Rich): JSON, CSV and Markdown of an estimate or a comparison."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import fields
+from decimal import Decimal
+from typing import Any
+
+from .codec import dumps
+from .estimate import Estimate
+from .money import Band
+
+DISCLAIMER = (
+    "An estimate from public price ranges, not a quote, medical advice or financial advice; "
+    "ask your clinic for a Good Faith Estimate and your insurer for your benefits."
+)
+TOTAL_LABELS = {
+    "gross": "Clinic bill (gross)",
+    "plan_pays": "Insurance pays",
+    "program_pays": "Savings program pays",
+    "patient_pays": "You pay",
+    "account_paid": "Paid from FSA/HSA",
+    "tax_savings": "Tax savings",
+    "net_cost": "Net cost after tax savings",
+    "cash_out_of_pocket": "Cash out of pocket",
+}
+
+
+def money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def band_text(band: Band) -> str:
+    """``$3,850.00 ($2,550.00–$5,150.00)``, or one figure when the band is flat."""
+    if band.low == band.typical == band.high:
+        return money(band.typical)
+    return f"{money(band.typical)} ({money(band.low)}–{money(band.high)})"
+
+
+def to_json(document: Any) -> str:
+    return dumps(document) + "\n"
+
+
+def to_csv(est: Estimate) -> str:
+    """One row per figure of each line item and visit, then the totals (long format)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["section", "ref", "date", "label", "codes", "quantity", "coverage", "figure",
+         "low", "typical", "high"]
+    )  # fmt: skip
+
+    def rows(prefix: list[Any], figures: dict[str, Band]) -> None:
+        for name, band in figures.items():
+            writer.writerow([*prefix, name, *(format(v, "f") for v in band.edges())])
+
+    for item in est.line_items:
+        prefix = ["line_item", item.id, "", item.label, " ".join(item.codes), item.quantity,
+                  item.coverage]  # fmt: skip
+        rows(prefix, {"unit_price": item.unit_price, "amount": item.amount})
+    for visit in est.visits:
+        prefix = ["visit", visit.number, visit.date, visit.label, visit.kind, 1, visit.coverage]
+        rows(prefix, {name: getattr(visit, name) for name in
+                      ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid")})
+    for name in TOTAL_LABELS:
+        rows(["total", name, "", TOTAL_LABELS[name], "", "", ""], {name: getattr(est.totals, name)})
+    return out.getvalue()
+
+
+def _md_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
+def _md_table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
+    marks = ["---:" if a == "r" else "---" for a in align]
+    return [_md_row(header), _md_row(marks), *(_md_row(r) for r in rows), ""]
+
+
+def headline(est: Estimate) -> str:
+    s = est.scenario
+    total = est.totals
+    return (
+        f"{s.route.upper()} course, {s.provider}, {s.location}: clinic bill "
+        f"{band_text(total.gross)}; you pay {band_text(total.patient_pays)}"
+    )
+
+
+def to_markdown(est: Estimate) -> str:
+    """A report a patient can bring to a clinic or an insurer."""
+    s = est.scenario
+    lines = [
+        "# Ketamine therapy cost estimate",
+        "",
+        f"**{headline(est)}.**",
+        "",
+        f"Pricing model as of {est.pricing.as_of} ({est.pricing.source}); "
+        f"ketacost {est.ketacost_version}. First visit {s.start.isoformat()}.",
+        "",
+        "## Line items",
+        "",
+    ]
+    lines += _md_table(
+        ["Item", "Codes", "Qty", "Unit price (typical, low–high)", "Amount", "Coverage"],
+        [
+            [i.label, ", ".join(i.codes), str(i.quantity), band_text(i.unit_price),
+             band_text(i.amount), i.coverage]
+            for i in est.line_items
+        ],
+        "llrrrl",
+    )  # fmt: skip
+    lines += ["## Totals", ""]
+    lines += _md_table(
+        ["", "Low", "Typical", "High"],
+        [[label, *(money(v) for v in getattr(est.totals, name).edges())]
+         for name, label in TOTAL_LABELS.items()],
+        "lrrr",
+    )  # fmt: skip
+    if est.financing is not None:
+        f = est.financing
+        lines += [
+            f"Financed over {f.months} months at {f.apr}% APR: "
+            f"{band_text(f.monthly_payment)} a month, {band_text(f.total_interest)} interest.",
+            "",
+        ]
+    lines += ["## Visits", ""]
+    lines += _md_table(
+        ["#", "Date", "Visit", "Billed", "Insurance", "Program", "You pay"],
+        [[str(v.number), v.date, v.label, money(v.billed.typical), money(v.plan_pays.typical),
+          money(v.program_pays.typical), money(v.patient_pays.typical)] for v in est.visits],
+        "rllrrrr",
+    )  # fmt: skip
+    lines += ["## Month by month (typical)", ""]
+    lines += _md_table(
+        ["Month", "Billed", "You pay", "From FSA/HSA", "Cash"],
+        [[m.month, money(m.billed.typical), money(m.patient_pays.typical),
+          money(m.account_paid.typical), money(m.cash.typical)] for m in est.cashflow],
+        "lrrrr",
+    )  # fmt: skip
+    if est.warnings:
+        lines += ["## Warnings", "", *(f"- {w.message}" for w in est.warnings), ""]
+    lines += ["## Assumptions", "", *(f"- {a}" for a in est.assumptions), ""]
+    lines += ["## Sources", ""]
+    lines += [f"- {src.title}, <{src.url}> ({src.date})" for src in est.sources]
+    lines += ["", f"_{DISCLAIMER}_", ""]
+    return "\n".join(lines)
+
+
+def band_fields(obj: Any) -> dict[str, Band]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
