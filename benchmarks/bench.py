@@ -96,7 +96,9 @@ def batch() -> list[tuple[str, float, float, str]]:
         seconds_small, _ = run_batch(small)
         seconds_large, _ = run_batch(large)
         rate = 190_000 / (seconds_large - seconds_small)
-        print(f"batch     10,000 lines {seconds_small:6.2f} s; 200,000 lines {seconds_large:6.2f} s")
+        print(
+            f"batch     10,000 lines {seconds_small:6.2f} s; 200,000 lines {seconds_large:6.2f} s"
+        )
         print(f"batch     rate {rate:9,.0f} scenarios/s (marginal, start-up excluded)"
               f"  = {rate / 5000:5.2f}x target of 5,000/s")  # fmt: skip
     return [("batch_rate", rate / 5000, 1.0, ">=")]
@@ -119,13 +121,17 @@ def memory() -> list[tuple[str, float, float, str]]:
             peaks.append(int(out.stdout.strip()))
         ratio = peaks[1] / peaks[0]
         print(f"memory    peak RSS 10,000 lines {peaks[0] / 1024:6.1f} MiB; "
-              f"1,000,000 lines {peaks[1] / 1024:6.1f} MiB  = {ratio:4.2f}x (target <= 1.10x)")  # fmt: skip
+              f"1,000,000 lines {peaks[1] / 1024:6.1f} MiB  = {ratio:4.2f}x "
+              "(target <= 1.10x)")  # fmt: skip
     return [("batch_memory", ratio, 1.10, "<=")]
 
 
 def main() -> int:
     which = sys.argv[1:] or ["startup", "batch", "memory"]
-    print(f"machine   {platform.platform()}; {os.cpu_count()} cores; Python {platform.python_version()}")
+    print(
+        f"machine   {platform.platform()}; {os.cpu_count()} cores; "
+        f"Python {platform.python_version()}"
+    )
     results = []
     for name in which:
         results += {"startup": startup, "batch": batch, "memory": memory}[name]()

@@ -7,8 +7,8 @@ The library is pure: ``estimate(scenario, pricing, today=...)`` takes a validate
 
 __version__ = "0.1.0"
 
-from .estimate import Estimate, estimate  # noqa: E402
-from .loader import load_pricing  # noqa: E402
-from .scenario import Scenario, parse_scenario  # noqa: E402
+from .estimate import Estimate, estimate
+from .loader import load_pricing
+from .scenario import Scenario, parse_scenario
 
 __all__ = ["Estimate", "Scenario", "__version__", "estimate", "load_pricing", "parse_scenario"]

@@ -11,15 +11,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .model import TaxRules, TaxYear
 from .money import HUNDRED, ZERO, cents
 
 
-@dataclass(frozen=True, slots=True)
-class AccountPayment:
+class AccountPayment(NamedTuple):
     fsa: Decimal
     hsa: Decimal
 
@@ -58,8 +57,7 @@ def fica_rate(income: Decimal, year: TaxYear) -> Decimal:
     return year.medicare_rate
 
 
-@dataclass(frozen=True, slots=True)
-class Rates:
+class Rates(NamedTuple):
     """Marginal rates (percent) that FSA and HSA dollars escape, and how they were found."""
 
     fsa: Decimal

@@ -44,8 +44,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", help="Show the version and exit.", is_eager=True,
-                     callback=_version),
+        typer.Option(
+            "--version", help="Show the version and exit.", is_eager=True, callback=_version
+        ),
     ] = False,
 ) -> None:
     """What a course of ketamine therapy will really cost you, before the first session.
@@ -64,6 +65,10 @@ def _choices(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
     return complete
 
 
+_METAVARS = {"money": "AMOUNT", "percent": "PCT", "count": "N", "date": "YYYY-MM-DD",
+             "monthday": "MM-DD"}  # fmt: skip
+
+
 def _scenario_parameters() -> list[inspect.Parameter]:
     params = []
     for spec in FIELDS:
@@ -74,8 +79,7 @@ def _scenario_parameters() -> list[inspect.Parameter]:
                                   show_default=False)  # fmt: skip
             annotation: Any = Annotated[bool | None, option]
         else:
-            metavar = {"choice": "|".join(spec.choices), "money": "AMOUNT", "percent": "PCT",
-                       "count": "N", "date": "YYYY-MM-DD", "monthday": "MM-DD"}.get(spec.kind, "TEXT")  # fmt: skip
+            metavar = "|".join(spec.choices) or _METAVARS.get(spec.kind, "TEXT")
             option = typer.Option(
                 spec.option,
                 help=spec.help + default,
@@ -155,8 +159,9 @@ def load_model(option: str | None) -> tuple[Any, str]:
     return load_pricing(path), (path or "builtin")
 
 
-def read_values(values: dict[str, Any], scenario_file: str | None) -> tuple[dict[str, Any],
-                                                                             dict[str, str]]:
+def read_values(
+    values: dict[str, Any], scenario_file: str | None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Merge a scenario file with command-line values (which win); label each field's origin."""
     merged: dict[str, Any] = {}
     labels: dict[str, str] = {}
@@ -244,6 +249,291 @@ def _print_rich(renderables: list[Any], output: str | None, inputs: list[str | N
     emit(recorder.export_text(), output, inputs)
 
 
+@app.command("compare")
+@scenario_options
+def compare_command(
+    providers: Annotated[
+        str | None,
+        typer.Option(
+            "--providers", help="Compare these providers (A,B) for --route.", metavar="A,B"
+        ),
+    ] = None,
+    locations: Annotated[
+        str | None,
+        typer.Option(
+            "--locations", help="Compare these locations (X,Y): states or ZIPs.", metavar="X,Y"
+        ),
+    ] = None,
+    months: Annotated[
+        str | None,
+        typer.Option(
+            "--months",
+            help="Fair comparison: run each protocol, boosters included, for the first N months.",
+            metavar="N",
+        ),
+    ] = None,
+    fmt: FormatOpt = None,
+    json_flag: JsonOpt = False,
+    scenario_file: ScenarioOpt = None,
+    pricing_file: PricingOpt = None,
+    output: OutputOpt = None,
+    **values: Any,
+) -> None:
+    """Compare routes (default), providers or locations side by side, under the same plan.
+
+    Rows are sorted by typical net cost; each route gets its standard first course unless
+    --sessions/--boosters are given, or --months N runs every protocol for N months.
+
+    Example: ketacost compare --deductible 1500 --coinsurance 20 --months 3
+    """
+    from .compare import compare
+    from .scenario import FIELD_BY_NAME, _convert
+
+    kind = output_format(fmt, json_flag)
+    if kind in ("csv", "markdown"):
+        raise InputError(f"--format: compare prints table or json, not {kind}", field="--format")
+    pricing, _ = load_model(pricing_file)
+    merged, labels = read_values(values, scenario_file)
+    span = None
+    if months is not None:
+        span = _convert(FIELD_BY_NAME["finance_months"]._replace(high=24), months, "--months")
+    result = compare(
+        merged, pricing, dt.date.today(),
+        providers=_split(providers), locations=_split(locations), months=span, labels=labels,
+    )  # fmt: skip
+    inputs = [scenario_file, pricing_path(pricing_file)]
+    if kind == "json":
+        from .render import to_json
+
+        emit(to_json(result), output, inputs)
+        return
+    from .render_table import comparison_renderables
+
+    _print_rich(comparison_renderables(result), output, inputs)
+
+
+def _split(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    items = [part.strip() for part in text.split(",") if part.strip()]
+    return items or None
+
+
+@pricing_app.command("show")
+def pricing_show(
+    pricing_file: Annotated[
+        str | None,
+        typer.Argument(metavar="[FILE]", help="A pricing file (default: the built-in model)."),
+    ] = None,
+    json_flag: JsonOpt = False,
+) -> None:
+    """Show the pricing model: routes, bands, protocols, providers, locations, program terms.
+
+    Example: ketacost pricing show --json | jq '.routes.iv.session.price'
+    """
+    pricing, source = load_model(pricing_file)
+    if json_flag:
+        from .codec import dumps
+
+        sys.stdout.write(dumps(pricing) + "\n")
+        return
+    from .render_table import pricing_renderables
+
+    out = console()
+    for item in pricing_renderables(pricing, source):
+        out.print(item)
+
+
+@pricing_app.command("sources")
+def pricing_sources(
+    pricing_file: Annotated[
+        str | None,
+        typer.Argument(metavar="[FILE]", help="A pricing file (default: the built-in model)."),
+    ] = None,
+    json_flag: JsonOpt = False,
+) -> None:
+    """List every source of the pricing model: title, URL, date and what it supports.
+
+    Example: ketacost pricing sources
+    """
+    pricing, _ = load_model(pricing_file)
+    if json_flag:
+        from .codec import dumps
+
+        sys.stdout.write(dumps(pricing.sources) + "\n")
+        return
+    from .render_table import sources_renderable
+
+    console().print(sources_renderable(pricing))
+
+
+@pricing_app.command("validate")
+def pricing_validate(
+    pricing_file: Annotated[str, typer.Argument(metavar="FILE", help="The pricing file.")],
+) -> None:
+    """Check a pricing file; list every problem with its path inside the file (exit 3).
+
+    Example: ketacost pricing validate clinic.yaml
+    """
+    from .errors import PricingError
+    from .loader import load_pricing
+
+    try:
+        model = load_pricing(pricing_file, use_cache=False)
+    except PricingError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(f"{pricing_file}: {problem}\n")
+        sys.stderr.write(f"Error: {pricing_file}: {len(exc.problems)} problem(s)\n")
+        raise typer.Exit(exc.exit_code) from None
+    zips = sum(len(ranges) for ranges in model.locations.zip_prefixes.values())
+    sys.stdout.write(
+        f"{pricing_file}: valid — as of {model.as_of}; {len(model.routes)} route(s), "
+        f"{len(model.providers)} provider(s), {len(model.locations.states)} location(s), "
+        f"{zips} ZIP range(s), {len(model.sources)} source(s)\n"
+    )
+
+
+@pricing_app.command("copy")
+def pricing_copy(
+    target: Annotated[str, typer.Argument(metavar="FILE", help="Where to write the copy.")] = (
+        "pricing.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing FILE.")] = False,
+) -> None:
+    """Copy the built-in pricing model to FILE, to edit into a clinic's own price list.
+
+    Example: ketacost pricing copy clinic.yaml && ketacost pricing validate clinic.yaml
+    """
+    from .files import write_new
+    from .loader import builtin_path
+
+    write_new(target, builtin_path().read_text(encoding="utf-8"), force=force)
+    sys.stderr.write(f"Wrote {target}; edit it, then: ketacost pricing validate {target}\n")
+
+
+@app.command("schema")
+def schema_command(
+    which: Annotated[
+        str,
+        typer.Argument(
+            metavar="estimate|scenario", help="The estimate document or the scenario file."
+        ),
+    ] = "estimate",
+) -> None:
+    """Print the JSON Schema (2020-12) of the estimate document or of a scenario file.
+
+    Example: ketacost schema scenario > scenario.schema.json
+    """
+    import json
+
+    from .schema import estimate_schema, scenario_schema
+
+    makers = {"estimate": estimate_schema, "scenario": scenario_schema}
+    if which not in makers:
+        raise InputError(f"schema: must be estimate or scenario, not {which!r}", field="schema")
+    sys.stdout.write(json.dumps(makers[which](), indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command("init")
+def init_command(
+    target: Annotated[str, typer.Argument(metavar="[FILE]", help="Where to write it.")] = (
+        "scenario.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing FILE.")] = False,
+) -> None:
+    """Write a commented template scenario file (never over an existing file without --force).
+
+    Example: ketacost init my-plan.yaml && ketacost estimate --scenario my-plan.yaml
+    """
+    from .files import scenario_template, write_new
+
+    write_new(target, scenario_template(), force=force)
+    sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --scenario {target}\n")
+
+
+@app.command("batch")
+def batch_command(
+    source: Annotated[
+        str,
+        typer.Argument(metavar="[FILE|-]", help="JSONL or CSV scenarios; - (default) reads stdin."),
+    ] = "-",
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", help="Worker processes [default: all cores].", min=1, max=64),
+    ] = None,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Stop at the first bad record.")
+    ] = False,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            metavar="jsonl|csv",
+            help="Input format [default: guessed from the first line].",
+        ),
+    ] = None,
+    pricing_file: PricingOpt = None,
+    output: OutputOpt = None,
+) -> None:
+    """Estimate many scenarios: JSONL or CSV in, one JSON estimate per line out, in order.
+
+    A bad record becomes {"line": N, "error": {...}} and the run goes on; exit 4 if any failed.
+
+    Example: ketacost batch scenarios.jsonl --jobs 2 | jq .totals.net_cost.typical
+    """
+    from .batch import csv_records, jsonl_records, run_batch, sniff
+    from .errors import BatchIncomplete
+    from .files import open_lines, output_stream
+
+    pricing, label = load_model(pricing_file)
+    lines = open_lines(source)
+    first = next(lines, "")
+    while first and not first.strip():
+        first = next(lines, "")
+    kind = (input_format or sniff(first)).lower()
+    if kind not in ("jsonl", "csv"):
+        raise InputError(f"--input-format: must be jsonl or csv, not {kind!r}",
+                         field="--input-format")  # fmt: skip
+    import itertools
+
+    everything = itertools.chain([first] if first else [], lines)
+    records = csv_records(everything) if kind == "csv" else jsonl_records(everything)
+    workers = jobs or os.cpu_count() or 1
+    failed = total = 0
+    progress = _progress()
+    with output_stream(output, [None if source == "-" else source,
+                                pricing_path(pricing_file)]) as out:  # fmt: skip
+        for text, ok in run_batch(records, pricing, dt.date.today(), jobs=workers,
+                                  source=label):  # fmt: skip
+            out.write(text + "\n")
+            total += 1
+            failed += not ok
+            if progress is not None:
+                progress(total, failed)
+            if fail_fast and not ok:
+                break
+    if failed:
+        raise BatchIncomplete(f"{failed} of {total} record(s) failed; see their error lines")
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """A counter on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    err = console(stderr=True)
+    status = err.status("estimating…")
+    status.start()
+    import atexit
+
+    atexit.register(status.stop)
+
+    def update(done: int, failed: int) -> None:
+        if done % 500 == 0:
+            status.update(f"{done:,} estimated, {failed:,} failed")
+
+    return update
+
+
 # --- the one error path ------------------------------------------------------------------------
 
 
@@ -265,7 +555,7 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         code = 0  # `ketacost … | head`: the reader left; nothing to report
         sys.stderr.close()
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if debug:
             raise
         usage = getattr(exc, "format_message", None)

@@ -15,11 +15,16 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-_encode_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
+from .money import Band
+
+_encode_string = json.encoder.encode_basestring_ascii
 
 
 def to_plain(obj: Any, *, decimal_as: type = str) -> Any:
-    """A dataclass tree as dicts, lists, str, int, bool, None and Decimal (or its text)."""
+    """A dataclass or NamedTuple tree as dicts, lists, str, int, bool, None and Decimal."""
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        pairs = zip(obj._fields, obj, strict=True)
+        return {name: to_plain(v, decimal_as=decimal_as) for name, v in pairs}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {
             f.name: to_plain(getattr(obj, f.name), decimal_as=decimal_as)
@@ -94,14 +99,18 @@ def _write_items(
 
 @cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """Field types; read straight from the fields when annotations are not strings (fast)."""
+    types_ = {f.name: f.type for f in dataclasses.fields(cls)}
+    if any(isinstance(t, str) for t in types_.values()):
+        return typing.get_type_hints(cls)
+    return types_
 
 
 def from_plain(tp: Any, value: Any) -> Any:
     """Rebuild a value of type ``tp`` from :func:`to_plain` output (trusted, already validated)."""
     if dataclasses.is_dataclass(tp):
         hints = _hints(tp)  # type: ignore[arg-type]
-        return tp(**{name: from_plain(hints[name], v) for name, v in value.items()})
+        return tp(**{name: from_plain(hints[name], v) for name, v in value.items()})  # type: ignore[operator]
     if tp is Decimal:
         return Decimal(value)
     origin = typing.get_origin(tp)
@@ -118,3 +127,67 @@ def from_plain(tp: Any, value: Any) -> Any:
         (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
         return from_plain(inner, value)
     return value
+
+
+# --- the fast compact writer (batch output: one document per line) --------------------------
+
+_KEYS: dict[type, list[str]] = {}
+
+
+def dumps_compact(obj: Any) -> str:
+    """Compact JSON of a NamedTuple/dataclass tree, fast: batch writes thousands a second."""
+    parts: list[str] = []
+    _compact(obj, parts.append)
+    return "".join(parts)
+
+
+def _keys(tp: type, names: tuple[str, ...]) -> list[str]:
+    keys = _KEYS.get(tp)
+    if keys is None:
+        keys = [("{" if i == 0 else ",") + _encode_string(n) + ":" for i, n in enumerate(names)]
+        _KEYS[tp] = keys
+    return keys
+
+
+def _compact(obj: Any, put: Any) -> None:
+    tp = type(obj)
+    if tp is Band:
+        low, typical, high = obj
+        put(f'{{"low":{low},"typical":{typical},"high":{high}}}')
+    elif tp is Decimal:
+        put(str(obj) if obj.as_tuple().exponent >= -28 else format(obj, "f"))
+    elif tp is str:
+        put(_encode_string(obj))
+    elif obj is None:
+        put("null")
+    elif tp is bool:
+        put("true" if obj else "false")
+    elif tp is int:
+        put(str(obj))
+    elif tp is datetime.date:
+        put('"' + obj.isoformat() + '"')
+    elif hasattr(obj, "_fields"):
+        if not obj:
+            put("{}")
+            return
+        for key, value in zip(_keys(tp, obj._fields), obj, strict=True):
+            put(key)
+            _compact(value, put)
+        put("}")
+    elif tp is tuple or tp is list:
+        put("[")
+        for i, value in enumerate(obj):
+            if i:
+                put(",")
+            _compact(value, put)
+        put("]")
+    elif tp is dict:
+        put("{")
+        for i, (key, value) in enumerate(obj.items()):
+            put(("," if i else "") + _encode_string(str(key)) + ":")
+            _compact(value, put)
+        put("}")
+    elif dataclasses.is_dataclass(obj):
+        _compact(to_plain(obj, decimal_as=Decimal), put)
+    else:  # pragma: no cover
+        raise TypeError(f"cannot write {tp.__name__} as JSON")

@@ -9,8 +9,7 @@ dosing session (weekly after the last one when there are more integration than d
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .model import RouteSpec
 
@@ -18,8 +17,7 @@ VisitKind = Literal["consult", "induction", "booster", "integration"]
 _KIND_ORDER = {"consult": 0, "induction": 1, "booster": 2, "integration": 3}
 
 
-@dataclass(frozen=True, slots=True)
-class Visit:
+class Visit(NamedTuple):
     """One dated visit of the course."""
 
     number: int

@@ -9,9 +9,8 @@ line (and at each claim's coinsurance); every total is a sum of rounded parts.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 from .accounts import Rates, amortize, apply_accounts, marginal_rates, tax_savings
@@ -24,14 +23,12 @@ from .scenario import Scenario
 SCHEMA_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class PricingInfo:
+class PricingInfo(NamedTuple):
     source: str
     as_of: str
 
 
-@dataclass(frozen=True, slots=True)
-class LineItem:
+class LineItem(NamedTuple):
     id: str
     label: str
     codes: tuple[str, ...]
@@ -43,8 +40,7 @@ class LineItem:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class VisitLine:
+class VisitLine(NamedTuple):
     number: int
     date: str
     kind: str
@@ -60,8 +56,7 @@ class VisitLine:
     oop_left: Band | None
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(NamedTuple):
     gross: Band
     plan_pays: Band
     program_pays: Band
@@ -72,8 +67,7 @@ class Totals:
     cash_out_of_pocket: Band
 
 
-@dataclass(frozen=True, slots=True)
-class Month:
+class Month(NamedTuple):
     month: str
     billed: Band
     plan_pays: Band
@@ -83,37 +77,32 @@ class Month:
     cash: Band
 
 
-@dataclass(frozen=True, slots=True)
-class Financing:
+class Financing(NamedTuple):
     months: int
     apr: Decimal
     monthly_payment: Band
     total_interest: Band
 
 
-@dataclass(frozen=True, slots=True)
-class Warning:
+class Warning(NamedTuple):
     code: str
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
+class SourceRef(NamedTuple):
     id: str
     title: str
     url: str
     date: str
 
 
-@dataclass(frozen=True, slots=True)
-class TaxInfo:
+class TaxInfo(NamedTuple):
     fsa_rate: Decimal
     hsa_rate: Decimal
     explanation: str
 
 
-@dataclass(frozen=True, slots=True)
-class Estimate:
+class Estimate(NamedTuple):
     """The estimate document (``ketacost estimate --json``)."""
 
     schema_version: int
@@ -128,7 +117,7 @@ class Estimate:
     tax: TaxInfo
     assumptions: tuple[str, ...]
     warnings: tuple[Warning, ...]
-    sources: tuple[SourceRef, ...] = field(default=())
+    sources: tuple[SourceRef, ...] = ()
 
 
 # --- prices ----------------------------------------------------------------------------------
@@ -386,9 +375,7 @@ def _line_items(
     return tuple(lines)
 
 
-def _totals(
-    visits: list[VisitLine], payments: dict[str, list[Any]], rates: Rates
-) -> Totals:
+def _totals(visits: list[VisitLine], payments: dict[str, list[Any]], rates: Rates) -> Totals:
     patient = band_sum([v.patient_pays for v in visits])
     account = band_sum([v.account_paid for v in visits])
     savings = Band(
@@ -450,8 +437,13 @@ def _assumptions(
     if scenario.session_price is not None:
         out.append(f"Session price: your quote of {_money(scenario.session_price)} per session.")
     else:
-        where = "national" if scenario.state is None else (
-            f"{pricing.locations.states[scenario.state].name} (price parity × {location_factor})"
+        where = (
+            "national"
+            if scenario.state is None
+            else (
+                f"{pricing.locations.states[scenario.state].name} "
+                f"(price parity × {location_factor})"
+            )
         )
         if not provider.location_pricing:
             where = "national (telehealth programs price nationally)"
@@ -543,7 +535,8 @@ def _warnings(
         out.append(
             Warning(
                 "program_ineligible",
-                f"The Spravato savings program is for commercial plans only, not {scenario.plan_type}.",
+                "The Spravato savings program is for commercial plans only, "
+                f"not {scenario.plan_type}.",
             )
         )
     if scenario.coverage == "out-of-network" and all(

@@ -5,12 +5,15 @@ The calculator never touches files; these helpers are for ``cli.py`` (and batch)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import InputError
 from .loader import MAX_BYTES, parse_yaml
@@ -25,7 +28,9 @@ def parse_json_mapping(text: str, label: str) -> dict[str, Any]:
     try:
         value = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise _input_error(label, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
+        raise _input_error(
+            label, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
     except ValueError as exc:
         raise _input_error(label, str(exc)) from None
     return _mapping(value, label)
@@ -77,28 +82,95 @@ def write_atomic(path: str, text: str, inputs: list[str]) -> None:
 
     Refuses to overwrite any of the ``inputs`` the command read.
     """
+    with output_stream(path, list(inputs)) as handle:
+        handle.write(text)
+
+
+def write_new(path: str, text: str, *, force: bool) -> None:
+    """Write a file the user asked for, but never over an existing one without ``force``."""
+    if os.path.lexists(path) and not force:
+        raise InputError(f"{path} already exists; use --force to overwrite it", field=path)
+    write_atomic(path, text, [])
+
+
+def scenario_template() -> str:
+    """A commented scenario file listing every option, with the route set."""
+    from .scenario import FIELDS
+
+    lines = [
+        "# ketacost scenario: `ketacost estimate --scenario FILE` (also compare and batch).",
+        "# Keys are the options of `ketacost estimate` in snake_case; options given on the",
+        "# command line override this file. Uncomment and edit what applies to you.",
+        "# Schema: `ketacost schema scenario`.",
+    ]
+    group = None
+    for spec in FIELDS:
+        if spec.group != group:
+            group = spec.group
+            lines += ["", f"# --- {group} ---"]
+        choices = f" ({' | '.join(spec.choices)})" if spec.choices else ""
+        lines.append(f"# {spec.help}{choices}")
+        if spec.name == "route":
+            lines.append("route: iv")
+            continue
+        if spec.kind == "flag":
+            example = "true" if spec.default else "false"
+        elif spec.default is not None:
+            example = str(spec.default)
+        else:
+            example = {
+                "money": "0.00",
+                "percent": "20",
+                "count": "1",
+                "date": "2027-01-04",
+                "choice": spec.choices[0] if spec.choices else "",
+            }.get(spec.kind, "")
+        lines.append(f"# {spec.name}: {example}")
+    return "\n".join(lines) + "\n"
+
+
+def open_lines(source: str) -> Iterator[str]:
+    """The lines of a file, or of stdin for ``-``; undecodable bytes become U+FFFD."""
+    if source == "-":
+        stream = sys.stdin
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+        return iter(stream)
+    try:
+        handle = open(source, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read: {exc.strerror or exc}", field=source) from None
+    return _closing_lines(handle)
+
+
+def _closing_lines(handle: TextIO) -> Iterator[str]:
+    with handle:
+        yield from handle
+
+
+@contextlib.contextmanager
+def output_stream(path: str | None, inputs: list[str | None]) -> Iterator[TextIO]:
+    """stdout, or a temporary file renamed over ``path`` when the block finishes."""
+    if path is None:
+        yield sys.stdout
+        return
     for source in inputs:
-        if same_file(path, source):
+        if source and same_file(path, source):
             raise InputError(
                 f"--output: refusing to overwrite {source}, which this command reads",
                 field="--output",
             )
     target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                   dir=target.parent if str(target.parent) else ".")  # fmt: skip
     except OSError as exc:
-        raise InputError(f"--output: cannot write {path}: {exc.strerror or exc}", field="--output")
+        raise InputError(f"--output: cannot write {path}: {exc.strerror or exc}",
+                         field="--output") from None  # fmt: skip
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+            yield handle
         os.replace(tmp, target)
-    except BaseException as exc:
+    except BaseException:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(
-                f"--output: cannot write {path}: {exc.strerror or exc}", field="--output"
-            ) from None
         raise

@@ -23,17 +23,15 @@ Pure functions over frozen values; one call adjudicates one band edge.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .money import ZERO, cents, percent
 
 Network = Literal["self-pay", "in-network", "out-of-network"]
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     """The plan's terms. ``None`` for a maximum means no cap."""
 
     deductible: Decimal = ZERO
@@ -52,8 +50,7 @@ class Plan:
     oon_oop_met: Decimal = ZERO
 
 
-@dataclass(frozen=True, slots=True)
-class Program:
+class Program(NamedTuple):
     """A savings program's terms (amounts in dollars; ``drug_share`` a fraction)."""
 
     per_treatment: Decimal
@@ -61,8 +58,7 @@ class Program:
     drug_share: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class Claim:
+class Claim(NamedTuple):
     """One visit to adjudicate."""
 
     date: dt.date
@@ -71,8 +67,7 @@ class Claim:
     program: bool = False  # the savings program may pay this visit's drug cost-sharing
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimResult:
+class ClaimResult(NamedTuple):
     """What each party pays for one visit, and the accumulators after it."""
 
     plan_pays: Decimal
@@ -90,15 +85,19 @@ def plan_year_of(day: dt.date, start: tuple[int, int]) -> int:
     return day.year if (day.month, day.day) >= start else day.year - 1
 
 
-@dataclass
 class _Accumulators:
-    deductible_left: Decimal
-    oop_left: Decimal | None
+    """What remains of the deductible and the OOP maximum in one plan year (mutable)."""
+
+    __slots__ = ("deductible_left", "oop_left")
+
+    def __init__(self, deductible_left: Decimal, oop_left: Decimal | None) -> None:
+        self.deductible_left = deductible_left
+        self.oop_left = oop_left
 
 
-def _fresh(deductible: Decimal, met: Decimal, oop_max: Decimal | None, oop_met: Decimal) -> (
-    _Accumulators
-):
+def _fresh(
+    deductible: Decimal, met: Decimal, oop_max: Decimal | None, oop_met: Decimal
+) -> _Accumulators:
     return _Accumulators(
         max(ZERO, deductible - met), None if oop_max is None else max(ZERO, oop_max - oop_met)
     )
@@ -124,9 +123,7 @@ def _in_network(allowed: Decimal, plan: Plan, acc: _Accumulators) -> tuple[Decim
     return share, min(deductible_part, share)
 
 
-def _out_of_network(
-    allowed: Decimal, plan: Plan, acc: _Accumulators
-) -> tuple[Decimal, Decimal]:
+def _out_of_network(allowed: Decimal, plan: Plan, acc: _Accumulators) -> tuple[Decimal, Decimal]:
     deductible_part = min(acc.deductible_left, allowed)
     coinsurance = cents((allowed - deductible_part) * percent(plan.oon_coinsurance))
     share = _cap(deductible_part + coinsurance, acc)

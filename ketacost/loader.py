@@ -5,18 +5,17 @@
 - Numbers with a fraction become ``Decimal`` from their text, never via float; dates stay text.
 - The parsed document is validated into :class:`ketacost.model.PricingModel` by pydantic; each
   problem is reported as ``path.inside.file: message``.
-- A validated model is cached as JSON keyed by the file's SHA-256 (the built-in model ships its
-  compiled form), so the YAML parser and pydantic are imported only when the cache is stale.
+- A validated model is cached as JSON keyed by the file's length and CRC-32 (the built-in model
+  ships its compiled form), so YAML and pydantic are imported only when the cache is stale.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
-from decimal import Decimal, InvalidOperation
+import zlib
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +38,13 @@ def builtin_path() -> Path:
 
 
 def fingerprint(raw: bytes) -> str:
+    """A key for a pricing file's bytes and the model code that validated them.
+
+    CRC-32 and length, not a cryptographic hash: the key only tells a fresh cache from a stale
+    one of the user's own files, and hashlib's import costs more than the whole estimate.
+    """
     model_code = (_PACKAGE / "model.py").read_bytes()
-    digest = hashlib.sha256(raw)
-    digest.update(b"\0" + model_code + f"\0{_CACHE_FORMAT}".encode())
-    return digest.hexdigest()
+    return f"{len(raw):x}-{zlib.crc32(raw):08x}-{zlib.crc32(model_code):08x}-{_CACHE_FORMAT}"
 
 
 def read_bytes(path: Path, label: str) -> bytes:
@@ -106,7 +108,9 @@ def _problem(err: Any) -> str:
     return f"{path}: {message}"
 
 
-def parse_yaml(raw: bytes, label: str, error: Callable[[str, str], Exception] = _pricing_error) -> Any:
+def parse_yaml(
+    raw: bytes, label: str, error: Callable[[str, str], Exception] = _pricing_error
+) -> Any:
     """Parse YAML safely: exact decimals, no tags, aliases, duplicate keys or deep nesting.
 
     Problems are raised as ``error(label, message)``.
@@ -141,7 +145,7 @@ def _strict_loader_class(yaml: Any) -> Any:
     if _LOADER is not None:
         return _LOADER
 
-    class StrictLoader(yaml.SafeLoader):  # type: ignore[misc,name-defined]
+    class StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
         depth = 0
 
         def compose_node(self, parent: Any, index: Any) -> Any:
@@ -245,6 +249,8 @@ def _write_cache(key: str, model: PricingModel) -> None:
     directory = cache_dir()
     if directory is None:
         return
+    import tempfile
+
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".pricing-", suffix=".tmp", dir=directory)

@@ -6,8 +6,6 @@ the checks in ``__post_init__`` run both then and when a validated model is read
 cache. The calculator reads them and nothing else.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,7 +37,7 @@ def _check_non_negative(**values: Decimal | None) -> None:
             raise ValueError(f"{name} must be a finite amount of at least 0, not {value}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     """A page a figure was read from."""
 
@@ -58,7 +56,7 @@ class Source:
             raise ValueError("date and accessed must be YYYY, YYYY-MM, YYYY-MM-DD or n/d")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PriceBand:
     """A sourced price band in dollars: low ≤ typical ≤ high."""
 
@@ -83,7 +81,7 @@ class PriceBand:
             )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Figure:
     """One sourced number with its unit."""
 
@@ -100,7 +98,7 @@ class Figure:
         _check_non_negative(value=self.value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class LineItemSpec:
     """A billable item: what it is, its codes, its default coverage and its price band."""
 
@@ -114,7 +112,7 @@ class LineItemSpec:
     bundles: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class BoosterPhase:
     """A run of maintenance sessions at a fixed spacing, before the open-ended interval."""
 
@@ -128,7 +126,7 @@ class BoosterPhase:
             raise ValueError("sessions and every_weeks must be at least 1")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Protocol:
     """How a course of this route is scheduled."""
 
@@ -156,7 +154,7 @@ class Protocol:
             raise ValueError("evaluation_lead_days and standard_boosters must be at least 0")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RouteSpec:
     """An administration route: its session (the priced visit) and its protocol."""
 
@@ -169,7 +167,7 @@ class RouteSpec:
     protocol: Protocol
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ProviderSpec:
     """A provider type: its price factor, the routes it offers, and whether location applies."""
 
@@ -182,7 +180,7 @@ class ProviderSpec:
     evidence: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class StateFactor:
     """A state's regional price parity (US = 100) and the factor it gives (RPP / 100)."""
 
@@ -198,7 +196,7 @@ class StateFactor:
             raise ValueError("factor must be above 0")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Locations:
     """Location factors by state, and the 3-digit ZIP prefixes of each state."""
 
@@ -235,7 +233,7 @@ class Locations:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SavingsProgram:
     """A manufacturer savings program on a route's drug cost-sharing (SPRAVATO withMe)."""
 
@@ -254,7 +252,7 @@ class SavingsProgram:
             raise ValueError("drug_share is a fraction of the session price, at most 1")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Bracket:
     """A federal income-tax bracket: the rate (percent) up to ``upper`` (null: no upper)."""
 
@@ -264,7 +262,7 @@ class Bracket:
     upper: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TaxYear:
     """One year's federal tax, payroll-tax and account figures."""
 
@@ -300,7 +298,7 @@ class TaxYear:
                 raise ValueError(f"brackets.{filing}: uppers must rise")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TaxRules:
     """Tax figures by year, and the states that tax HSA contributions."""
 
@@ -319,7 +317,7 @@ class TaxRules:
         return self.years[chosen[-1] if chosen else known[0]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PricingModel:
     """The whole priced model of one pricing file."""
 

@@ -7,8 +7,8 @@ full precision, and :func:`cents` rounds to the cent with the rounding mode name
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -17,7 +17,7 @@ HUNDRED = Decimal("100")
 
 def D(value: str | int | Decimal) -> Decimal:
     """Make a Decimal from text, an int or a Decimal. Floats are refused: they are not exact."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"money is never made from {type(value).__name__}: {value!r}")
     if isinstance(value, Decimal):
         return value
@@ -38,8 +38,7 @@ def percent(rate: Decimal) -> Decimal:
     return rate / HUNDRED
 
 
-@dataclass(frozen=True, slots=True)
-class Band:
+class Band(NamedTuple):
     """A money figure with its uncertainty: low, typical and high edges."""
 
     low: Decimal
@@ -57,7 +56,7 @@ class Band:
     def edges(self) -> tuple[Decimal, Decimal, Decimal]:
         return (self.low, self.typical, self.high)
 
-    def __add__(self, other: Band) -> Band:
+    def __add__(self, other: Band) -> Band:  # type: ignore[override]
         return Band(self.low + other.low, self.typical + other.typical, self.high + other.high)
 
     def __sub__(self, other: Band) -> Band:
@@ -65,7 +64,9 @@ class Band:
 
     def scale(self, factor: Decimal) -> Band:
         """Multiply every edge by ``factor`` and round each to the cent."""
-        return Band(cents(self.low * factor), cents(self.typical * factor), cents(self.high * factor))
+        return Band(
+            cents(self.low * factor), cents(self.typical * factor), cents(self.high * factor)
+        )
 
     def times(self, quantity: int) -> Band:
         """Multiply every (already rounded) edge by a whole quantity: exact, no rounding."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -62,8 +61,13 @@ def to_csv(est: Estimate) -> str:
         rows(prefix, {"unit_price": item.unit_price, "amount": item.amount})
     for visit in est.visits:
         prefix = ["visit", visit.number, visit.date, visit.label, visit.kind, 1, visit.coverage]
-        rows(prefix, {name: getattr(visit, name) for name in
-                      ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid")})
+        rows(
+            prefix,
+            {
+                name: getattr(visit, name)
+                for name in ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid")
+            },
+        )
     for name in TOTAL_LABELS:
         rows(["total", name, "", TOTAL_LABELS[name], "", "", ""], {name: getattr(est.totals, name)})
     return out.getvalue()
@@ -145,7 +149,3 @@ def to_markdown(est: Estimate) -> str:
     lines += [f"- {src.title}, <{src.url}> ({src.date})" for src in est.sources]
     lines += ["", f"_{DISCLAIMER}_", ""]
     return "\n".join(lines)
-
-
-def band_fields(obj: Any) -> dict[str, Band]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}

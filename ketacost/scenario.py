@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .errors import InputError
 from .model import FILINGS, PROVIDERS, ROUTES, PricingModel
@@ -28,8 +27,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 Kind = Literal["choice", "text", "count", "money", "percent", "date", "monthday", "flag"]
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """One input: its name (snake_case; the option is ``--kebab-case``), kind and help."""
 
     name: str
@@ -56,18 +54,33 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f("route", "choice", "Administration route.", default="iv", choices=ROUTES),
     _f("provider", "choice", "Provider type (default: the route's usual one).", choices=PROVIDERS),
     _f("location", "text", "US, a state code or name, or a ZIP code.", default="US"),
-    _f("sessions", "count", "Induction sessions (default: the route's protocol).", low=1,
-       high=MAX_COUNT),
-    _f("boosters", "count", "Maintenance sessions after the induction.", default=0,
-       high=MAX_COUNT),
-    _f("booster_every", "count", "Weeks between boosters (default: the route's protocol).",
-       low=1, high=MAX_WEEKS),
+    _f(
+        "sessions",
+        "count",
+        "Induction sessions (default: the route's protocol).",
+        low=1,
+        high=MAX_COUNT,
+    ),
+    _f("boosters", "count", "Maintenance sessions after the induction.", default=0, high=MAX_COUNT),
+    _f(
+        "booster_every",
+        "count",
+        "Weeks between boosters (default: the route's protocol).",
+        low=1,
+        high=MAX_WEEKS,
+    ),
     _f("start", "date", "Date of the first visit, YYYY-MM-DD (default: today)."),
     _f("session_price", "money", "A quoted all-in price per session; replaces the band."),
     _f("consult", "flag", "Include the initial evaluation.", default=True, flag_off="--no-consult"),
     _f("integration", "count", "Integration/psychotherapy sessions.", default=0, high=MAX_COUNT),
-    _f("coverage", "choice", "How sessions are covered (auto: self-pay unless plan figures are "
-       "given).", default="auto", choices=COVERAGES, group=_PLAN),
+    _f(
+        "coverage",
+        "choice",
+        "How sessions are covered (auto: self-pay unless plan figures are given).",
+        default="auto",
+        choices=COVERAGES,
+        group=_PLAN,
+    ),
     _f("plan_type", "choice", "Plan type.", default="commercial", choices=PLAN_TYPES, group=_PLAN),
     _f("deductible", "money", "In-network deductible per plan year.", group=_PLAN),
     _f("deductible_met", "money", "Deductible already met this plan year.", group=_PLAN),
@@ -75,30 +88,59 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f("copay", "money", "Copay per visit.", group=_PLAN),
     _f("oop_max", "money", "In-network out-of-pocket maximum per plan year.", group=_PLAN),
     _f("oop_met", "money", "Out-of-pocket already paid this plan year.", group=_PLAN),
-    _f("hdhp", "flag", "High-deductible plan: the deductible applies before copays.",
-       default=False, group=_PLAN),
-    _f("plan_year_start", "monthday", "Day the deductible and OOP reset, MM-DD.",
-       default="01-01", group=_PLAN),
+    _f(
+        "hdhp",
+        "flag",
+        "High-deductible plan: the deductible applies before copays.",
+        default=False,
+        group=_PLAN,
+    ),
+    _f(
+        "plan_year_start",
+        "monthday",
+        "Day the deductible and OOP reset, MM-DD.",
+        default="01-01",
+        group=_PLAN,
+    ),
     _f("oon_deductible", "money", "Out-of-network deductible.", group=_PLAN),
     _f("oon_deductible_met", "money", "Out-of-network deductible already met.", group=_PLAN),
     _f("oon_coinsurance", "percent", "Out-of-network coinsurance, percent.", group=_PLAN),
-    _f("oon_allowed", "percent", "Out-of-network allowed amount, percent of the bill.",
-       group=_PLAN),
+    _f(
+        "oon_allowed", "percent", "Out-of-network allowed amount, percent of the bill.", group=_PLAN
+    ),
     _f("oon_oop_max", "money", "Out-of-network out-of-pocket maximum.", group=_PLAN),
     _f("oon_oop_met", "money", "Out-of-network out-of-pocket already paid.", group=_PLAN),
-    _f("copay_program", "flag", "Manufacturer savings program where eligible.", default=True,
-       flag_off="--no-copay-program", group=_PLAN),
+    _f(
+        "copay_program",
+        "flag",
+        "Manufacturer savings program where eligible.",
+        default=True,
+        flag_off="--no-copay-program",
+        group=_PLAN,
+    ),
     _f("fsa", "money", "FSA funds available.", group=_TAX),
     _f("hsa", "money", "HSA funds available.", group=_TAX),
-    _f("tax_rate", "percent", "Combined marginal tax rate on account dollars, percent.",
-       group=_TAX),
+    _f(
+        "tax_rate", "percent", "Combined marginal tax rate on account dollars, percent.", group=_TAX
+    ),
     _f("income", "money", "Annual wages, to derive the marginal rate.", group=_TAX),
     _f("filing", "choice", "Filing status.", default="single", choices=FILINGS, group=_TAX),
     _f("state_tax_rate", "percent", "State income-tax rate, percent.", group=_TAX),
-    _f("hsa_direct", "flag", "HSA contributions made directly, not through payroll.",
-       default=False, group=_TAX),
-    _f("finance_months", "count", "Finance the cash out of pocket over N months.", low=1,
-       high=MAX_MONTHS, group=_FIN),
+    _f(
+        "hsa_direct",
+        "flag",
+        "HSA contributions made directly, not through payroll.",
+        default=False,
+        group=_TAX,
+    ),
+    _f(
+        "finance_months",
+        "count",
+        "Finance the cash out of pocket over N months.",
+        low=1,
+        high=MAX_MONTHS,
+        group=_FIN,
+    ),
     _f("apr", "percent", "Annual percentage rate of the financing.", group=_FIN),
 )
 FIELD_BY_NAME = {spec.name: spec for spec in FIELDS}
@@ -109,8 +151,7 @@ PLAN_FIGURES = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(NamedTuple):
     """Every input of one estimate, validated; defaults filled in (None: not given)."""
 
     route: str
@@ -153,8 +194,10 @@ class Scenario:
     @property
     def has_plan(self) -> bool:
         """True when any plan figure was given (``--coverage auto`` then uses the plan)."""
-        return self.hdhp or self.plan_type != "commercial" or any(
-            getattr(self, name) is not None for name in PLAN_FIGURES
+        return (
+            self.hdhp
+            or self.plan_type != "commercial"
+            or any(getattr(self, name) is not None for name in PLAN_FIGURES)
         )
 
     @property
@@ -163,7 +206,7 @@ class Scenario:
         return None if self.location == "US" else self.location
 
 
-assert [f.name for f in fields(Scenario)] == [f.name for f in FIELDS]
+assert list(Scenario._fields) == [f.name for f in FIELDS]
 
 
 def parse_scenario(
@@ -202,7 +245,7 @@ def _convert(spec: FieldSpec, raw: Any, label: str) -> Any:
         if isinstance(raw, str) and raw.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
             return raw.strip().lower() in ("true", "yes", "1")
         raise _fail(label, f"must be true or false, not {raw!r}")
-    if isinstance(raw, bool) or isinstance(raw, dict | list):
+    if isinstance(raw, (bool, dict | list)):
         raise _fail(label, f"must be a single {kind} value, not {raw!r}")
     text = str(raw).strip()
     if kind == "choice":
@@ -346,4 +389,6 @@ def _check_met(met: str, total: str, out: dict[str, Any], label: Any) -> None:
     if out[total] is None:
         raise _fail(label(met), f"needs {total} (--{total.replace('_', '-')}) too")
     if out[met] > out[total]:
-        raise _fail(label(met), f"{out[met]} is more than the {total.replace('_', ' ')} {out[total]}")
+        raise _fail(
+            label(met), f"{out[met]} is more than the {total.replace('_', ' ')} {out[total]}"
+        )

@@ -1,0 +1,134 @@
+"""Batch estimates: JSONL or CSV scenarios in, one JSON line out per record, in input order.
+
+Streaming with flat memory: records are read lazily, sent to worker processes in chunks with a
+bounded number of chunks in flight, and written as soon as the chunk before them is done. A bad
+record becomes ``{"line": N, "error": {"code", "message", "field"}}`` and the run goes on.
+The caller (the CLI) opens the files; this module only maps lines to lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from .codec import dumps_compact
+from .errors import KetacostError
+from .estimate import estimate
+from .model import PricingModel
+from .scenario import parse_scenario
+
+CHUNK = 250  # records per task: big enough to amortise the pipe, small enough to stream
+
+Record = tuple[int, Any]  # (line number, raw JSON text or a CSV row mapping)
+
+
+def csv_records(lines: Iterable[str]) -> Iterator[Record]:
+    """CSV rows with a header of option names; an empty cell means "not given"."""
+    reader = csv.DictReader(iter(lines))
+    for row in reader:
+        values = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
+        if None in row:
+            values = {"__extra_cells__": row[None]}
+        yield reader.line_num, values
+
+
+def jsonl_records(lines: Iterable[str]) -> Iterator[Record]:
+    """Non-blank JSON lines, numbered by their line in the input."""
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            yield number, line
+
+
+def sniff(first: str) -> str:
+    """``csv`` unless the first non-blank line looks like a JSON object."""
+    return "jsonl" if first.lstrip().startswith("{") else "csv"
+
+
+def _error_line(number: int, code: str, message: str, field: str | None) -> str:
+    return json.dumps({"line": number, "error": {"code": code, "message": message, "field": field}})
+
+
+def estimate_record(
+    number: int, raw: Any, pricing: PricingModel, today: dt.date, source: str
+) -> tuple[str, bool]:
+    """One record to one output line; ``(line, ok)``. Never raises for bad input."""
+    if isinstance(raw, str):
+        try:
+            values = json.loads(raw, parse_float=Decimal, parse_constant=_no_constant)
+        except ValueError as exc:
+            return _error_line(number, "invalid_json", f"not a JSON object: {exc}", None), False
+        if not isinstance(values, dict):
+            return _error_line(
+                number, "invalid_input", "a record must be a JSON object", None
+            ), False
+    else:
+        values = raw
+    if "__extra_cells__" in values:
+        return _error_line(number, "invalid_input", "more cells than header columns", None), False
+    try:
+        scenario = parse_scenario(values, pricing, today)
+        document = dumps_compact(estimate(scenario, pricing, pricing_source=source))
+    except KetacostError as exc:
+        return _error_line(number, exc.code, str(exc), exc.field), False
+    return '{"line":' + str(number) + "," + document[1:], True
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+# --- workers ---------------------------------------------------------------------------------
+
+_STATE: dict[str, Any] = {}
+
+
+def _init_worker(pricing: PricingModel, today: dt.date, source: str) -> None:
+    _STATE.update(pricing=pricing, today=today, source=source)
+
+
+def _work(chunk: list[Record]) -> list[tuple[str, bool]]:
+    pricing, today, source = _STATE["pricing"], _STATE["today"], _STATE["source"]
+    return [estimate_record(n, raw, pricing, today, source) for n, raw in chunk]
+
+
+def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_batch(
+    records: Iterable[Record],
+    pricing: PricingModel,
+    today: dt.date,
+    *,
+    jobs: int = 1,
+    source: str = "builtin",
+) -> Iterator[tuple[str, bool]]:
+    """Yield ``(output line, ok)`` for every record, in input order."""
+    if jobs <= 1:
+        _init_worker(pricing, today, source)
+        for chunk in _chunks(records):
+            yield from _work(chunk)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(jobs, initializer=_init_worker, initargs=(pricing, today, source)) as pool:
+        pending: deque[Any] = deque()
+        for chunk in _chunks(records):
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) >= 4 * jobs:  # bounded: memory stays flat however long the input
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()

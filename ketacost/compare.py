@@ -1,0 +1,113 @@
+"""Side-by-side estimates: routes (default), providers or locations, under one plan.
+
+Fairness: by default each route gets its standard first course (the protocol's induction plus its
+standard boosters: Spravato's label runs 8 weeks, IV 6 infusions); counts the user gives apply to
+every row. With ``months`` every option instead runs its protocol, boosters included, for the same
+number of months from the same start, so a long protocol is not penalised for being long.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from .course import build_course
+from .errors import InputError
+from .estimate import Estimate, Totals, Warning, estimate
+from .model import PricingModel
+from .scenario import MAX_COUNT, parse_scenario
+
+
+class Row(NamedTuple):
+    route: str
+    provider: str
+    location: str
+    label: str
+    sessions: int
+    visits: int
+    totals: Totals
+    warnings: tuple[Warning, ...]
+
+
+class Comparison(NamedTuple):
+    schema_version: int
+    basis: str
+    rows: tuple[Row, ...]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _within_months(
+    values: dict[str, Any], pricing: PricingModel, today: dt.date, months: int
+) -> dict[str, Any]:
+    """Session and booster counts that fill ``months`` months of the route's protocol."""
+    probe = parse_scenario({**values, "boosters": MAX_COUNT}, pricing, today)
+    horizon = add_months(probe.start, months)
+    route = pricing.routes[probe.route]  # type: ignore[index]
+    visits = build_course(
+        route, start=probe.start, consult=probe.consult, sessions=probe.sessions,
+        boosters=MAX_COUNT, booster_every=probe.booster_every, integration=0,
+    )  # fmt: skip
+    inside = [v for v in visits if v.date < horizon]
+    sessions = sum(1 for v in inside if v.kind == "induction")
+    boosters = sum(1 for v in inside if v.kind == "booster")
+    if sessions == 0:
+        raise InputError(f"--months: {months} month(s) hold no session", field="--months")
+    return {**values, "sessions": sessions, "boosters": boosters}
+
+
+def compare(
+    values: dict[str, Any],
+    pricing: PricingModel,
+    today: dt.date,
+    *,
+    providers: list[str] | None = None,
+    locations: list[str] | None = None,
+    months: int | None = None,
+    labels: dict[str, str] | None = None,
+) -> Comparison:
+    """Estimate each option under the same plan and accounts; rows sorted by typical net cost."""
+    if providers and locations:
+        raise InputError("give --providers or --locations, not both", field="--providers")
+    variants: list[dict[str, Any]]
+    if providers:
+        variants = [{**values, "provider": p} for p in providers]
+        basis = "providers"
+    elif locations:
+        variants = [{**values, "location": loc} for loc in locations]
+        basis = "locations"
+    else:
+        basis = "routes"
+        variants = []
+        for name, route in pricing.routes.items():
+            variant = {**values, "route": name, "provider": None}
+            variant.setdefault("sessions", route.protocol.induction_sessions)
+            variant.setdefault("boosters", route.protocol.standard_boosters)
+            variants.append(variant)
+    rows = []
+    for variant in variants:
+        if months is not None:
+            variant = _within_months(variant, pricing, today, months)
+        scenario = parse_scenario(variant, pricing, today, labels)
+        result: Estimate = estimate(scenario, pricing)
+        dosing = sum(1 for v in result.visits if v.kind in ("induction", "booster"))
+        route = pricing.routes[scenario.route]  # type: ignore[index]
+        rows.append(
+            Row(scenario.route, scenario.provider, scenario.location, route.label, dosing,
+                len(result.visits), result.totals, result.warnings)
+        )  # fmt: skip
+    rows.sort(key=lambda r: (r.totals.net_cost.typical, r.route, r.provider, r.location))
+    if months is not None:
+        basis += f", first {months} month(s) of each protocol"
+    else:
+        basis += ", standard first course" if basis == "routes" else ""
+    return Comparison(1, basis, tuple(rows))

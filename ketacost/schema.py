@@ -1,0 +1,130 @@
+"""JSON Schema (2020-12) generated from the models: the estimate document and the scenario file.
+
+The estimate schema walks the :class:`~ketacost.estimate.Estimate` NamedTuples' type hints (a
+:class:`~ketacost.money.Band` is an object of three exact numbers); the scenario schema comes from
+the :data:`~ketacost.scenario.FIELDS` table, the same table that makes the CLI options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from .money import Band
+from .scenario import FIELDS, MAX_MONEY, FieldSpec, Scenario
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_BAND = {
+    "type": "object",
+    "description": "A money figure in dollars with its uncertainty: low ≤ typical ≤ high edges.",
+    "properties": {edge: {"type": "number"} for edge in ("low", "typical", "high")},
+    "required": ["low", "typical", "high"],
+    "additionalProperties": False,
+}
+
+
+def _field_schema(spec: FieldSpec, *, filled: bool) -> dict[str, Any]:
+    kind = spec.kind
+    schema: dict[str, Any]
+    if kind == "flag":
+        schema = {"type": "boolean"}
+    elif kind == "choice":
+        schema = {"type": "string", "enum": list(spec.choices)}
+    elif kind == "count":
+        schema = {"type": "integer", "minimum": spec.low, "maximum": spec.high}
+    elif kind in ("money", "percent"):
+        high = 100 if kind == "percent" else int(MAX_MONEY)
+        schema = {"type": "number", "minimum": 0, "maximum": high}
+        if not filled:  # a scenario file may also write amounts as text ("1,500")
+            schema = {"anyOf": [schema, {"type": "string"}]}
+    elif kind == "date":
+        schema = {"type": "string", "format": "date"}
+    elif kind == "monthday":
+        schema = {"type": "string", "pattern": r"^\d{2}-\d{2}$"}
+    else:
+        schema = {"type": "string", "minLength": 1, "maxLength": 100}
+    schema["description"] = spec.help
+    if spec.default is not None and not filled:
+        schema["default"] = spec.default
+    return schema
+
+
+def scenario_schema(*, filled: bool = False) -> dict[str, Any]:
+    """The scenario file (``filled=False``) or the document's filled-in ``scenario``."""
+    properties = {}
+    always_filled = ("provider", "sessions", "booster_every", "start")
+    for spec in FIELDS:
+        schema = _field_schema(spec, filled=filled)
+        if filled and spec.default is None and spec.name not in always_filled:
+            schema = {"anyOf": [schema, {"type": "null"}], "description": schema["description"]}
+        properties[spec.name] = schema
+    result: dict[str, Any] = {
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if filled:
+        result["required"] = list(Scenario._fields)
+    else:
+        result = {
+            "$schema": DIALECT,
+            "$id": "https://ketacost.invalid/schema/scenario.json",
+            "title": f"ketacost scenario (ketacost {__version__})",
+            "description": "Inputs of `ketacost estimate --scenario FILE`: option names in "
+            "snake_case; command-line options override the file.",
+            **result,
+        }
+    return result
+
+
+def _type_schema(tp: Any) -> dict[str, Any]:
+    if tp is Band:
+        return dict(_BAND)
+    if tp is Scenario:
+        return scenario_schema(filled=True)
+    if tp is Decimal:
+        return {"type": "number"}
+    if tp is bool:
+        return {"type": "boolean"}
+    if tp is int:
+        return {"type": "integer"}
+    if tp is str:
+        return {"type": "string"}
+    if tp is dt.date:
+        return {"type": "string", "format": "date"}
+    origin = typing.get_origin(tp)
+    if origin is typing.Literal:
+        return {"enum": list(typing.get_args(tp))}
+    if origin in (typing.Union, types.UnionType):
+        return {"anyOf": [_type_schema(a) for a in typing.get_args(tp)]}
+    if tp is type(None):
+        return {"type": "null"}
+    if origin in (tuple, list):
+        return {"type": "array", "items": _type_schema(typing.get_args(tp)[0])}
+    if hasattr(tp, "_fields"):
+        hints = typing.get_type_hints(tp)
+        return {
+            "type": "object",
+            "properties": {name: _type_schema(hints[name]) for name in tp._fields},
+            "required": list(tp._fields),
+            "additionalProperties": False,
+        }
+    raise TypeError(f"no JSON Schema for {tp!r}")  # pragma: no cover
+
+
+def estimate_schema() -> dict[str, Any]:
+    from .estimate import Estimate
+
+    body = _type_schema(Estimate)
+    return {
+        "$schema": DIALECT,
+        "$id": "https://ketacost.invalid/schema/estimate.json",
+        "title": f"ketacost estimate document (schema_version 1, ketacost {__version__})",
+        "description": "`ketacost estimate --json`. Money is a JSON number in dollars, exact to "
+        "the cent; every price-dependent figure is a band.",
+        **body,
+    }

@@ -1,0 +1,69 @@
+"""Shared fixtures: no test touches the real home, cache or environment."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ketacost import load_pricing
+from ketacost.cli import main
+from ketacost.model import PricingModel
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 27)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    for name in ("KETACOST_PRICING", "KETACOST_CACHE_DIR", "KETACOST_NO_CACHE", "KETACOST_DEBUG",
+                 "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+@pytest.fixture(scope="session")
+def pricing() -> PricingModel:
+    return load_pricing()
+
+
+class Run:
+    """The result of a CLI run: exit code, stdout, stderr."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def run_cli(*args: str, input: str | None = None) -> Run:
+    """Run the real CLI entry point (main(): the one error path) in-process."""
+    out, err = io.StringIO(), io.StringIO()
+    old_in = sys.stdin
+    if input is not None:
+        sys.stdin = io.StringIO(input)
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as exc:
+                code = int(exc.code or 0)
+    finally:
+        sys.stdin = old_in
+    return Run(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli() -> Any:
+    return run_cli
