@@ -14,12 +14,12 @@ import json
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import Any
 
 from .codec import dumps_compact
 from .errors import KetacostError
 from .estimate import estimate
+from .files import loads_json
 from .model import PricingModel
 from .scenario import parse_scenario
 
@@ -60,7 +60,9 @@ def estimate_record(
     """One record to one output line; ``(line, ok)``. Never raises for bad input."""
     if isinstance(raw, str):
         try:
-            values = json.loads(raw, parse_float=Decimal, parse_constant=_no_constant)
+            values = loads_json(raw)
+        except RecursionError:
+            return _error_line(number, "invalid_json", "nested too deeply", None), False
         except ValueError as exc:
             return _error_line(number, "invalid_json", f"not a JSON object: {exc}", None), False
         if not isinstance(values, dict):
@@ -77,10 +79,6 @@ def estimate_record(
     except KetacostError as exc:
         return _error_line(number, exc.code, str(exc), exc.field), False
     return '{"line":' + str(number) + "," + document[1:], True
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
 
 
 # --- workers ---------------------------------------------------------------------------------

@@ -197,7 +197,16 @@ def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
 def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    out = Console(stderr=stderr, highlight=False)
+    out.on_broken_pipe = _reader_left  # type: ignore[method-assign]
+    return out
+
+
+def _reader_left() -> None:
+    """`ketacost estimate | head`: the reader left; stop quietly (rich would exit 1)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0)
 
 
 @app.command("estimate")

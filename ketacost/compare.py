@@ -79,11 +79,14 @@ def compare(
     if providers and locations:
         raise InputError("give --providers or --locations, not both", field="--providers")
     variants: list[dict[str, Any]]
+    labels = dict(labels or {})
     if providers:
         variants = [{**values, "provider": p} for p in providers]
+        labels["provider"] = "--providers"
         basis = "providers"
     elif locations:
         variants = [{**values, "location": loc} for loc in locations]
+        labels["location"] = "--locations"
         basis = "locations"
     else:
         basis = "routes"

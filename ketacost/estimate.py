@@ -273,10 +273,14 @@ def estimate(
         return Band(values["low"], values["typical"], values["high"])
 
     visit_lines = []
-    for i, visit in enumerate(visits):
+    rows = zip(
+        visits, results["low"], results["typical"], results["high"],
+        payments["low"], payments["typical"], payments["high"], strict=True,
+    )  # fmt: skip
+    for visit, lo, ty, hi, pay_lo, pay_ty, pay_hi in rows:
         spec, price, _ = items[visit.kind]
-        per = {edge: results[edge][i] for edge in EDGES}
-        paid = {edge: payments[edge][i].total for edge in EDGES}
+        paid = Band(pay_lo.total, pay_ty.total, pay_hi.total)
+        patient = Band(lo.patient_pays, ty.patient_pays, hi.patient_pays)
         has_plan = networks[visit.kind] != "self-pay"
         visit_lines.append(
             VisitLine(
@@ -286,15 +290,21 @@ def estimate(
                 label=spec.label,
                 coverage=networks[visit.kind],
                 billed=price,
-                plan_pays=band({e: per[e].plan_pays for e in EDGES}),
-                program_pays=band({e: per[e].program_pays for e in EDGES}),
-                patient_pays=band({e: per[e].patient_pays for e in EDGES}),
-                account_paid=band(paid),
-                cash=band({e: per[e].patient_pays - paid[e] for e in EDGES}),
-                deductible_left=_left_band(per, "deductible_left") if has_plan else None,
-                oop_left=_left_band(per, "oop_left") if has_plan else None,
+                plan_pays=Band(lo.plan_pays, ty.plan_pays, hi.plan_pays),
+                program_pays=Band(lo.program_pays, ty.program_pays, hi.program_pays),
+                patient_pays=patient,
+                account_paid=paid,
+                cash=patient - paid,
+                deductible_left=(
+                    Band(lo.deductible_left, ty.deductible_left, hi.deductible_left)  # type: ignore[arg-type]
+                    if has_plan else None
+                ),
+                oop_left=(
+                    Band(lo.oop_left, ty.oop_left, hi.oop_left)  # type: ignore[arg-type]
+                    if has_plan and ty.oop_left is not None else None
+                ),
             )
-        )
+        )  # fmt: skip
     line_items = _line_items(visits, items, networks, scenario)
     totals = _totals(visit_lines, payments, rates)
     financing = None
@@ -335,13 +345,6 @@ def estimate(
         warnings=tuple(warnings),
         sources=sources,
     )
-
-
-def _left_band(per: dict[str, ClaimResult], name: str) -> Band | None:
-    values = [getattr(per[e], name) for e in EDGES]
-    if any(v is None for v in values):
-        return None
-    return Band(*values)
 
 
 def _line_items(

@@ -26,7 +26,9 @@ def _input_error(label: str, message: str) -> Exception:
 def parse_json_mapping(text: str, label: str) -> dict[str, Any]:
     """One JSON object (a scenario); numbers with a fraction become Decimal, not float."""
     try:
-        value = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+        value = loads_json(text)
+    except RecursionError:
+        raise _input_error(label, "nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise _input_error(
             label, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
@@ -36,8 +38,24 @@ def parse_json_mapping(text: str, label: str) -> dict[str, Any]:
     return _mapping(value, label)
 
 
+def loads_json(text: str) -> Any:
+    """JSON with exact decimals; NaN/Infinity and duplicate keys are errors (ValueError)."""
+    return json.loads(
+        text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_unique_keys
+    )
+
+
 def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
 
 
 def _mapping(value: Any, label: str) -> dict[str, Any]:
@@ -63,7 +81,7 @@ def read_scenario_file(path: str) -> dict[str, Any]:
         raise _input_error(path, "the scenario file is empty")
     if file.suffix.lower() == ".json":
         try:
-            text = raw.decode("utf-8")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise _input_error(path, f"not UTF-8 text (byte {exc.start})") from None
         return parse_json_mapping(text, path)
@@ -170,7 +188,13 @@ def output_stream(path: str | None, inputs: list[str | None]) -> Iterator[TextIO
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(
+                f"--output: cannot write {path}: {exc.strerror or exc}", field="--output"
+            ) from None
         raise

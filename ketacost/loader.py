@@ -103,7 +103,7 @@ def _problem(err: Any) -> str:
     message = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "unexpected_keyword_argument":
         message = "unknown key"
-    elif err["type"] == "missing_keyword_argument":
+    elif err["type"] in ("missing", "missing_keyword_argument", "missing_argument"):
         message = "missing"
     return f"{path}: {message}"
 
@@ -118,11 +118,12 @@ def parse_yaml(
     import yaml
 
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Notepad) is fine
     except UnicodeDecodeError as exc:
         raise error(label, f"not UTF-8 text (byte {exc.start})") from None
-    loader = _strict_loader_class(yaml)(text)
+    loader = None
     try:
+        loader = _strict_loader_class(yaml)(text)  # the reader rejects control characters here
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -130,11 +131,12 @@ def parse_yaml(
         what = exc.problem or exc.context or "invalid YAML"
         raise error(label, f"{where}{what}") from None
     except yaml.YAMLError as exc:
-        raise error(label, f"invalid YAML: {exc}") from None
+        raise error(label, "invalid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise error(label, f"nested deeper than {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 _LOADER: Any = None
@@ -186,11 +188,8 @@ def _strict_loader_class(yaml: Any) -> Any:
 
     def construct_decimal(loader: Any, node: Any) -> Decimal:
         text = str(loader.construct_scalar(node)).replace("_", "")
-        lowered = text.lower()
-        if lowered in (".inf", "+.inf", "-.inf", ".nan"):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{text} is not an amount", node.start_mark
-            )
+        special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+        text = special.get(text.lower(), text)  # kept, so validation names the field
         try:
             return Decimal(text)
         except InvalidOperation:
@@ -201,7 +200,15 @@ def _strict_loader_class(yaml: Any) -> Any:
     def construct_text(loader: Any, node: Any) -> str:
         return str(loader.construct_scalar(node))
 
+    def construct_int(loader: Any, node: Any) -> int | str:
+        text = str(loader.construct_scalar(node))
+        if len(text) > 1 and text.startswith("0") and text.isdigit():
+            return text  # 02134 is a ZIP code, not YAML 1.1 octal
+        value: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+        return value
+
     StrictLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
     StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_text)
     _LOADER = StrictLoader
     return StrictLoader
@@ -242,7 +249,7 @@ def _read_cache(key: str, *, builtin: bool) -> PricingModel | None:
 def compiled_payload(key: str, model: PricingModel) -> str:
     """The JSON text of a validated model, keyed by the fingerprint of the bytes it came from."""
     payload = {"key": key, "version": __version__, "model": to_plain(model)}
-    return json.dumps(payload, separators=(",", ":"), sort_keys=True)
+    return json.dumps(payload, separators=(",", ":"))
 
 
 def _write_cache(key: str, model: PricingModel) -> None:

@@ -6,6 +6,7 @@ the checks in ``__post_init__`` run both then and when a validated model is read
 cache. The calculator reads them and nothing else.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,17 +25,33 @@ _DATE = re.compile(r"^(n/d|\d{4}(-\d{2}(-\d{2})?)?)$")
 _ZIP_RANGE = re.compile(r"^(\d{3})(?:-(\d{3}))?$")
 
 
+MAX_AMOUNT = Decimal(10_000_000)  # no price, limit or bracket in a price list comes near this
+
+
+def _check_date(date: str, name: str = "date") -> None:
+    """YYYY, YYYY-MM, YYYY-MM-DD (a real day) or n/d."""
+    ok = bool(_DATE.match(date))
+    if ok and len(date) == 10:
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            ok = False
+    if ok and len(date) == 7:
+        ok = 1 <= int(date[5:]) <= 12
+    if not ok:
+        raise ValueError(f"{name} must be YYYY, YYYY-MM, YYYY-MM-DD or n/d, not {date[:40]!r}")
+
+
 def _check_sourced(reference: tuple[str, ...], date: str) -> None:
     if not reference:
         raise ValueError("reference must name at least one source")
-    if not _DATE.match(date):
-        raise ValueError(f"date must be YYYY, YYYY-MM, YYYY-MM-DD or n/d, not {date!r}")
+    _check_date(date)
 
 
 def _check_non_negative(**values: Decimal | None) -> None:
     for name, value in values.items():
-        if value is not None and (not value.is_finite() or value < 0):
-            raise ValueError(f"{name} must be a finite amount of at least 0, not {value}")
+        if value is not None and (not value.is_finite() or not 0 <= value <= MAX_AMOUNT):
+            raise ValueError(f"{name} must be a number from 0 to {MAX_AMOUNT:,}, not {value:.6}")
 
 
 @dataclass(frozen=True)
@@ -51,9 +68,9 @@ class Source:
 
     def __post_init__(self) -> None:
         if not self.url.startswith(("http://", "https://")):
-            raise ValueError(f"url must start with http:// or https://, not {self.url!r}")
-        if not _DATE.match(self.date) or not _DATE.match(self.accessed):
-            raise ValueError("date and accessed must be YYYY, YYYY-MM, YYYY-MM-DD or n/d")
+            raise ValueError(f"url must start with http:// or https://, not {self.url[:60]!r}")
+        _check_date(self.date)
+        _check_date(self.accessed, "accessed")
 
 
 @dataclass(frozen=True)
@@ -261,6 +278,11 @@ class Bracket:
     rate: Decimal
     upper: Decimal | None = None
 
+    def __post_init__(self) -> None:
+        _check_non_negative(upper=self.upper)
+        if not (self.rate.is_finite() and 0 <= self.rate <= 100):
+            raise ValueError(f"rate must be a percentage from 0 to 100, not {self.rate:.6}")
+
 
 @dataclass(frozen=True)
 class TaxYear:
@@ -287,6 +309,19 @@ class TaxYear:
 
     def __post_init__(self) -> None:
         _check_sourced(self.reference, self.date)
+        _check_non_negative(
+            social_security_wage_base=self.social_security_wage_base,
+            fsa_limit=self.fsa_limit, fsa_carryover=self.fsa_carryover,
+            hsa_limit_self=self.hsa_limit_self, hsa_limit_family=self.hsa_limit_family,
+            hdhp_min_deductible_self=self.hdhp_min_deductible_self,
+            hdhp_min_deductible_family=self.hdhp_min_deductible_family,
+            aca_oop_max_self=self.aca_oop_max_self, aca_oop_max_family=self.aca_oop_max_family,
+            **{f"standard_deduction.{k}": v for k, v in self.standard_deduction.items()},
+        )  # fmt: skip
+        for name in ("social_security_rate", "medicare_rate"):
+            rate = getattr(self, name)
+            if not (rate.is_finite() and 0 <= rate <= 100):
+                raise ValueError(f"{name} must be a percentage from 0 to 100")
         for filing in FILINGS:
             if filing not in self.standard_deduction or filing not in self.brackets:
                 raise ValueError(f"standard_deduction and brackets need {filing!r}")
@@ -336,8 +371,9 @@ class PricingModel:
     assumptions: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        if not re.match(r"^\d{4}-\d{2}-\d{2}$", self.as_of):
-            raise ValueError(f"as_of must be YYYY-MM-DD, not {self.as_of!r}")
+        if len(self.as_of) != 10:
+            raise ValueError(f"as_of must be YYYY-MM-DD, not {self.as_of[:40]!r}")
+        _check_date(self.as_of, "as_of")
         if not self.routes:
             raise ValueError("routes must price at least one route")
         for key in ("evaluation", "integration"):

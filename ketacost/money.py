@@ -74,10 +74,11 @@ class Band(NamedTuple):
 
 
 def band_sum(bands: list[Band] | tuple[Band, ...]) -> Band:
-    total = Band.zero()
-    for band in bands:
-        total = total + band
-    return total
+    """Edge by edge sum (an empty list sums to zero)."""
+    if not bands:
+        return Band.zero()
+    lows, typicals, highs = zip(*bands, strict=True)
+    return Band(sum(lows, ZERO), sum(typicals, ZERO), sum(highs, ZERO))
 
 
 EDGES = ("low", "typical", "high")

@@ -222,8 +222,8 @@ def parse_scenario(
     unknown = sorted(set(values) - set(FIELD_BY_NAME))
     if unknown:
         raise InputError(
-            f"unknown key {unknown[0]!r} (known keys: see `ketacost schema scenario`)",
-            field=unknown[0],
+            f"unknown key {_show(unknown[0])} (known keys: see `ketacost schema scenario`)",
+            field=unknown[0][:40],
         )
     out: dict[str, Any] = {}
     for spec in FIELDS:
@@ -237,6 +237,14 @@ def _fail(label: str, message: str) -> InputError:
     return InputError(f"{label}: {message}", field=label)
 
 
+def _show(value: Any) -> str:
+    """A value for an error message: its repr, cut short (a pasted essay stays out of stderr)."""
+    text = str(value)
+    if not re.fullmatch(r"[-+0-9.,$%eE]+", text):
+        text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
 def _convert(spec: FieldSpec, raw: Any, label: str) -> Any:
     kind = spec.kind
     if kind == "flag":
@@ -244,14 +252,14 @@ def _convert(spec: FieldSpec, raw: Any, label: str) -> Any:
             return raw
         if isinstance(raw, str) and raw.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
             return raw.strip().lower() in ("true", "yes", "1")
-        raise _fail(label, f"must be true or false, not {raw!r}")
+        raise _fail(label, f"must be true or false, not {_show(raw)}")
     if isinstance(raw, (bool, dict | list)):
-        raise _fail(label, f"must be a single {kind} value, not {raw!r}")
+        raise _fail(label, f"must be a single {kind} value, not {_show(raw)}")
     text = str(raw).strip()
     if kind == "choice":
         lowered = text.lower()
         if lowered not in spec.choices:
-            raise _fail(label, f"must be one of {', '.join(spec.choices)}, not {text!r}")
+            raise _fail(label, f"must be one of {', '.join(spec.choices)}, not {_show(text)}")
         return lowered
     if kind == "text":
         if not text or len(text) > 100:
@@ -259,7 +267,7 @@ def _convert(spec: FieldSpec, raw: Any, label: str) -> Any:
         return text
     if kind == "count":
         if isinstance(raw, float) or not re.fullmatch(r"[+-]?\d{1,9}", text):
-            raise _fail(label, f"must be a whole number, not {text!r}")
+            raise _fail(label, f"must be a whole number, not {_show(text)}")
         number = int(text)
         high = spec.high if spec.high is not None else MAX_COUNT
         if not spec.low <= number <= high:
@@ -276,7 +284,7 @@ def _convert(spec: FieldSpec, raw: Any, label: str) -> Any:
                 raise ValueError
             dt.date(2001, int(match.group(1)), int(match.group(2)))  # 2001: no Feb 29
         except ValueError:
-            raise _fail(label, f"must be a day of the year as MM-DD, not {text!r}") from None
+            raise _fail(label, f"must be a day of the year as MM-DD, not {_show(text)}") from None
         return text
     raise AssertionError(kind)  # pragma: no cover
 
@@ -288,17 +296,17 @@ def _number(kind: str, raw: Any, text: str, label: str) -> Decimal:
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
-        raise _fail(label, f"must be a number, not {text!r}") from None
+        raise _fail(label, f"must be a number, not {_show(text)}") from None
     if not number.is_finite():
-        raise _fail(label, f"must be a finite number, not {text!r}")
+        raise _fail(label, f"must be a finite number, not {_show(text)}")
     if number < 0:
-        raise _fail(label, f"must not be negative, not {text}")
+        raise _fail(label, f"must not be negative, not {_show(text)}")
     high = Decimal(100) if kind == "percent" else MAX_MONEY
     if number > high:
         what = "a percentage from 0 to 100" if kind == "percent" else f"at most {high:,}"
-        raise _fail(label, f"must be {what}, not {text}")
+        raise _fail(label, f"must be {what}, not {_show(text)}")
     if kind == "money" and number != number.quantize(Decimal("0.01")):
-        raise _fail(label, f"must be whole cents, not {text}")
+        raise _fail(label, f"must be whole cents, not {_show(text)}")
     return number + 0  # normalise -0 to 0
 
 
@@ -313,7 +321,7 @@ def _date(raw: Any, text: str, label: str) -> dt.date:
                 raise ValueError
             value = dt.date.fromisoformat(text)
         except ValueError:
-            raise _fail(label, f"must be a real date as YYYY-MM-DD, not {text!r}") from None
+            raise _fail(label, f"must be a real date as YYYY-MM-DD, not {_show(text)}") from None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise _fail(label, f"must be between {FIRST_YEAR} and {LAST_YEAR}, not {value}")
     return value

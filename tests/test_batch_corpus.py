@@ -1,0 +1,225 @@
+"""Bad records in `ketacost batch`: each becomes an error line, the run goes on, exit 4.
+
+Contract (DESIGN.md): JSONL or CSV scenarios in (keys are the scenario's snake_case option names),
+JSONL out: one estimate document per input record with ``"line": N`` (N the record's line in the
+input), or ``{"line": N, "error": {"code", "message", "field"}}`` for a bad one; exit 4 if any
+record failed; ``--fail-fast`` stops at the first.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Run, run_cli
+
+GOOD_IV = '{"route": "iv", "start": "2026-11-27"}'
+GOOD_SPRAVATO = (
+    '{"route": "spravato", "deductible": 1500, "coinsurance": 20, "start": "2026-11-27"}'
+)
+MIXED = [
+    GOOD_IV,  # 1
+    '{"coinsurance": 150}',  # 2: a percentage above 100
+    "this is not JSON",  # 3
+    '{"route": "xx"}',  # 4: no such route
+    GOOD_SPRAVATO,  # 5
+]
+
+
+def _documents(run: Run) -> list[dict[str, Any]]:
+    assert "Traceback" not in run.err + run.out, run.err
+    return [json.loads(line) for line in run.out.splitlines()]
+
+
+def _assert_one_error_line(run: Run) -> None:
+    assert run.err.count("\n") <= 1, run.err
+    assert run.err == "" or run.err.startswith("Error: "), run.err
+
+
+def _error(doc: dict[str, Any]) -> dict[str, Any]:
+    assert set(doc) == {"line", "error"}, doc
+    error: dict[str, Any] = doc["error"]
+    assert set(error) == {"code", "message", "field"}, error
+    assert isinstance(error["code"], str) and error["code"], error
+    assert isinstance(error["message"], str) and error["message"], error
+    assert "\n" not in error["message"]
+    return error
+
+
+def _check_mixed(run: Run) -> None:
+    assert run.code == 4, (run.code, run.err)
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [1, 2, 3, 4, 5]
+    assert "error" not in docs[0] and docs[0]["scenario"]["route"] == "iv"
+    coinsurance = _error(docs[1])
+    assert coinsurance["code"] == "invalid_input"
+    assert coinsurance["field"] == "coinsurance"
+    assert "100" in coinsurance["message"]
+    not_json = _error(docs[2])
+    assert not_json["field"] is None
+    route = _error(docs[3])
+    assert route["code"] == "invalid_input"
+    assert route["field"] == "route"
+    assert "xx" in route["message"]
+    assert "error" not in docs[4] and docs[4]["scenario"]["route"] == "spravato"
+    _assert_one_error_line(run)
+
+
+def test_mixed_jsonl_file(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text("\n".join(MIXED) + "\n")
+    _check_mixed(run_cli("batch", str(path)))
+
+
+def test_mixed_jsonl_on_stdin() -> None:
+    _check_mixed(run_cli("batch", "-", input="\n".join(MIXED) + "\n"))
+
+
+def test_mixed_jsonl_without_a_final_newline(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text("\n".join(MIXED))
+    _check_mixed(run_cli("batch", str(path)))
+
+
+def test_fail_fast_stops_at_the_first_bad_record(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text("\n".join(MIXED) + "\n")
+    run = run_cli("batch", "--fail-fast", str(path))
+    assert run.code == 4, (run.code, run.err)
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [1, 2]
+    assert _error(docs[1])["field"] == "coinsurance"
+
+
+def test_all_good_exits_0(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text(f"{GOOD_IV}\n{GOOD_SPRAVATO}\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 0, run.err
+    assert [d["line"] for d in _documents(run)] == [1, 2]
+    assert "Traceback" not in run.err
+
+
+def test_blank_lines_keep_the_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text(f'{GOOD_IV}\n\n   \n{{"coinsurance": 150}}\n')
+    run = run_cli("batch", str(path))
+    assert run.code == 4
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [1, 4]
+    assert _error(docs[1])["field"] == "coinsurance"
+
+
+HOSTILE_LINES: dict[str, tuple[str, str | None]] = {
+    # name: (the line, the field its error must name; None: any or none)
+    "a_list": ("[1, 2]", None),
+    "null": ("null", None),
+    "a_string": ('"route: iv"', None),
+    "a_number": ("42", None),
+    "trailing_garbage": ('{"route": "iv"} xyz', None),
+    "unclosed": ('{"route": "iv"', None),
+    "nan": ('{"deductible": NaN}', None),
+    "infinity": ('{"deductible": Infinity}', None),
+    "nested_100000": ('{"route": ' + "[" * 100_000 + "]" * 100_000 + "}", None),
+    "unknown_key": ('{"coinsurence": 20}', "coinsurence"),
+    "sessions_list": ('{"sessions": [1, 2]}', "sessions"),
+    "sessions_5000": ('{"sessions": 5000}', "sessions"),
+    "deductible_text": ('{"deductible": "abc"}', "deductible"),
+    "deductible_negative": ('{"deductible": -500}', "deductible"),
+    "deductible_1e309": ('{"deductible": 1e309}', "deductible"),
+    "met_above_deductible": ('{"deductible": 500, "deductible_met": 600}', "deductible_met"),
+    "start_february_30": ('{"start": "2027-02-30"}', "start"),
+    "plan_year_start_13_01": ('{"plan_year_start": "13-01"}', "plan_year_start"),
+    "location_narnia": ('{"location": "Narnia"}', "location"),
+    "location_100000_characters": ('{"location": "' + "x" * 100_000 + '"}', "location"),
+    "iv_by_telehealth": ('{"route": "iv", "provider": "telehealth"}', "provider"),
+    "apr_without_months": ('{"apr": 9.99}', "apr"),
+    "hdhp_text": ('{"hdhp": "maybe"}', "hdhp"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_LINES))
+def test_hostile_line_is_an_error_and_the_run_goes_on(name: str, tmp_path: Path) -> None:
+    line, field = HOSTILE_LINES[name]
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text(f"{GOOD_IV}\n{line}\n{GOOD_SPRAVATO}\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 4, (run.code, run.err[:300])
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [1, 2, 3]
+    error = _error(docs[1])
+    if field is not None:
+        assert error["field"] == field, error
+    assert len(error["message"]) < 2_000, "the message should not echo the whole line"
+    assert "error" not in docs[2]
+    _assert_one_error_line(run)
+
+
+def test_line_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.jsonl"
+    bad = '{"route": "iv", "location": "Montr\u00e9al"}'.encode("latin-1")
+    path.write_bytes(GOOD_IV.encode() + b"\n" + bad + b"\n" + GOOD_SPRAVATO.encode() + b"\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 4
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [1, 2, 3]
+    _error(docs[1])
+    assert "error" not in docs[2]
+
+
+def test_mixed_csv(tmp_path: Path) -> None:
+    """CSV: a header of option names; "line" is the row's line in the file (the header is 1)."""
+    path = tmp_path / "scenarios.csv"
+    path.write_text(
+        "route,coinsurance,start\n"
+        "iv,,2026-11-27\n"  # 2: good
+        "iv,150,2026-11-27\n"  # 3: a percentage above 100
+        "xx,,2026-11-27\n"  # 4: no such route
+        "iv,20,2026-11-27,extra\n"  # 5: more cells than columns
+        "spravato,20,2026-11-27\n"  # 6: good
+    )
+    run = run_cli("batch", str(path))
+    assert run.code == 4, (run.code, run.err)
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [2, 3, 4, 5, 6]
+    assert "error" not in docs[0]
+    assert _error(docs[1])["field"] == "coinsurance"
+    assert _error(docs[2])["field"] == "route"
+    _error(docs[3])
+    assert "error" not in docs[4]
+
+
+def test_csv_unknown_column_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.csv"
+    path.write_text("route,coinsurence\niv,20\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 4
+    (doc,) = _documents(run)
+    assert doc["line"] == 2
+    assert _error(doc)["field"] == "coinsurence"
+
+
+def test_missing_input_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.jsonl"
+    run = run_cli("batch", str(path))
+    assert run.code == 2
+    assert run.out == ""
+    assert str(path) in run.err and run.err.startswith("Error: ")
+    assert "Traceback" not in run.err
+
+
+def test_empty_input_is_no_records() -> None:
+    run = run_cli("batch", "-", input="")
+    assert run.code == 0, run.err
+    assert run.out == ""
+
+
+def test_bad_pricing_file_stops_before_any_record(tmp_path: Path) -> None:
+    pricing = tmp_path / "pricing.yaml"
+    pricing.write_text("- not a mapping\n")
+    run = run_cli("batch", "--pricing", str(pricing), "-", input=GOOD_IV + "\n")
+    assert run.code == 3
+    assert run.out == ""
+    assert str(pricing) in run.err

@@ -1,0 +1,120 @@
+"""compare, schema and batch through the real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from conftest import run_cli
+
+START = ("--start", "2026-11-27")
+
+
+def test_compare_routes_sorted_by_typical_net_cost() -> None:
+    run = run_cli("compare", "--json", *START)
+    assert run.code == 0, run.err
+    rows = run.json()["rows"]
+    assert [r["route"] for r in rows] == ["oral", "im", "iv", "spravato"]
+    nets = [r["totals"]["net_cost"]["typical"] for r in rows]
+    assert nets == sorted(nets)
+    iv = next(r for r in rows if r["route"] == "iv")
+    assert iv["totals"]["gross"]["typical"] == 3850.0 and iv["provider"] == "clinic"
+    spravato = next(r for r in rows if r["route"] == "spravato")
+    # standard first course: the label's first 8 weeks = 8 induction + 4 weekly boosters
+    assert spravato["sessions"] == 12
+    assert spravato["totals"]["gross"]["typical"] == 12850.0  # 250 + 12 × 1,050
+
+
+def test_compare_with_insurance_makes_spravato_cheaper() -> None:
+    # a course inside one plan year (a January start): one deductible, one OOP maximum
+    run = run_cli("compare", "--json", "--start", "2027-01-04", "--deductible", "1000",
+                  "--coinsurance", "20", "--oop-max", "3000")  # fmt: skip
+    rows = {r["route"]: r for r in run.json()["rows"]}
+    spravato = rows["spravato"]["totals"]
+    assert spravato["plan_pays"]["typical"] > 0
+    # the plan caps what you pay at the OOP maximum; the savings program pays part of that
+    assert spravato["patient_pays"]["typical"] + spravato["program_pays"]["typical"] <= 3000.0
+
+
+def test_compare_locations_and_providers() -> None:
+    locs = run_cli("compare", "--json", *START, "--locations", "CA,MS,94110").json()["rows"]
+    assert [r["location"] for r in locs] == ["MS", "CA", "CA"]
+    provs = run_cli("compare", "--json", *START, "--providers", "clinic,hospital").json()["rows"]
+    assert [r["provider"] for r in provs] == ["clinic", "hospital"]
+    bad = run_cli("compare", "--providers", "clinic,telehealth")
+    assert bad.code == 2 and "--provider" in bad.err
+
+
+def test_compare_first_months_is_fair() -> None:
+    rows = run_cli("compare", "--json", *START, "--months", "3").json()
+    assert rows["basis"] == "routes, first 3 month(s) of each protocol"
+    for row in rows["rows"]:
+        assert row["sessions"] >= 6
+
+
+def test_compare_table_has_a_bar_chart() -> None:
+    run = run_cli("compare", *START)
+    assert run.code == 0 and "●" in run.out and "Net cost bands" in run.out
+
+
+def test_every_estimate_validates_against_its_schema() -> None:
+    schema = run_cli("schema", "estimate").json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for args in ([], ["--route", "spravato", "--deductible", "900", "--finance-months", "6",
+                      "--apr", "9.9", "--hsa", "400", "--income", "80000"],
+                 ["--route", "oral", "--coverage", "out-of-network", "--oon-allowed", "60"]):
+        document = run_cli("estimate", "--json", *START, *args).json()
+        jsonschema.validate(document, schema)
+
+
+def test_scenario_schema_accepts_a_scenario_file() -> None:
+    schema = run_cli("schema", "scenario").json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate({"route": "iv", "deductible": 1500, "hdhp": True}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"route": "iv", "colour": "red"}, schema)
+    assert run_cli("schema", "nope").code == 2
+
+
+def batch(tmp_path: Path, text: str, *args: str) -> tuple[int, list[Any], str]:
+    path = tmp_path / "in.txt"
+    path.write_text(text)
+    run = run_cli("batch", str(path), *args)
+    return run.code, [json.loads(line) for line in run.out.splitlines()], run.err
+
+
+def test_batch_jsonl_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
+    lines = ['{"route": "iv", "start": "2026-11-27"}', '{"coinsurance": 150}', "",
+             "not json", '{"route": "spravato", "session_price": "1000", "consult": false}']
+    code, out, err = batch(tmp_path, "\n".join(lines) + "\n", "--jobs", "1")
+    assert code == 4 and err.startswith("Error: 2 of 4 record(s) failed")
+    assert [o["line"] for o in out] == [1, 2, 4, 5]
+    assert out[0]["totals"]["gross"]["typical"] == 3850.0
+    assert out[1]["error"] == {"code": "invalid_input", "field": "coinsurance",
+                               "message": "coinsurance: must be a percentage from 0 to 100, "
+                                          "not 150"}  # fmt: skip
+    assert out[2]["error"]["code"] == "invalid_json" and out[2]["error"]["field"] is None
+    assert out[3]["totals"]["gross"]["typical"] == 8000.0
+
+
+def test_batch_fail_fast_stops(tmp_path: Path) -> None:
+    code, out, _ = batch(tmp_path, '{"route": "x"}\n{"route": "iv"}\n', "--fail-fast")
+    assert code == 4 and len(out) == 1
+
+
+def test_batch_csv_with_workers_keeps_order(tmp_path: Path) -> None:
+    rows = ["route,session_price,sessions,consult"] + [f"iv,{400 + i},{1 + i % 5},false"
+                                                       for i in range(600)]  # fmt: skip
+    code, out, err = batch(tmp_path, "\n".join(rows) + "\n", "--jobs", "2")
+    assert code == 0, err
+    assert [o["line"] for o in out] == list(range(2, 602))
+    for i, o in enumerate(out):
+        assert o["totals"]["gross"]["typical"] == (400 + i) * (1 + i % 5)
+
+
+def test_batch_reads_stdin() -> None:
+    run = run_cli("batch", "-", input='{"route": "im", "consult": false}\n')
+    assert run.code == 0 and json.loads(run.out)["totals"]["gross"]["typical"] == 2550.0

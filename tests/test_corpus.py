@@ -1,0 +1,380 @@
+"""The bad-input corpus: hostile and broken command lines, scenario files and pricing files.
+
+Every case runs the real entry point in-process and must fail the way DESIGN.md promises: the
+exit code (2 invalid input, 3 invalid pricing file), one line ``Error: …`` on stderr naming the
+field (or the file and the path inside it), nothing on stdout, never a traceback, in
+milliseconds. The cases are data: ``corpus/cli.csv``, ``corpus/scenarios.csv`` with the files in
+``corpus/scenarios/``; pricing files are made here from ``data/pricing.yaml`` with one change each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from corpus_checks import (
+    CORPUS,
+    assert_accepted,
+    assert_rejected,
+    read_manifest,
+    split_args,
+    timed_run,
+)
+
+ONE_MIB = 1_048_576
+
+# --- command lines ------------------------------------------------------------------------------
+
+CLI_CASES = read_manifest(CORPUS / "cli.csv")
+
+
+@pytest.mark.parametrize("case", CLI_CASES, ids=[c["name"] for c in CLI_CASES])
+def test_command_line(case: dict[str, str]) -> None:
+    run, elapsed = timed_run("estimate", *split_args(case["args"]))
+    if int(case["exit"]) == 0:
+        assert_accepted(run, case["word"], elapsed)
+    else:
+        assert_rejected(run, int(case["exit"]), case["word"], elapsed)
+
+
+def test_cli_corpus_names_are_unique() -> None:
+    names = [c["name"] for c in CLI_CASES]
+    assert len(names) == len(set(names))
+
+
+GENERATED_CLI = {
+    # name: (args, exit, word)
+    "deductible_100000_digits": (["--deductible", "9" * 100_000], 2, "--deductible"),
+    "sessions_100000_digits": (["--sessions", "9" * 100_000], 2, "--sessions"),
+    "location_100000_characters": (["--location", "x" * 100_000], 2, "--location"),
+    "start_100000_characters": (["--start", "2026-11-27" * 10_000], 2, "--start"),
+}
+
+
+@pytest.mark.parametrize("name", list(GENERATED_CLI))
+def test_command_line_huge_values(name: str) -> None:
+    args, code, word = GENERATED_CLI[name]
+    run, elapsed = timed_run("estimate", *args)
+    assert_rejected(run, code, word, elapsed)
+    assert len(run.err) < 2_000, "the message should not echo 100,000 characters back"
+
+
+# --- scenario files -----------------------------------------------------------------------------
+
+SCENARIO_CASES = read_manifest(CORPUS / "scenarios.csv")
+
+
+def test_every_scenario_file_is_in_the_manifest() -> None:
+    files = {p.name for p in (CORPUS / "scenarios").iterdir()}
+    listed = [c["file"] for c in SCENARIO_CASES]
+    assert len(listed) == len(set(listed))
+    assert files == set(listed)
+
+
+@pytest.mark.parametrize("case", SCENARIO_CASES, ids=[c["file"] for c in SCENARIO_CASES])
+def test_scenario_file(case: dict[str, str]) -> None:
+    path = CORPUS / "scenarios" / case["file"]
+    run, elapsed = timed_run("estimate", "--json", "--scenario", str(path))
+    if int(case["exit"]) == 0:
+        assert_accepted(run, case["word"], elapsed)
+    else:
+        assert_rejected(run, int(case["exit"]), case["word"], elapsed, file=path)
+
+
+GENERATED_SCENARIOS: dict[str, tuple[str, Callable[[], bytes], str]] = {
+    # name: (file name, content, word)
+    "nested_lists_10000_yaml": (
+        "deep.yaml",
+        lambda: b"route: " + b"[" * 10_000 + b"]" * 10_000 + b"\n",
+        "{file}",
+    ),
+    "nested_mappings_10000_yaml": (
+        "deep_map.yaml",
+        lambda: b"route: " + b"{a: " * 10_000 + b"1" + b"}" * 10_000,
+        "{file}",
+    ),
+    "nested_lists_100000_json": (
+        "deep.json",
+        lambda: b'{"route": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "{file}",
+    ),
+    "nested_objects_100000_json": (
+        "deep_obj.json",
+        lambda: b'{"a": ' * 100_000 + b"1" + b"}" * 100_000,
+        "{file}",
+    ),
+    "over_1_mib_yaml": (
+        "big.yaml",
+        lambda: b"route: iv\n" + b"# padding\n" * (ONE_MIB // 10 + 1),
+        "{file}",
+    ),
+    "over_1_mib_json": ("big.json", lambda: b'{"route": "iv"}' + b" " * ONE_MIB, "{file}"),
+    "one_huge_line_yaml": ("huge_line.yaml", lambda: b"location: " + b"x" * 900_000, "location"),
+}
+
+
+@pytest.mark.parametrize("name", list(GENERATED_SCENARIOS))
+def test_generated_scenario_file(name: str, tmp_path: Path) -> None:
+    filename, make, word = GENERATED_SCENARIOS[name]
+    path = tmp_path / filename
+    path.write_bytes(make())
+    run, elapsed = timed_run("estimate", "--json", "--scenario", str(path))
+    assert_rejected(run, 2, word, elapsed, file=path)
+
+
+def test_scenario_file_is_a_folder(tmp_path: Path) -> None:
+    run, elapsed = timed_run("estimate", "--json", "--scenario", str(tmp_path))
+    assert_rejected(run, 2, "{file}", elapsed, file=tmp_path)
+
+
+def test_python_tag_in_scenario_runs_nothing(tmp_path: Path) -> None:
+    sentinel = tmp_path / "pwned"
+    path = tmp_path / "evil.yaml"
+    path.write_text(f'route: !!python/object/apply:os.system ["touch {sentinel}"]\n')
+    run, elapsed = timed_run("estimate", "--json", "--scenario", str(path))
+    assert_rejected(run, 2, "python/object/apply", elapsed)
+    assert not sentinel.exists()
+
+
+# --- pricing files ------------------------------------------------------------------------------
+
+BASE = (REPO / "data" / "pricing.yaml").read_text(encoding="utf-8")
+IV_BAND = """\
+        unit: USD per session
+        low: 400.00
+        typical: 600.00
+        high: 800.00
+        reference: [thervo, kan, rejuvenate, luxurypsych]
+        date: 2025-11-20
+"""
+CLINIC_FACTOR = """\
+      unit: multiplier
+      value: 1
+      reference: [thervo, kan, rejuvenate]
+"""
+ALIAS_BOMB = """
+lol_a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+lol_b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+lol_c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+lol_d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+lol_e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+lol_f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+lol_g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+lol_h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+lol_i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def change(old: str, new: str, within: str | None = None) -> Callable[[Path], str]:
+    """The built-in pricing file with ``old`` (found exactly once) replaced by ``new``.
+
+    With ``within``, the replacement happens inside that snippet (itself found exactly once).
+    """
+
+    def make(_: Path) -> str:
+        snippet = within if within is not None else old
+        assert BASE.count(snippet) == 1, f"data/pricing.yaml changed: {snippet[:60]!r} not unique"
+        assert snippet.count(old) == 1
+        return BASE.replace(snippet, snippet.replace(old, new))
+
+    return make
+
+
+def append(text: str) -> Callable[[Path], str]:
+    return lambda _: BASE + text
+
+
+def whole(content: str | bytes) -> Callable[[Path], str | bytes]:
+    return lambda _: content
+
+
+def python_apply(tmp: Path) -> str:
+    return change(
+        "currency: USD", f'currency: !!python/object/apply:os.system ["touch {tmp}/pwned"]'
+    )(tmp)
+
+
+@dataclass(frozen=True)
+class PricingCase:
+    make: Callable[[Path], str | bytes]
+    word: str
+
+
+PRICING_CASES: dict[str, PricingCase] = {
+    # --- YAML level: duplicate keys, tags, aliases, nesting, size, encoding ---
+    "duplicate_top_level_key": PricingCase(append("currency: USD\n"), "currency"),
+    "duplicate_key_in_band": PricingCase(
+        change("typical: 600.00\n", "typical: 600.00\n        typical: 650.00\n", IV_BAND),
+        "typical",
+    ),
+    "alias_bomb": PricingCase(append(ALIAS_BOMB), "alias"),
+    "python_object_apply_tag": PricingCase(python_apply, "python/object/apply"),
+    "python_object_new_tag": PricingCase(
+        change("currency: USD", 'currency: !!python/object/new:subprocess.Popen [["true"]]'),
+        "python/object/new",
+    ),
+    "nested_lists_10000": PricingCase(
+        append("deep: " + "[" * 10_000 + "]" * 10_000 + "\n"), "nested"
+    ),
+    "nested_mappings_10000": PricingCase(
+        append("deep: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n"), "nested"
+    ),
+    "over_1_mib": PricingCase(append("# padding\n" * (ONE_MIB // 10 + 1)), "bytes"),
+    "not_utf8": PricingCase(lambda _: BASE.encode("utf-8") + "# café\n".encode("latin-1"), "UTF-8"),
+    "nul_byte": PricingCase(append("colour: bl\x00ue\n"), "{file}"),
+    "escape_character": PricingCase(append("colour: \x1b[31mred\n"), "{file}"),
+    "empty_file": PricingCase(whole(""), "mapping"),
+    "a_list": PricingCase(whole("- iv\n- im\n"), "mapping"),
+    "tab_indentation": PricingCase(change("  thervo:\n    title:", "  thervo:\n\ttitle:"), "line"),
+    # --- the model: every figure sourced, unit and date; bands ordered and not negative ---
+    "reference_to_unknown_source": PricingCase(
+        change("[thervo, kan, rejuvenate, luxurypsych]", "[thervo, no_such_source]"),
+        "no_such_source",
+    ),
+    "band_missing_unit": PricingCase(
+        change("        unit: USD per session\n", "", IV_BAND), "routes.iv.session.price.unit"
+    ),
+    "band_missing_reference": PricingCase(
+        change("        reference: [thervo, kan, rejuvenate, luxurypsych]\n", "", IV_BAND),
+        "routes.iv.session.price.reference",
+    ),
+    "band_missing_date": PricingCase(
+        change("        date: 2025-11-20\n", "", IV_BAND), "routes.iv.session.price.date"
+    ),
+    "band_empty_reference": PricingCase(
+        change("[thervo, kan, rejuvenate, luxurypsych]", "[]"), "routes.iv.session.price"
+    ),
+    "factor_missing_unit": PricingCase(
+        change("      unit: multiplier\n", "", CLINIC_FACTOR), "providers.clinic.factor.unit"
+    ),
+    "band_negative_low": PricingCase(
+        change("low: 400.00", "low: -400.00", IV_BAND), "routes.iv.session.price"
+    ),
+    "band_low_above_typical": PricingCase(
+        change("low: 400.00", "low: 700.00", IV_BAND), "routes.iv.session.price"
+    ),
+    "band_typical_above_high": PricingCase(
+        change("typical: 600.00", "typical: 900.00", IV_BAND), "routes.iv.session.price"
+    ),
+    "band_nan": PricingCase(
+        change("typical: 600.00", "typical: .nan", IV_BAND), "routes.iv.session.price.typical"
+    ),
+    "band_infinite": PricingCase(
+        change("high: 800.00", "high: .inf", IV_BAND), "routes.iv.session.price.high"
+    ),
+    "band_text": PricingCase(
+        change("typical: 600.00", "typical: six hundred", IV_BAND),
+        "routes.iv.session.price.typical",
+    ),
+    "band_absurd_price_1e30": PricingCase(
+        change("high: 800.00", "high: 8.0e+30", IV_BAND), "routes.iv.session.price"
+    ),
+    "unknown_key_in_band": PricingCase(
+        change("high: 800.00\n", "high: 800.00\n        discount: 10\n", IV_BAND),
+        "routes.iv.session.price.discount",
+    ),
+    "unknown_top_level_key": PricingCase(append("colour: blue\n"), "colour"),
+    "unknown_route": PricingCase(
+        change("  im:\n    label: IM injection", "  xx:\n    label: IM injection"), "routes.xx"
+    ),
+    "as_of_impossible_date": PricingCase(
+        change('as_of: "2026-11-27"', 'as_of: "2026-02-30"'), "as_of"
+    ),
+    "band_impossible_date": PricingCase(
+        change("date: 2025-11-20", "date: 2025-13-45", IV_BAND), "routes.iv.session.price"
+    ),
+    "source_url_not_http": PricingCase(
+        change("url: https://thervo.com/costs/ketamine-therapy-cost", "url: javascript:alert(1)"),
+        "sources.thervo",
+    ),
+    "state_factor_zero": PricingCase(
+        change("factor: 0.89970}", "factor: 0}"), "locations.states.AL"
+    ),
+    "zip_prefix_unknown_state": PricingCase(change('HI: ["967-968"]', 'XX: ["967-968"]'), "XX"),
+    "drug_share_above_one": PricingCase(
+        change("value: 0.5238", "value: 1.5238"), "savings_programs.0"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(PRICING_CASES))
+def test_pricing_file(name: str, tmp_path: Path) -> None:
+    case = PRICING_CASES[name]
+    content = case.make(tmp_path)
+    path = tmp_path / "pricing.yaml"  # a neutral name: the word must come from the message
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    run, elapsed = timed_run("estimate", "--json", "--pricing", str(path))
+    assert_rejected(run, 3, case.word, elapsed, file=path)
+    assert str(path) in run.err, "the message names the pricing file"
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_pricing_huge_exponent_is_rejected_and_never_cached(tmp_path: Path) -> None:
+    """`high: 8.0e+999999` is a few bytes of YAML but a million digits written out: it must be
+    rejected, not expanded (at e+999999999 the cache file written under ~/.cache is 1 GB)."""
+    path = tmp_path / "pricing.yaml"
+    path.write_text(change("high: 800.00", "high: 8.0e+999999", IV_BAND)(tmp_path))
+    run, elapsed = timed_run("estimate", "--json", "--pricing", str(path))
+    cache = Path(os.environ["XDG_CACHE_HOME"])
+    written = [p for p in cache.rglob("*") if p.is_file()] if cache.exists() else []
+    too_big = [(str(p), p.stat().st_size) for p in written if p.stat().st_size > 2 * len(BASE)]
+    assert too_big == [], "a tiny pricing file expanded into a huge cache file"
+    assert_rejected(run, 3, "routes.iv.session.price", elapsed, file=path)
+
+
+def test_pricing_control_copy_is_valid(tmp_path: Path) -> None:
+    path = tmp_path / "pricing.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    run, elapsed = timed_run("estimate", "--json", "--pricing", str(path))
+    doc = assert_accepted(run, '"typical"', elapsed)
+    assert doc["pricing"]["source"] == str(path)
+
+
+def test_pricing_file_missing(tmp_path: Path) -> None:
+    path = tmp_path / "nope.yaml"
+    run, elapsed = timed_run("estimate", "--json", "--pricing", str(path))
+    assert_rejected(run, 3, "{file}", elapsed, file=path)
+
+
+def test_pricing_file_is_a_folder(tmp_path: Path) -> None:
+    run, elapsed = timed_run("estimate", "--json", "--pricing", str(tmp_path))
+    assert_rejected(run, 3, "{file}", elapsed, file=tmp_path)
+
+
+def test_pricing_from_environment_is_checked_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "env.yaml"
+    path.write_text(append("colour: blue\n")(tmp_path), encoding="utf-8")
+    monkeypatch.setenv("KETACOST_PRICING", str(path))
+    run, elapsed = timed_run("estimate", "--json")
+    assert_rejected(run, 3, "colour", elapsed)
+    assert str(path) in run.err
+
+
+def test_pricing_validate_lists_the_problem(tmp_path: Path) -> None:
+    """`pricing validate` reports the same broken file with its location, without a traceback."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(change("low: 400.00", "low: 700.00", IV_BAND)(tmp_path), encoding="utf-8")
+    run, _ = timed_run("pricing", "validate", str(path))
+    assert run.code == 3, (run.code, run.err, run.out)
+    assert "Traceback" not in run.err + run.out
+    assert "routes.iv.session.price" in run.err + run.out
+
+
+def test_manifest_rows_are_well_formed() -> None:
+    for case in CLI_CASES:
+        split_args(case["args"])
+        assert case["exit"] in {"0", "2", "3"}, case
+        assert case["word"], case
+    for case in SCENARIO_CASES:
+        assert case["exit"] in {"0", "2"}, case
+        json.dumps(case)

@@ -1,0 +1,225 @@
+"""`ketacost estimate` driven through the real entry point, with exact values."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import run_cli
+
+TOTALS = ("gross", "plan_pays", "program_pays", "patient_pays", "account_paid", "tax_savings",
+          "net_cost", "cash_out_of_pocket")  # fmt: skip
+START = ("--start", "2026-11-27")
+
+
+def doc(*args: str) -> Any:
+    run = run_cli("estimate", "--json", *START, *args)
+    assert run.code == 0, run.err
+    assert run.err == ""
+    return json.loads(run.out, parse_float=Decimal)
+
+
+def test_default_is_a_national_self_pay_iv_course() -> None:
+    d = doc()
+    s = d["scenario"]
+    assert (s["route"], s["provider"], s["location"], s["sessions"], s["consult"]) == (
+        "iv", "clinic", "US", 6, True)  # fmt: skip
+    assert [i["id"] for i in d["line_items"]] == ["evaluation", "induction"]
+    assert d["line_items"][1]["quantity"] == 6
+    # 250 evaluation + 6 × 600 infusions = 3,850 typical; 150 + 6 × 400; 350 + 6 × 800
+    assert d["totals"]["gross"] == {"low": Decimal("2550.00"), "typical": Decimal("3850.00"),
+                                    "high": Decimal("5150.00")}  # fmt: skip
+    assert d["totals"]["patient_pays"] == d["totals"]["gross"]
+    assert d["totals"]["plan_pays"]["typical"] == 0
+    assert set(d["totals"]) == set(TOTALS)
+    assert d["financing"] is None
+    assert [w["code"] for w in d["warnings"]] == ["off_label"]
+
+
+def test_quoted_session_price_is_exact_in_every_band() -> None:
+    d = doc("--session-price", "650", "--sessions", "6", "--no-consult")
+    for edge in ("low", "typical", "high"):
+        assert d["totals"]["gross"][edge] == Decimal("3900.00")
+    assert len(d["visits"]) == 6
+
+
+def test_parts_add_up_to_totals() -> None:
+    d = doc("--route", "spravato", "--deductible", "1500", "--coinsurance", "20",
+            "--integration", "3", "--boosters", "4", "--fsa", "500",
+            "--tax-rate", "30")  # fmt: skip
+    for edge in ("low", "typical", "high"):
+        for name in ("plan_pays", "program_pays", "patient_pays", "account_paid"):
+            assert sum(v[name][edge] for v in d["visits"]) == d["totals"][name][edge]
+        assert sum(v["billed"][edge] for v in d["visits"]) == d["totals"]["gross"][edge]
+        assert sum(i["amount"][edge] for i in d["line_items"]) == d["totals"]["gross"][edge]
+        assert sum(m["cash"][edge] for m in d["cashflow"]) == d["totals"]["cash_out_of_pocket"][
+            edge
+        ]
+        t = d["totals"]
+        assert t["gross"][edge] == t["plan_pays"][edge] + t["program_pays"][edge] + t[
+            "patient_pays"
+        ][edge]
+
+
+def gross(*args: str) -> Decimal:
+    return Decimal(doc(*args)["totals"]["gross"]["typical"])
+
+
+def test_location_moves_the_price() -> None:
+    ca, tx, ms = gross("--location", "CA"), gross("--location", "TX"), gross("--location", "MS")
+    assert ca > tx > ms
+    # CA: 600 × 1.12581 = 675.486 → 675.49 × 6 = 4,052.94; 250 × 1.12581 = 281.45
+    assert ca == Decimal("4334.39")
+    assert gross("--location", "94110") == ca == gross("--location", "California")
+    assert gross("--location", "94110-1234") == ca == gross("--location", "ca")
+
+
+def test_provider_moves_the_price() -> None:
+    # hospital factor 1.9: 6 × 1,140 + 475 = 7,315
+    assert gross("--provider", "hospital") == Decimal("7315.00") > gross("--provider", "clinic")
+
+
+def test_telehealth_oral_is_priced_nationally() -> None:
+    national = gross("--route", "oral")
+    assert national == Decimal("1408.00")  # 250 + 6 × 193
+    assert gross("--route", "oral", "--location", "CA") == national
+    assert gross("--route", "oral", "--location", "10001") == national
+    assert doc("--route", "oral")["scenario"]["provider"] == "telehealth"
+
+
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["--location", "Narnia"], "--location"),
+        (["--location", "00000"], "--location"),
+        (["--route", "iv", "--provider", "telehealth"], "--provider"),
+        (["--coinsurance", "150"], "--coinsurance"),
+        (["--json", "--format", "csv"], "--json"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args: list[str], word: str) -> None:
+    run = run_cli("estimate", *args)
+    assert run.code == 2
+    assert run.out == ""
+    assert run.err.startswith("Error: ") and run.err.count("\n") == 1
+    assert word in run.err
+
+
+def test_course_dates_follow_the_protocol() -> None:
+    d = doc("--boosters", "2")
+    dates = [(v["date"], v["kind"]) for v in d["visits"]]
+    assert dates == [
+        ("2026-11-27", "consult"),
+        # a week after the evaluation, two infusions a week (days 0 and 3)
+        ("2026-12-04", "induction"), ("2026-12-07", "induction"),
+        ("2026-12-11", "induction"), ("2026-12-14", "induction"),
+        ("2026-12-18", "induction"), ("2026-12-21", "induction"),
+        # boosters every 4 weeks after the last infusion
+        ("2027-01-18", "booster"), ("2027-02-15", "booster"),
+    ]  # fmt: skip
+
+
+def test_spravato_label_schedule() -> None:
+    d = doc("--route", "spravato", "--no-consult", "--boosters", "6")
+    dates = [v["date"] for v in d["visits"]]
+    assert dates[:8] == ["2026-11-27", "2026-11-30", "2026-12-04", "2026-12-07", "2026-12-11",
+                         "2026-12-14", "2026-12-18", "2026-12-21"]  # fmt: skip
+    # weeks 5–8 weekly (4 boosters), then every 2 weeks
+    assert dates[8:] == ["2026-12-28", "2027-01-04", "2027-01-11", "2027-01-18", "2027-02-01",
+                         "2027-02-15"]  # fmt: skip
+    assert [m["month"] for m in d["cashflow"]] == ["2026-11", "2026-12", "2027-01", "2027-02"]
+
+
+def test_integration_sessions_follow_dosing_sessions() -> None:
+    d = doc("--no-consult", "--sessions", "2", "--integration", "3")
+    kinds = [(v["date"], v["kind"]) for v in d["visits"]]
+    assert kinds == [("2026-11-27", "induction"), ("2026-11-28", "integration"),
+                     ("2026-11-30", "induction"), ("2026-12-01", "integration"),
+                     ("2026-12-08", "integration")]  # fmt: skip
+
+
+def test_financing_zero_apr_is_equal_payments() -> None:
+    d = doc("--session-price", "500", "--sessions", "6", "--no-consult", "--finance-months", "12")
+    assert d["financing"]["monthly_payment"]["typical"] == Decimal("250.00")  # 3,000 / 12
+    assert d["financing"]["total_interest"]["typical"] == 0
+
+
+def test_table_output_has_the_parts_a_person_needs() -> None:
+    run = run_cli("estimate", *START, "--schedule")
+    assert run.code == 0
+    for text in ("Clinic bill", "$3,850.00", "Line items", "Totals", "Visits", "Month by month",
+                 "Assumptions", "Sources", "not a quote"):  # fmt: skip
+        assert text in run.out
+    assert max(len(line) for line in run.out.splitlines()) <= 80
+    assert "\x1b[" not in run.out  # no colour in a pipe / under NO_COLOR
+
+
+def test_csv_output_is_spreadsheet_friendly() -> None:
+    run = run_cli("estimate", *START, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    totals = {r["ref"]: r for r in rows if r["section"] == "total"}
+    assert totals["gross"]["typical"] == "3850.00"
+    assert sum(1 for r in rows if r["section"] == "visit" and r["figure"] == "billed") == 7
+
+
+def test_markdown_report() -> None:
+    run = run_cli("estimate", *START, "--format", "markdown")
+    assert run.out.startswith("# Ketamine therapy cost estimate")
+    assert "| Clinic bill (gross) | $2,550.00 | $3,850.00 | $5,150.00 |" in run.out
+
+
+def test_scenario_file_and_override(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("route: iv\nsession_price: 500\nconsult: false\nsessions: 4\n")
+    run = run_cli("estimate", "--json", "--scenario", str(path), "--sessions", "5")
+    assert run.json()["totals"]["gross"]["typical"] == 2500.0  # the option wins: 5 × 500
+    path.write_text("route: iv\nsesions: 4\n")
+    bad = run_cli("estimate", "--scenario", str(path))
+    assert bad.code == 2 and "sesions" in bad.err and bad.out == ""
+    js = tmp_path / "plan.json"
+    js.write_text('{"route": "im", "session_price": "400.00", "consult": false}')
+    assert run_cli("estimate", "--json", "--scenario", str(js)).json()["totals"]["gross"][
+        "typical"
+    ] == 2400.0
+
+
+def test_init_writes_a_template_that_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init").code == 0
+    text = (tmp_path / "scenario.yaml").read_text()
+    assert "# deductible: 0.00" in text
+    assert run_cli("estimate", "--scenario", "scenario.yaml", "--json").code == 0
+    (tmp_path / "scenario.yaml").write_text("route: im\n")
+    refused = run_cli("init")
+    assert refused.code == 2 and "--force" in refused.err
+    assert (tmp_path / "scenario.yaml").read_text() == "route: im\n"
+    assert run_cli("init", "--force").code == 0
+
+
+def test_output_file_is_written_and_inputs_protected(tmp_path: Path) -> None:
+    out = tmp_path / "estimate.json"
+    run = run_cli("estimate", "--json", "--output", str(out))
+    assert run.code == 0 and run.out == ""
+    assert json.loads(out.read_text())["schema_version"] == 1
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("route: iv\n")
+    refused = run_cli("estimate", "--scenario", str(scenario), "--output", str(scenario))
+    assert refused.code == 2 and "refusing" in refused.err
+    assert scenario.read_text() == "route: iv\n"
+
+
+def test_version_and_help_examples() -> None:
+    from ketacost import __version__
+
+    assert run_cli("--version").out == f"ketacost {__version__}\n"
+    for command in (["estimate"], ["compare"], ["batch"], ["schema"], ["init"],
+                    ["pricing", "show"], ["pricing", "sources"], ["pricing", "validate"],
+                    ["pricing", "copy"]):  # fmt: skip
+        run = run_cli(*command, "--help")
+        assert run.code == 0 and "Example: ketacost" in run.out, command
