@@ -296,11 +296,11 @@ def estimate(
                 account_paid=paid,
                 cash=patient - paid,
                 deductible_left=(
-                    Band(lo.deductible_left, ty.deductible_left, hi.deductible_left)  # type: ignore[arg-type]
+                    Band(lo.deductible_left, ty.deductible_left, hi.deductible_left)
                     if has_plan else None
                 ),
                 oop_left=(
-                    Band(lo.oop_left, ty.oop_left, hi.oop_left)  # type: ignore[arg-type]
+                    Band(lo.oop_left, ty.oop_left, hi.oop_left)
                     if has_plan and ty.oop_left is not None else None
                 ),
             )
