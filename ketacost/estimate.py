@@ -477,6 +477,10 @@ def _assumptions(
         out.append("Spravato savings program applied to the drug part of your cost-sharing.")
     if scenario.fsa or scenario.hsa:
         out.append(f"Tax rate on account dollars: {rates.explanation}.")
+        known = max(pricing.tax.years)
+        if scenario.start.year > known and scenario.income is not None:
+            out.append(f"Tax figures for {scenario.start.year} are not on file yet: the "
+                       f"{known} brackets, deductions and limits are used.")  # fmt: skip
     out += list(pricing.assumptions)
     return out
 
