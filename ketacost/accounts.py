@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -27,10 +29,24 @@ class AccountPayment(NamedTuple):
         return self.fsa + self.hsa
 
 
-def apply_accounts(shares: list[Decimal], fsa: Decimal, hsa: Decimal) -> list[AccountPayment]:
-    """Pay each share (in date order) from the FSA, then the HSA; the rest is cash."""
+def apply_accounts(
+    shares: list[Decimal],
+    dates: list[dt.date],
+    fsa: Decimal,
+    hsa: Decimal,
+    carryover: Callable[[int], Decimal],
+) -> list[AccountPayment]:
+    """Pay each share (in date order) from the FSA, then the HSA; the rest is cash.
+
+    The FSA is use-it-or-lose-it: at each calendar year's end inside the course only
+    ``carryover(year)`` of what is left carries into the next year (a calendar-year plan).
+    """
     payments: list[AccountPayment] = []
-    for share in shares:
+    year = dates[0].year if dates else 0
+    for share, day in zip(shares, dates, strict=True):
+        while day.year > year:
+            fsa = min(fsa, carryover(year))
+            year += 1
         from_fsa = min(share, fsa)
         fsa -= from_fsa
         from_hsa = min(share - from_fsa, hsa)

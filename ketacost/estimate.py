@@ -251,12 +251,18 @@ def estimate(
             program_spec.drug_share.value,
         )
     results = {edge: adjudicate(claims_by_edge[edge], plan, program_terms) for edge in EDGES}
+    dates = [visit.date for visit in visits]
+
+    def carryover(year: int) -> Decimal:
+        return pricing.tax.year(year).fsa_carryover
+
     payments = {
         edge: apply_accounts(
-            [r.patient_pays for r in results[edge]], scenario.fsa or ZERO, scenario.hsa or ZERO
+            [r.patient_pays for r in results[edge]], dates, scenario.fsa or ZERO,
+            scenario.hsa or ZERO, carryover,
         )
         for edge in EDGES
-    }
+    }  # fmt: skip
     tax_year = scenario.start.year
     rates = marginal_rates(
         tax_rate=scenario.tax_rate,
@@ -585,12 +591,14 @@ def _account_warnings(
         )
         left = scenario.fsa - spent
         if left > 0 and visits and visits[-1].date > end:
+            lost = max(ZERO, left - year.fsa_carryover)
             out.append(
                 Warning(
                     "fsa_use_it_or_lose_it",
                     f"{_money(left)} of FSA money is unspent at the end of {end.year} while the "
-                    f"course goes on: use it or lose it (plans may carry over at most "
-                    f"{_money(year.fsa_carryover)}; some allow a grace period instead).",
+                    f"course goes on: use it or lose it. At most {_money(year.fsa_carryover)} "
+                    f"carries over, so {_money(lost)} is counted as lost (typical prices); "
+                    "spend it by December 31, or check whether your plan has a grace period.",
                 )
             )
     if scenario.hdhp and (

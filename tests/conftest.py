@@ -25,8 +25,13 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    for name in ("KETACOST_PRICING", "KETACOST_CACHE_DIR", "KETACOST_NO_CACHE", "KETACOST_DEBUG",
-                 "FORCE_COLOR"):
+    for name in (
+        "KETACOST_PRICING",
+        "KETACOST_CACHE_DIR",
+        "KETACOST_NO_CACHE",
+        "KETACOST_DEBUG",
+        "FORCE_COLOR",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
 

@@ -63,9 +63,24 @@ def test_compare_table_has_a_bar_chart() -> None:
 def test_every_estimate_validates_against_its_schema() -> None:
     schema = run_cli("schema", "estimate").json()
     jsonschema.Draft202012Validator.check_schema(schema)
-    for args in ([], ["--route", "spravato", "--deductible", "900", "--finance-months", "6",
-                      "--apr", "9.9", "--hsa", "400", "--income", "80000"],
-                 ["--route", "oral", "--coverage", "out-of-network", "--oon-allowed", "60"]):
+    for args in (
+        [],
+        [
+            "--route",
+            "spravato",
+            "--deductible",
+            "900",
+            "--finance-months",
+            "6",
+            "--apr",
+            "9.9",
+            "--hsa",
+            "400",
+            "--income",
+            "80000",
+        ],
+        ["--route", "oral", "--coverage", "out-of-network", "--oon-allowed", "60"],
+    ):
         document = run_cli("estimate", "--json", *START, *args).json()
         jsonschema.validate(document, schema)
 
@@ -87,8 +102,13 @@ def batch(tmp_path: Path, text: str, *args: str) -> tuple[int, list[Any], str]:
 
 
 def test_batch_jsonl_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
-    lines = ['{"route": "iv", "start": "2026-11-27"}', '{"coinsurance": 150}', "",
-             "not json", '{"route": "spravato", "session_price": "1000", "consult": false}']
+    lines = [
+        '{"route": "iv", "start": "2026-11-27"}',
+        '{"coinsurance": 150}',
+        "",
+        "not json",
+        '{"route": "spravato", "session_price": "1000", "consult": false}',
+    ]
     code, out, err = batch(tmp_path, "\n".join(lines) + "\n", "--jobs", "1")
     assert code == 4 and err.startswith("Error: 2 of 4 record(s) failed")
     assert [o["line"] for o in out] == [1, 2, 4, 5]

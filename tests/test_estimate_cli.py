@@ -57,13 +57,14 @@ def test_parts_add_up_to_totals() -> None:
             assert sum(v[name][edge] for v in d["visits"]) == d["totals"][name][edge]
         assert sum(v["billed"][edge] for v in d["visits"]) == d["totals"]["gross"][edge]
         assert sum(i["amount"][edge] for i in d["line_items"]) == d["totals"]["gross"][edge]
-        assert sum(m["cash"][edge] for m in d["cashflow"]) == d["totals"]["cash_out_of_pocket"][
-            edge
-        ]
+        assert (
+            sum(m["cash"][edge] for m in d["cashflow"]) == d["totals"]["cash_out_of_pocket"][edge]
+        )
         t = d["totals"]
-        assert t["gross"][edge] == t["plan_pays"][edge] + t["program_pays"][edge] + t[
-            "patient_pays"
-        ][edge]
+        assert (
+            t["gross"][edge]
+            == t["plan_pays"][edge] + t["program_pays"][edge] + t["patient_pays"][edge]
+        )
 
 
 def gross(*args: str) -> Decimal:
@@ -183,9 +184,10 @@ def test_scenario_file_and_override(tmp_path: Path) -> None:
     assert bad.code == 2 and "sesions" in bad.err and bad.out == ""
     js = tmp_path / "plan.json"
     js.write_text('{"route": "im", "session_price": "400.00", "consult": false}')
-    assert run_cli("estimate", "--json", "--scenario", str(js)).json()["totals"]["gross"][
-        "typical"
-    ] == 2400.0
+    assert (
+        run_cli("estimate", "--json", "--scenario", str(js)).json()["totals"]["gross"]["typical"]
+        == 2400.0
+    )
 
 
 def test_init_writes_a_template_that_works(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

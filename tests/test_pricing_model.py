@@ -140,6 +140,7 @@ def test_pricing_show_and_sources() -> None:
     assert shown.code == 0 and "iv: IV" in shown.out and "2026-11-27" in shown.out
     sources = run_cli("pricing", "sources", "--json")
     assert sources.json()["thervo"]["url"] == "https://thervo.com/costs/ketamine-therapy-cost"
-    assert run_cli("pricing", "show", "--json").json()["routes"]["iv"]["session"]["price"][
-        "typical"
-    ] == 600.0
+    assert (
+        run_cli("pricing", "show", "--json").json()["routes"]["iv"]["session"]["price"]["typical"]
+        == 600.0
+    )

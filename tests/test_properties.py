@@ -1,0 +1,469 @@
+"""Property-based tests (hypothesis) of DESIGN.md's invariants, over the library API.
+
+Scenarios are drawn as the raw values a scenario file would hold (amounts as text), so every
+draw also goes through ``parse_scenario``'s validation; the draws respect its cross-field rules
+(met ≤ total, deductible ≤ OOP maximum, APR only with financing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ketacost import estimate, parse_scenario
+from ketacost.model import PricingModel
+
+TODAY = dt.date(2026, 11, 27)
+EDGES = ("low", "typical", "high")
+TOTALS = ("gross", "plan_pays", "program_pays", "patient_pays", "account_paid", "tax_savings",
+          "net_cost", "cash_out_of_pocket")  # fmt: skip
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+# Modest and fast in CI: the whole file runs in a few seconds. For a release check run
+# `HYPOTHESIS_PROFILE=release python -m pytest tests/test_properties.py` (5,000 examples each).
+# The autouse environment fixture of conftest.py is function-scoped but only sets environment
+# variables: safe to share.
+EXAMPLES = {"ci": 150, "release": 5000}[os.environ.get("HYPOTHESIS_PROFILE", "ci")]
+FAST = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+
+
+# --- strategies --------------------------------------------------------------------------------
+
+
+def text(cents: int) -> str:
+    """Whole cents as the text of an amount: 123456 → "1234.56" (never via a float)."""
+    return str(Decimal(cents) / 100)
+
+
+def money(low: int = 0, high: int = 500_000) -> st.SearchStrategy[str]:
+    """An amount from ``low`` to ``high`` cents, as text ("1234.56")."""
+    return st.integers(low, high).map(text)
+
+
+def percent(high: int = 100) -> st.SearchStrategy[str]:
+    """A percentage from 0 to ``high`` with at most one decimal, as text ("12.5")."""
+    return st.integers(0, high * 10).map(lambda tenths: str(Decimal(tenths) / 10))
+
+
+def cents(typical: list[int], high: int) -> st.SearchStrategy[int]:
+    """Cents: a typical figure half the time (hypothesis favours tiny numbers), else any."""
+    return st.sampled_from(typical) | st.integers(0, high)
+
+
+dates = st.dates(dt.date(2026, 1, 1), dt.date(2027, 12, 31))
+prices = st.sampled_from(["450.00", "600.00", "950.00", "1050.00", "2000.00"]) | money(100, 300_000)
+coinsurances = st.sampled_from(["10", "20", "30", "50"]) | percent()
+plan_year_starts = st.sampled_from(["01-01", "07-01", "10-01", "12-15"])
+
+
+@st.composite
+def plans(draw: st.DrawFn, *, in_network: bool = False) -> dict[str, Any]:
+    """Plan figures that pass validation (met ≤ total, deductible ≤ OOP maximum)."""
+    values: dict[str, Any] = {}
+    oop_max = draw(st.none() | cents([250_000, 400_000, 900_000, 1_060_000], 1_200_000))
+    deductible = draw(st.none() | cents([50_000, 150_000, 170_000, 300_000], 600_000))
+    if oop_max is not None and deductible is not None:
+        deductible = min(deductible, oop_max)
+    if deductible is not None:
+        values["deductible"] = text(deductible)
+        if draw(st.booleans()):
+            values["deductible_met"] = text(draw(st.integers(0, deductible)))
+    if oop_max is not None:
+        values["oop_max"] = text(oop_max)
+        if draw(st.booleans()):
+            values["oop_met"] = text(draw(st.integers(0, oop_max)))
+    if draw(st.integers(0, 3)):
+        values["coinsurance"] = draw(coinsurances)
+    if not draw(st.integers(0, 3)):
+        values["copay"] = draw(st.sampled_from(["25.00", "40.00"]) | money(0, 15_000))
+    values["hdhp"] = draw(st.booleans())
+    values["plan_year_start"] = draw(plan_year_starts)
+    if not in_network and draw(st.booleans()):
+        oon_oop = draw(st.none() | cents([500_000, 2_000_000], 3_000_000))
+        oon_ded = draw(cents([100_000, 300_000], 800_000))
+        if oon_oop is not None:
+            oon_ded = min(oon_ded, oon_oop)
+            values["oon_oop_max"] = text(oon_oop)
+        values["oon_deductible"] = text(oon_ded)
+        values["oon_coinsurance"] = draw(coinsurances)
+        values["oon_allowed"] = draw(st.sampled_from(["60", "80"]) | percent())
+    return values
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    """Any scenario: route, course, price, coverage, plan, accounts, taxes, financing."""
+    route = draw(st.sampled_from(["iv", "im", "spravato", "spravato", "oral"]))
+    values: dict[str, Any] = {
+        "route": route,
+        "location": draw(st.sampled_from(["US", "CA", "NJ", "NY", "TX", "94110"])),
+        "sessions": str(draw(st.integers(1, 12))),
+        "boosters": str(draw(st.integers(0, 8))),
+        "integration": str(draw(st.integers(0, 4))),
+        "consult": draw(st.booleans()),
+        "start": draw(dates).isoformat(),
+        "coverage": draw(st.sampled_from(["auto", "none", "in-network", "out-of-network"])),
+        "plan_type": draw(st.sampled_from(["commercial", "commercial", "medicare", "medicaid"])),
+        "copay_program": draw(st.sampled_from([True, True, False])),
+    }
+    if draw(st.booleans()):
+        values["session_price"] = draw(prices)
+    if draw(st.booleans()):
+        values.update(draw(plans()))
+    if draw(st.booleans()):
+        values["fsa"] = text(draw(cents([100_000, 340_000], 500_000)))
+    if draw(st.booleans()):
+        values["hsa"] = text(draw(cents([200_000, 440_000], 800_000)))
+    tax = draw(st.sampled_from(["none", "rate", "income"]))
+    if tax == "rate":
+        values["tax_rate"] = draw(percent())
+    elif tax == "income":
+        values["income"] = text(draw(cents([6_650_000, 18_450_000], 50_000_000)))
+        values["filing"] = draw(st.sampled_from(["single", "joint", "head"]))
+        values["hsa_direct"] = draw(st.booleans())
+        if draw(st.booleans()):
+            values["state_tax_rate"] = draw(percent(13))
+    if draw(st.booleans()):
+        values["finance_months"] = str(draw(st.integers(1, 72)))
+        if draw(st.booleans()):
+            values["apr"] = draw(percent(36))
+    return values
+
+
+@st.composite
+def insured(draw: st.DrawFn) -> dict[str, Any]:
+    """A course through an in-network plan with an OOP maximum: Spravato or forced coverage."""
+    values = draw(plans(in_network=True))
+    oop_max = Decimal(values.get("oop_max") or text(draw(cents([400_000], 1_200_000))))
+    values["oop_max"] = str(oop_max)
+    if Decimal(values.get("deductible", "0")) > oop_max:
+        values["deductible"] = str(oop_max)
+        values.pop("deductible_met", None)
+    values.update(
+        route=draw(st.sampled_from(["spravato", "spravato", "iv"])),
+        coverage=draw(st.sampled_from(["auto", "in-network"])),
+        plan_type=draw(st.sampled_from(["commercial", "commercial", "medicare"])),
+        copay_program=draw(st.sampled_from([True, True, False])),
+        sessions=str(draw(st.integers(1, 12))),
+        boosters=str(draw(st.integers(0, 10))),
+        integration=str(draw(st.integers(0, 4))),
+        consult=draw(st.booleans()),
+        start=draw(dates).isoformat(),
+        session_price=draw(prices),
+    )
+    return values
+
+
+@st.composite
+def spravato_courses(draw: st.DrawFn) -> dict[str, Any]:
+    """Long, dear Spravato courses on commercial plans: the savings program and its cap."""
+    values = draw(insured())
+    room = st.sampled_from([2_000_000, 5_000_000]) | st.integers(800_000, 6_000_000)
+    deductible = min(Decimal(values.get("deductible", "0")), Decimal("50000"))
+    values.pop("deductible_met", None)
+    values.pop("oop_met", None)
+    values.update(
+        route="spravato",
+        plan_type="commercial",
+        copay_program=True,
+        deductible=str(deductible),
+        oop_max=str(deductible + Decimal(text(draw(room)))),
+        coinsurance=draw(st.sampled_from(["50", "100"]) | percent()),
+        session_price=draw(money(80_000, 300_000)),
+        sessions=str(draw(st.integers(8, 16))),
+        boosters=str(draw(st.integers(0, 30))),
+    )
+    return values
+
+
+def run(values: dict[str, Any], pricing: PricingModel) -> Any:
+    return estimate(parse_scenario(values, pricing, TODAY), pricing)
+
+
+def at(obj: Any, name: str, edge: str) -> Decimal:
+    """One edge of the band ``obj.name``."""
+    return getattr(getattr(obj, name), edge)  # type: ignore[no-any-return]
+
+
+def summed(rows: Any, name: str, edge: str) -> Decimal:
+    return sum((at(row, name, edge) for row in rows), ZERO)
+
+
+def edges(band: Any) -> list[Decimal]:
+    return [getattr(band, edge) for edge in EDGES]
+
+
+def cost(doc: Any, *names: str) -> list[Decimal]:
+    """The sum of the named totals, at each edge."""
+    return [sum((at(doc.totals, n, e) for n in names), ZERO) for e in EDGES]
+
+
+def plan_year(day: dt.date, start: str) -> int:
+    month, dom = (int(part) for part in start.split("-"))
+    return day.year if (day.month, day.day) >= (month, dom) else day.year - 1
+
+
+# --- the document's invariants ---------------------------------------------------------------
+
+
+@FAST
+@given(values=scenarios())
+def test_document_invariants(values: dict[str, Any], pricing: PricingModel) -> None:
+    doc = run(values, pricing)
+    t = doc.totals
+    funds = Decimal(values.get("fsa", "0")) + Decimal(values.get("hsa", "0"))
+    for e in EDGES:
+        for name in TOTALS:
+            assert at(t, name, e) == at(t, name, e).quantize(CENT), (name, e)
+        parts = at(t, "plan_pays", e) + at(t, "program_pays", e) + at(t, "patient_pays", e)
+        assert at(t, "gross", e) == parts
+        assert at(t, "net_cost", e) == at(t, "patient_pays", e) - at(t, "tax_savings", e)
+        assert at(t, "cash_out_of_pocket", e) == at(t, "patient_pays", e) - at(t, "account_paid", e)
+        assert at(t, "tax_savings", e) >= 0
+        # each total is the sum of the visits, and the sum of the months
+        for rows in (doc.visits, doc.cashflow):
+            for name in ("plan_pays", "program_pays", "patient_pays", "account_paid"):
+                assert at(t, name, e) == summed(rows, name, e), (name, e)
+            assert at(t, "gross", e) == summed(rows, "billed", e)
+            assert at(t, "cash_out_of_pocket", e) == summed(rows, "cash", e)
+        # the accounts pay what they can, never more than the patient's share
+        assert at(t, "account_paid", e) == min(at(t, "patient_pays", e), funds)
+        for v in doc.visits:
+            assert at(v, "plan_pays", e) >= 0 and at(v, "program_pays", e) >= 0, (v.number, e)
+            assert at(v, "patient_pays", e) >= 0 and at(v, "cash", e) >= 0, (v.number, e)
+            parts = at(v, "plan_pays", e) + at(v, "program_pays", e) + at(v, "patient_pays", e)
+            assert at(v, "billed", e) == parts, (v.number, e)
+            assert 0 <= at(v, "account_paid", e) <= at(v, "patient_pays", e), (v.number, e)
+    assert t.gross.low <= t.gross.typical <= t.gross.high
+    # visits in date order; months in order, one entry each, named after their visits
+    days = [v.date for v in doc.visits]
+    assert days == sorted(days)
+    assert [m.month for m in doc.cashflow] == list(dict.fromkeys(day[:7] for day in days))
+
+
+@FAST
+@given(values=scenarios())
+def test_accounts_pay_in_date_order(values: dict[str, Any], pricing: PricingModel) -> None:
+    """Once a visit is paid partly in cash the accounts are empty: later visits are all cash."""
+    doc = run(values, pricing)
+    for e in EDGES:
+        short = False
+        for v in doc.visits:
+            if short:
+                assert at(v, "account_paid", e) == 0, (v.number, e)
+            short = short or at(v, "cash", e) > 0
+
+
+@FAST
+@given(values=scenarios(), rate=percent())
+def test_a_given_tax_rate_applies_to_every_account_dollar(
+    values: dict[str, Any], rate: str, pricing: PricingModel
+) -> None:
+    values = {k: v for k, v in values.items() if k not in ("income", "state_tax_rate")}
+    values["tax_rate"] = rate
+    doc = run(values, pricing)
+    for e in EDGES:
+        paid = at(doc.totals, "account_paid", e)
+        expected = (paid * Decimal(rate) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        assert at(doc.totals, "tax_savings", e) == expected
+
+
+@FAST
+@given(values=scenarios())
+def test_financing_repays_the_cash_out_of_pocket(
+    values: dict[str, Any], pricing: PricingModel
+) -> None:
+    doc = run(values, pricing)
+    if doc.financing is None:
+        return
+    n = doc.financing.months
+    for e in EDGES:
+        principal = at(doc.totals, "cash_out_of_pocket", e)
+        payment = at(doc.financing, "monthly_payment", e)
+        interest = at(doc.financing, "total_interest", e)
+        assert interest >= 0
+        if principal == 0:
+            assert payment == 0 and interest == 0
+        elif doc.financing.apr == 0:
+            assert payment == (principal / n).quantize(CENT, rounding=ROUND_HALF_UP)
+            assert interest == 0
+        else:
+            # n payments cover the principal, give or take the rounding of the payment
+            assert payment * n >= principal - n * Decimal("0.005")
+            assert interest == max(ZERO, payment * n - principal)
+
+
+# --- insurance --------------------------------------------------------------------------------
+
+
+@FAST
+@given(values=insured())
+def test_in_network_cost_share_never_exceeds_the_oop_remaining(
+    values: dict[str, Any], pricing: PricingModel
+) -> None:
+    """Per plan year, the in-network cost share (patient + program) stays within what remains of
+    the OOP maximum, and ``oop_left`` after each visit is that remainder less the share so far."""
+    doc = run(values, pricing)
+    oop_max = Decimal(values["oop_max"])
+    met = Decimal(values.get("oop_met", "0"))
+    start = values["plan_year_start"]
+    first = plan_year(dt.date.fromisoformat(doc.visits[0].date), start)
+    for e in EDGES:
+        used: dict[int, Decimal] = {}
+        for v in doc.visits:
+            if v.coverage != "in-network":
+                continue
+            year = plan_year(dt.date.fromisoformat(v.date), start)
+            room = oop_max - (met if year == first else ZERO)
+            share = at(v, "patient_pays", e) + at(v, "program_pays", e)
+            used[year] = used.get(year, ZERO) + share
+            assert used[year] <= room, (v.number, e)
+            assert at(v, "oop_left", e) == room - used[year], (v.number, e)
+            assert at(v, "deductible_left", e) >= 0
+
+
+@FAST
+@given(values=st.one_of(scenarios(), spravato_courses()),
+       rise=money(1, 100_000))  # fmt: skip
+def test_a_higher_session_price_never_costs_the_patient_less(
+    values: dict[str, Any], rise: str, pricing: PricingModel
+) -> None:
+    """Same plan, dearer sessions: the cost share (patient + program) never falls; with no savings
+    program, neither does what the patient pays.
+
+    With the program, what the patient pays alone can fall: it keeps $10 a treatment, so a share
+    spread over two sessions costs more than the same share in one (OOP 1,000 left, 100%
+    coinsurance, two sessions: 2 × (500 − 251.90) = 496.20 at $500 a session, but
+    1,000 − 513.80 + 0 = 486.20 at $1,000)."""
+    low_price = Decimal(values.setdefault("session_price", "500.00"))
+    cheap = run(values, pricing)
+    dear = run({**values, "session_price": str(low_price + Decimal(rise))}, pricing)
+    shares = zip(cost(cheap, "patient_pays", "program_pays"),
+                 cost(dear, "patient_pays", "program_pays"), strict=True)  # fmt: skip
+    for before, after in shares:
+        assert after >= before
+    values["copay_program"] = False
+    cheap = run(values, pricing)
+    dear = run({**values, "session_price": str(low_price + Decimal(rise))}, pricing)
+    for before, after in zip(cost(cheap, "patient_pays"), cost(dear, "patient_pays"), strict=True):
+        assert after >= before
+
+
+@FAST
+@given(values=scenarios(), more=st.integers(1, 6))
+def test_more_sessions_never_cost_less(
+    values: dict[str, Any], more: int, pricing: PricingModel
+) -> None:
+    """Extra induction sessions (no boosters; therapy visits only after dosing days) or extra
+    boosters add visits at the end of the course: no total goes down."""
+    sessions = int(values["sessions"])
+    values["integration"] = str(min(int(values["integration"]), sessions))
+    base = {**values, "boosters": "0"}
+    longer = {**base, "sessions": str(sessions + more)}
+    boosted = {**values, "boosters": str(int(values["boosters"]) + more)}
+    for shorter, extended in ((base, longer), (values, boosted)):
+        a, b = run(shorter, pricing), run(extended, pricing)
+        for before, after in zip(cost(a, "patient_pays"), cost(b, "patient_pays"), strict=True):
+            assert after >= before
+        for before, after in zip(cost(a, "gross"), cost(b, "gross"), strict=True):
+            assert after > before
+
+
+@FAST
+@given(values=st.one_of(insured(), spravato_courses()),
+       extra=money(1, 300_000))  # fmt: skip
+def test_a_higher_deductible_never_lowers_the_patients_share(
+    values: dict[str, Any], extra: str, pricing: PricingModel
+) -> None:
+    """Same plan, higher deductible: the cost share (patient + program) never falls; with no
+    savings program, neither does what the patient pays (with it, see the price test above)."""
+    values["deductible"] = values.get("deductible", "0.00")
+    higher = min(Decimal(values["deductible"]) + Decimal(extra), Decimal(values["oop_max"]))
+    lower_doc = run(values, pricing)
+    higher_doc = run({**values, "deductible": str(higher)}, pricing)
+    shares = zip(cost(lower_doc, "patient_pays", "program_pays"),
+                 cost(higher_doc, "patient_pays", "program_pays"), strict=True)  # fmt: skip
+    for before, after in shares:
+        assert after >= before
+    values["copay_program"] = False
+    lower_doc = run(values, pricing)
+    higher_doc = run({**values, "deductible": str(higher)}, pricing)
+    for before, after in zip(cost(lower_doc, "patient_pays"), cost(higher_doc, "patient_pays"),
+                             strict=True):  # fmt: skip
+        assert after >= before
+
+
+@FAST
+@given(values=scenarios())
+def test_no_coverage_means_the_patient_pays_the_bill(
+    values: dict[str, Any], pricing: PricingModel
+) -> None:
+    doc = run({**values, "coverage": "none"}, pricing)
+    assert doc.totals.patient_pays == doc.totals.gross
+    assert edges(doc.totals.plan_pays) == [ZERO] * 3
+    assert edges(doc.totals.program_pays) == [ZERO] * 3
+
+
+@FAST
+@given(values=scenarios())
+def test_tax_savings_use_fsa_dollars_first_rounded_once(
+    values: dict[str, Any], pricing: PricingModel
+) -> None:
+    """FSA dollars are spent before HSA dollars, visit by visit; at a calendar year's end only
+    the carryover of the FSA is left; the saving is rounded once, from both rates."""
+    doc = run(values, pricing)
+    for e in EDGES:
+        fsa = Decimal(values.get("fsa", "0"))
+        hsa = Decimal(values.get("hsa", "0"))
+        year = dt.date.fromisoformat(doc.visits[0].date).year
+        from_fsa = from_hsa = ZERO
+        for v in doc.visits:
+            day = dt.date.fromisoformat(v.date)
+            while day.year > year:  # use it or lose it: 2026's carryover is $680
+                fsa = min(fsa, pricing.tax.year(year).fsa_carryover)
+                year += 1
+            share = at(v, "patient_pays", e)
+            paid_fsa = min(share, fsa)
+            paid_hsa = min(share - paid_fsa, hsa)
+            fsa, hsa = fsa - paid_fsa, hsa - paid_hsa
+            from_fsa, from_hsa = from_fsa + paid_fsa, from_hsa + paid_hsa
+            assert at(v, "account_paid", e) == paid_fsa + paid_hsa
+        saving = (from_fsa * doc.tax.fsa_rate + from_hsa * doc.tax.hsa_rate) / 100
+        assert at(doc.totals, "tax_savings", e) == saving.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@FAST
+@given(values=spravato_courses())
+def test_savings_program_pays_within_its_terms(
+    values: dict[str, Any], pricing: PricingModel
+) -> None:
+    """Each covered session: min(cents(cost share × drug share) − per-treatment amount, what is
+    left of the calendar year's maximum); nothing on other visits; a warning when it runs out."""
+    (program,) = [p for p in pricing.savings_programs if p.route == "spravato"]
+    per_treatment, annual_max = program.per_treatment.value, program.annual_max.value
+    doc = run(values, pricing)
+    for e in EDGES:
+        left: dict[str, Decimal] = {}
+        for v in doc.visits:
+            paid = at(v, "program_pays", e)
+            if v.kind not in ("induction", "booster"):
+                assert paid == 0
+                continue
+            share = at(v, "patient_pays", e) + paid
+            drug = (share * program.drug_share.value).quantize(CENT, rounding=ROUND_HALF_UP)
+            year = left.setdefault(v.date[:4], annual_max)
+            assert paid == min(max(ZERO, drug - per_treatment), year), (v.number, e)
+            left[v.date[:4]] = year - paid
+        if e == "typical":  # the warning speaks of typical prices
+            capped = any(year == 0 for year in left.values())
+            assert capped == ("program_cap_reached" in {w.code for w in doc.warnings})
