@@ -8,7 +8,7 @@ cache. The calculator reads them and nothing else.
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Literal
 
@@ -42,6 +42,32 @@ def _check_date(date: str, name: str = "date") -> None:
         raise ValueError(f"{name} must be YYYY, YYYY-MM, YYYY-MM-DD or n/d, not {date[:40]!r}")
 
 
+class _Value:
+    """Equality and repr by fields, shared by every model class.
+
+    The per-class ``__eq__``/``__repr__`` that @dataclass writes cost start-up time (issue 7).
+    """
+
+    __slots__ = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Value)
+            and type(other) is type(self)
+            and (self._values() == other._values())
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        names = [f.name for f in fields(self)]  # type: ignore[arg-type]
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in names)
+        return f"{type(self).__name__}({inner})"
+
+
 def _check_sourced(reference: tuple[str, ...], date: str) -> None:
     if not reference:
         raise ValueError("reference must name at least one source")
@@ -54,8 +80,8 @@ def _check_non_negative(**values: Decimal | None) -> None:
             raise ValueError(f"{name} must be a number from 0 to {MAX_AMOUNT:,}, not {value:.6}")
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, eq=False, repr=False)
+class Source(_Value):
     """A page a figure was read from."""
 
     __pydantic_config__ = _STRICT
@@ -73,8 +99,8 @@ class Source:
         _check_date(self.accessed, "accessed")
 
 
-@dataclass(frozen=True)
-class PriceBand:
+@dataclass(frozen=True, eq=False, repr=False)
+class PriceBand(_Value):
     """A sourced price band in dollars: low ≤ typical ≤ high."""
 
     __pydantic_config__ = _STRICT
@@ -98,8 +124,8 @@ class PriceBand:
             )
 
 
-@dataclass(frozen=True)
-class Figure:
+@dataclass(frozen=True, eq=False, repr=False)
+class Figure(_Value):
     """One sourced number with its unit."""
 
     __pydantic_config__ = _STRICT
@@ -115,8 +141,8 @@ class Figure:
         _check_non_negative(value=self.value)
 
 
-@dataclass(frozen=True)
-class LineItemSpec:
+@dataclass(frozen=True, eq=False, repr=False)
+class LineItemSpec(_Value):
     """A billable item: what it is, its codes, its default coverage and its price band."""
 
     __pydantic_config__ = _STRICT
@@ -129,8 +155,8 @@ class LineItemSpec:
     bundles: str = ""
 
 
-@dataclass(frozen=True)
-class BoosterPhase:
+@dataclass(frozen=True, eq=False, repr=False)
+class BoosterPhase(_Value):
     """A run of maintenance sessions at a fixed spacing, before the open-ended interval."""
 
     __pydantic_config__ = _STRICT
@@ -143,8 +169,8 @@ class BoosterPhase:
             raise ValueError("sessions and every_weeks must be at least 1")
 
 
-@dataclass(frozen=True)
-class Protocol:
+@dataclass(frozen=True, eq=False, repr=False)
+class Protocol(_Value):
     """How a course of this route is scheduled."""
 
     __pydantic_config__ = _STRICT
@@ -171,8 +197,8 @@ class Protocol:
             raise ValueError("evaluation_lead_days and standard_boosters must be at least 0")
 
 
-@dataclass(frozen=True)
-class RouteSpec:
+@dataclass(frozen=True, eq=False, repr=False)
+class RouteSpec(_Value):
     """An administration route: its session (the priced visit) and its protocol."""
 
     __pydantic_config__ = _STRICT
@@ -184,8 +210,8 @@ class RouteSpec:
     protocol: Protocol
 
 
-@dataclass(frozen=True)
-class ProviderSpec:
+@dataclass(frozen=True, eq=False, repr=False)
+class ProviderSpec(_Value):
     """A provider type: its price factor, the routes it offers, and whether location applies."""
 
     __pydantic_config__ = _STRICT
@@ -197,8 +223,8 @@ class ProviderSpec:
     evidence: str = ""
 
 
-@dataclass(frozen=True)
-class StateFactor:
+@dataclass(frozen=True, eq=False, repr=False)
+class StateFactor(_Value):
     """A state's regional price parity (US = 100) and the factor it gives (RPP / 100)."""
 
     __pydantic_config__ = _STRICT
@@ -213,8 +239,8 @@ class StateFactor:
             raise ValueError("factor must be above 0")
 
 
-@dataclass(frozen=True)
-class Locations:
+@dataclass(frozen=True, eq=False, repr=False)
+class Locations(_Value):
     """Location factors by state, and the 3-digit ZIP prefixes of each state."""
 
     __pydantic_config__ = _STRICT
@@ -250,8 +276,8 @@ class Locations:
         return None
 
 
-@dataclass(frozen=True)
-class SavingsProgram:
+@dataclass(frozen=True, eq=False, repr=False)
+class SavingsProgram(_Value):
     """A manufacturer savings program on a route's drug cost-sharing (SPRAVATO withMe)."""
 
     __pydantic_config__ = _STRICT
@@ -269,8 +295,8 @@ class SavingsProgram:
             raise ValueError("drug_share is a fraction of the session price, at most 1")
 
 
-@dataclass(frozen=True)
-class Bracket:
+@dataclass(frozen=True, eq=False, repr=False)
+class Bracket(_Value):
     """A federal income-tax bracket: the rate (percent) up to ``upper`` (null: no upper)."""
 
     __pydantic_config__ = _STRICT
@@ -284,8 +310,8 @@ class Bracket:
             raise ValueError(f"rate must be a percentage from 0 to 100, not {self.rate:.6}")
 
 
-@dataclass(frozen=True)
-class TaxYear:
+@dataclass(frozen=True, eq=False, repr=False)
+class TaxYear(_Value):
     """One year's federal tax, payroll-tax and account figures."""
 
     __pydantic_config__ = _STRICT
@@ -333,8 +359,8 @@ class TaxYear:
                 raise ValueError(f"brackets.{filing}: uppers must rise")
 
 
-@dataclass(frozen=True)
-class TaxRules:
+@dataclass(frozen=True, eq=False, repr=False)
+class TaxRules(_Value):
     """Tax figures by year, and the states that tax HSA contributions."""
 
     __pydantic_config__ = _STRICT
@@ -352,8 +378,8 @@ class TaxRules:
         return self.years[chosen[-1] if chosen else known[0]]
 
 
-@dataclass(frozen=True)
-class PricingModel:
+@dataclass(frozen=True, eq=False, repr=False)
+class PricingModel(_Value):
     """The whole priced model of one pricing file."""
 
     __pydantic_config__ = _STRICT
