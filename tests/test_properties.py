@@ -237,7 +237,9 @@ def test_document_invariants(values: dict[str, Any], pricing: PricingModel) -> N
             assert at(t, "gross", e) == summed(rows, "billed", e)
             assert at(t, "cash_out_of_pocket", e) == summed(rows, "cash", e)
         # the accounts pay what they can, never more than the patient's share
-        assert at(t, "account_paid", e) == min(at(t, "patient_pays", e), funds)
+        # the accounts pay what they can; FSA money past a year's carryover is lost (the exact
+        # visit-by-visit walk is checked in test_tax_savings_use_fsa_dollars_first_rounded_once)
+        assert ZERO <= at(t, "account_paid", e) <= min(at(t, "patient_pays", e), funds)
         for v in doc.visits:
             assert at(v, "plan_pays", e) >= 0 and at(v, "program_pays", e) >= 0, (v.number, e)
             assert at(v, "patient_pays", e) >= 0 and at(v, "cash", e) >= 0, (v.number, e)
