@@ -236,7 +236,6 @@ def test_document_invariants(values: dict[str, Any], pricing: PricingModel) -> N
                 assert at(t, name, e) == summed(rows, name, e), (name, e)
             assert at(t, "gross", e) == summed(rows, "billed", e)
             assert at(t, "cash_out_of_pocket", e) == summed(rows, "cash", e)
-        # the accounts pay what they can, never more than the patient's share
         # the accounts pay what they can; FSA money past a year's carryover is lost (the exact
         # visit-by-visit walk is checked in test_tax_savings_use_fsa_dollars_first_rounded_once)
         assert ZERO <= at(t, "account_paid", e) <= min(at(t, "patient_pays", e), funds)
