@@ -41,6 +41,8 @@ def apply_accounts(
     The FSA is use-it-or-lose-it: at each calendar year's end inside the course only
     ``carryover(year)`` of what is left carries into the next year (a calendar-year plan).
     """
+    if fsa <= 0 and hsa <= 0:
+        return [AccountPayment(ZERO, ZERO)] * len(shares)
     payments: list[AccountPayment] = []
     year = dates[0].year if dates else 0
     for share, day in zip(shares, dates, strict=True):

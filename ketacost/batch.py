@@ -14,7 +14,7 @@ import json
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from .codec import dumps_compact
 from .errors import KetacostError
@@ -90,9 +90,25 @@ def _init_worker(pricing: PricingModel, today: dt.date, source: str) -> None:
     _STATE.update(pricing=pricing, today=today, source=source)
 
 
-def _work(chunk: list[Record]) -> list[tuple[str, bool]]:
+class Chunk(NamedTuple):
+    """Output of consecutive records: their lines as one text, and which of them failed."""
+
+    text: str
+    records: int
+    failed: tuple[int, ...]  # indexes within the chunk
+
+
+def _work(chunk: list[Record]) -> Chunk:
     pricing, today, source = _STATE["pricing"], _STATE["today"], _STATE["source"]
-    return [estimate_record(n, raw, pricing, today, source) for n, raw in chunk]
+    lines = []
+    failed = []
+    for i, (number, raw) in enumerate(chunk):
+        line, ok = estimate_record(number, raw, pricing, today, source)
+        lines.append(line)
+        if not ok:
+            failed.append(i)
+    lines.append("")
+    return Chunk("\n".join(lines), len(chunk), tuple(failed))  # one string crosses the pipe
 
 
 def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
@@ -113,12 +129,12 @@ def run_batch(
     *,
     jobs: int = 1,
     source: str = "builtin",
-) -> Iterator[tuple[str, bool]]:
-    """Yield ``(output line, ok)`` for every record, in input order."""
+) -> Iterator[Chunk]:
+    """Yield the output of every record, chunk by chunk, in input order."""
     if jobs <= 1:
         _init_worker(pricing, today, source)
         for chunk in _chunks(records):
-            yield from _work(chunk)
+            yield _work(chunk)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -127,6 +143,6 @@ def run_batch(
         for chunk in _chunks(records):
             pending.append(pool.apply_async(_work, (chunk,)))
             if len(pending) >= 4 * jobs:  # bounded: memory stays flat however long the input
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
         while pending:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()

@@ -512,15 +512,16 @@ def batch_command(
     progress = _progress()
     with output_stream(output, [None if source == "-" else source,
                                 pricing_path(pricing_file)]) as out:  # fmt: skip
-        for text, ok in run_batch(records, pricing, dt.date.today(), jobs=workers,
-                                  source=label):  # fmt: skip
-            out.write(text + "\n")
-            total += 1
-            failed += not ok
+        for chunk in run_batch(records, pricing, dt.date.today(), jobs=workers, source=label):
+            if fail_fast and chunk.failed:
+                keep = chunk.failed[0] + 1  # up to and including the first bad record
+                out.write("".join(chunk.text.splitlines(keepends=True)[:keep]))
+                total, failed = total + keep, failed + 1
+                break
+            out.write(chunk.text)
+            total, failed = total + chunk.records, failed + len(chunk.failed)
             if progress is not None:
                 progress(total, failed)
-            if fail_fast and not ok:
-                break
     if failed:
         raise BatchIncomplete(f"{failed} of {total} record(s) failed; see their error lines")
 
@@ -537,8 +538,7 @@ def _progress() -> Callable[[int, int], None] | None:
     atexit.register(status.stop)
 
     def update(done: int, failed: int) -> None:
-        if done % 500 == 0:
-            status.update(f"{done:,} estimated, {failed:,} failed")
+        status.update(f"{done:,} estimated, {failed:,} failed")
 
     return update
 

@@ -17,7 +17,7 @@ from .accounts import Rates, amortize, apply_accounts, marginal_rates, tax_savin
 from .course import Visit, build_course
 from .insurance import Claim, ClaimResult, Network, Plan, Program, adjudicate, plan_year_of
 from .model import LineItemSpec, PricingModel, SavingsProgram
-from .money import EDGES, ZERO, Band, band_sum, cents
+from .money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .scenario import Scenario
 
 SCHEMA_VERSION = 1
@@ -285,31 +285,25 @@ def estimate(
     )  # fmt: skip
     for visit, lo, ty, hi, pay_lo, pay_ty, pay_hi in rows:
         spec, price, _ = items[visit.kind]
-        paid = Band(pay_lo.total, pay_ty.total, pay_hi.total)
-        patient = Band(lo.patient_pays, ty.patient_pays, hi.patient_pays)
-        has_plan = networks[visit.kind] != "self-pay"
+        network = networks[visit.kind]
+        if network == "self-pay":  # the common case, without new bands
+            plan_band = program_band = ZERO_BAND
+            patient = price
+            deductible_left = oop_left = None
+        else:
+            plan_band = Band(lo.plan_pays, ty.plan_pays, hi.plan_pays)
+            program_band = Band(lo.program_pays, ty.program_pays, hi.program_pays)
+            patient = Band(lo.patient_pays, ty.patient_pays, hi.patient_pays)
+            deductible_left = Band(lo.deductible_left, ty.deductible_left, hi.deductible_left)
+            oop_left = None if ty.oop_left is None else Band(lo.oop_left, ty.oop_left, hi.oop_left)
+        if pay_lo.total or pay_ty.total or pay_hi.total:
+            paid = Band(pay_lo.total, pay_ty.total, pay_hi.total)
+            cash = patient - paid
+        else:
+            paid, cash = ZERO_BAND, patient
         visit_lines.append(
-            VisitLine(
-                number=visit.number,
-                date=visit.date.isoformat(),
-                kind=visit.kind,
-                label=spec.label,
-                coverage=networks[visit.kind],
-                billed=price,
-                plan_pays=Band(lo.plan_pays, ty.plan_pays, hi.plan_pays),
-                program_pays=Band(lo.program_pays, ty.program_pays, hi.program_pays),
-                patient_pays=patient,
-                account_paid=paid,
-                cash=patient - paid,
-                deductible_left=(
-                    Band(lo.deductible_left, ty.deductible_left, hi.deductible_left)
-                    if has_plan else None
-                ),
-                oop_left=(
-                    Band(lo.oop_left, ty.oop_left, hi.oop_left)
-                    if has_plan and ty.oop_left is not None else None
-                ),
-            )
+            VisitLine(visit.number, visit.date.isoformat(), visit.kind, spec.label, network, price,
+                      plan_band, program_band, patient, paid, cash, deductible_left, oop_left)
         )  # fmt: skip
     line_items = _line_items(visits, items, networks, scenario)
     totals = _totals(visit_lines, payments, rates)
@@ -329,13 +323,9 @@ def estimate(
         program_on,
     )  # fmt: skip
     warnings = _warnings(scenario, pricing, visits, networks, results, payments, plan)
-    cited = list(dict.fromkeys(ref for item in line_items for ref in item.sources))
+    cited = [ref for item in line_items for ref in item.sources]
     cited += [ref for ref in pricing.locations.reference if scenario.state is not None]
-    sources = tuple(
-        SourceRef(ref, pricing.sources[ref].title, pricing.sources[ref].url,
-                  pricing.sources[ref].date)
-        for ref in dict.fromkeys(cited)
-    )  # fmt: skip
+    sources = _source_refs(pricing, tuple(dict.fromkeys(cited)))
     return Estimate(
         schema_version=SCHEMA_VERSION,
         ketacost_version=__version__,
@@ -351,6 +341,26 @@ def estimate(
         warnings=tuple(warnings),
         sources=sources,
     )
+
+
+_SOURCE_REFS: dict[tuple[int, tuple[str, ...]], tuple[PricingModel, tuple[SourceRef, ...]]] = {}
+
+
+def _source_refs(pricing: PricingModel, cited: tuple[str, ...]) -> tuple[SourceRef, ...]:
+    """The cited sources, made once per pricing model and list (batch estimates repeat them)."""
+    key = (id(pricing), cited)
+    hit = _SOURCE_REFS.get(key)
+    if hit is not None and hit[0] is pricing:
+        return hit[1]
+    refs = tuple(
+        SourceRef(ref, pricing.sources[ref].title, pricing.sources[ref].url,
+                  pricing.sources[ref].date)
+        for ref in cited
+    )  # fmt: skip
+    if len(_SOURCE_REFS) > 256:
+        _SOURCE_REFS.clear()
+    _SOURCE_REFS[key] = (pricing, refs)
+    return refs
 
 
 def _line_items(

@@ -75,7 +75,7 @@ class ClaimResult(NamedTuple):
     patient_pays: Decimal
     deductible_left: Decimal | None
     oop_left: Decimal | None
-    plan_year: int
+    plan_year: int  # 0 for a self-pay visit (no plan year applies)
     oop_reached: bool = False
     program_capped: bool = False
 
@@ -140,6 +140,9 @@ def adjudicate(
     oon: dict[int, _Accumulators] = {}
     program_left: dict[int, Decimal] = {}
     for claim in claims:
+        if claim.network == "self-pay":  # nothing to adjudicate; accumulators do not move
+            results.append(ClaimResult(ZERO, ZERO, claim.billed, None, None, 0))
+            continue
         year = plan_year_of(claim.date, plan.plan_year_start)
         first = year == first_year
         if year not in inn:
@@ -155,9 +158,6 @@ def adjudicate(
                 plan.oon_oop_max,
                 plan.oon_oop_met if first else ZERO,
             )
-        if claim.network == "self-pay":
-            results.append(ClaimResult(ZERO, ZERO, claim.billed, None, None, year))
-            continue
         if claim.network == "in-network":
             acc, allowed = inn[year], claim.billed
             share, deductible_used = _in_network(allowed, plan, acc)

@@ -73,6 +73,9 @@ class Band(NamedTuple):
         return Band(self.low * quantity, self.typical * quantity, self.high * quantity)
 
 
+ZERO_BAND = Band(ZERO, ZERO, ZERO)
+
+
 def band_sum(bands: list[Band] | tuple[Band, ...]) -> Band:
     """Edge by edge sum (an empty list sums to zero)."""
     if not bands:
