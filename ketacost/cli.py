@@ -568,7 +568,10 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             raise
         usage = getattr(exc, "format_message", None)
-        if usage is not None and hasattr(exc, "exit_code"):  # a usage error from the parser
+        if type(exc).__name__ == "NoArgsIsHelpError" and usage is not None:
+            sys.stdout.write(usage() + "\n")  # `ketacost` or `ketacost pricing` alone: help
+            code = 0
+        elif usage is not None and hasattr(exc, "exit_code"):  # a usage error from the parser
             _error(usage().replace("\n", " "))
             code = 2
         else:

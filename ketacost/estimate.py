@@ -562,6 +562,18 @@ def _warnings(
                 f"not {scenario.plan_type}.",
             )
         )
+    in_network = "in-network" in networks.values()
+    if in_network and all(
+        getattr(scenario, name) is None for name in ("deductible", "coinsurance", "copay")
+    ):
+        out.append(
+            Warning(
+                "plan_terms_missing",
+                "No deductible, coinsurance or copay given: the plan is assumed to pay all it "
+                "covers. Give your plan's figures (for Original Medicare Part B: its deductible "
+                "and 20% coinsurance).",
+            )
+        )
     if scenario.coverage == "out-of-network" and all(
         getattr(scenario, name) is None
         for name in ("oon_deductible", "oon_coinsurance", "oon_allowed", "oon_oop_max")

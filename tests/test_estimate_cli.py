@@ -225,3 +225,21 @@ def test_version_and_help_examples() -> None:
                     ["pricing", "copy"]):  # fmt: skip
         run = run_cli(*command, "--help")
         assert run.code == 0 and "Example: ketacost" in run.out, command
+
+
+def test_no_arguments_prints_help() -> None:
+    run = run_cli()
+    assert run.code == 0 and run.out.startswith("Usage: ketacost") and run.err == ""
+
+
+def test_force_color_turns_colour_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[" in run_cli("estimate", *START).out
+
+
+def test_a_plan_without_cost_sharing_is_flagged() -> None:
+    d = doc("--route", "spravato", "--plan-type", "medicare")
+    codes = [w["code"] for w in d["warnings"]]
+    assert "plan_terms_missing" in codes and "program_ineligible" in codes
+    assert d["totals"]["program_pays"]["typical"] == 0
