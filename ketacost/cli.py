@@ -133,6 +133,10 @@ PricingOpt = Annotated[
     typer.Option("--pricing", help="Another pricing model (also $KETACOST_PRICING).",
                  metavar="FILE"),
 ]  # fmt: skip
+PricingArg = Annotated[
+    str | None,
+    typer.Argument(metavar="[FILE]", help="A pricing file (default: the built-in model)."),
+]
 OutputOpt = Annotated[
     str | None,
     typer.Option("--output", help="Write the output to FILE, atomically.", metavar="FILE"),
@@ -330,10 +334,7 @@ def _split(text: str | None) -> list[str] | None:
 
 @pricing_app.command("show")
 def pricing_show(
-    pricing_file: Annotated[
-        str | None,
-        typer.Argument(metavar="[FILE]", help="A pricing file (default: the built-in model)."),
-    ] = None,
+    pricing_file: PricingArg = None,
     json_flag: JsonOpt = False,
 ) -> None:
     """Show the pricing model: routes, bands, protocols, providers, locations, program terms.
@@ -355,10 +356,7 @@ def pricing_show(
 
 @pricing_app.command("sources")
 def pricing_sources(
-    pricing_file: Annotated[
-        str | None,
-        typer.Argument(metavar="[FILE]", help="A pricing file (default: the built-in model)."),
-    ] = None,
+    pricing_file: PricingArg = None,
     json_flag: JsonOpt = False,
 ) -> None:
     """List every source of the pricing model: title, URL, date and what it supports.
