@@ -14,8 +14,9 @@ The rules (DESIGN.md "Insurance"; research/rules.md §10):
    the balance (billed − allowed); the plan reimburses allowed − the patient's cost share.
 4. Accumulators reset at each plan-year start; "met so far" applies to the first visit's plan year.
 5. A manufacturer savings program pays the patient's drug cost-sharing above its per-treatment
-   amount, up to its maximum per calendar year (commercial plans only). Its payments count toward
-   the accumulators like the patient's own.
+   amount, up to its maximum per calendar year (commercial plans only). Only the patient's own
+   dollars count toward the deductible and OOP maximum (a copay-accumulator rule): crediting
+   the program's dollars too would let a higher price lower what the patient pays.
 
 Pure functions over frozen values; one call adjudicates one band edge.
 """
@@ -139,6 +140,7 @@ def adjudicate(
     inn: dict[int, _Accumulators] = {}
     oon: dict[int, _Accumulators] = {}
     program_left: dict[int, Decimal] = {}
+    drug_total = ZERO
     for claim in claims:
         if claim.network == "self-pay":  # nothing to adjudicate; accumulators do not move
             results.append(ClaimResult(ZERO, ZERO, claim.billed, None, None, 0))
@@ -166,18 +168,26 @@ def adjudicate(
             allowed = cents(claim.billed * percent(plan.oon_allowed))
             share, deductible_used = _out_of_network(allowed, plan, acc)
         had_room = acc.oop_left is None or acc.oop_left > 0
-        acc.deductible_left -= deductible_used
-        if acc.oop_left is not None:
-            acc.oop_left -= share
         program_pays = ZERO
         capped = False
         if claim.program and program is not None:
             calendar = claim.date.year
             left = program_left.setdefault(calendar, program.annual_max)
-            relief = max(ZERO, cents(share * program.drug_share) - program.per_treatment)
+            # The drug part of this claim's cost share, rounded on the running total so that
+            # the parts add up to cents(drug share × all cost shares): moving a dollar of cost
+            # share from one visit to another never moves the program's total by a cent.
+            drug_before = cents(drug_total)
+            drug_total += share * program.drug_share
+            relief = max(ZERO, cents(drug_total) - drug_before - program.per_treatment)
             program_pays = min(relief, left)
             program_left[calendar] = left - program_pays
             capped = left > 0 and program_left[calendar] == 0
+        # Only the patient's own dollars count toward the deductible and the OOP maximum: the
+        # plan does not credit what the savings program paid (a copay-accumulator rule).
+        own = share - program_pays
+        acc.deductible_left -= min(deductible_used, own)
+        if acc.oop_left is not None:
+            acc.oop_left -= own
         balance = claim.billed - allowed
         results.append(
             ClaimResult(

@@ -190,6 +190,17 @@ def run(values: dict[str, Any], pricing: PricingModel) -> Any:
     return estimate(parse_scenario(values, pricing, TODAY), pricing)
 
 
+def capped(doc: Any, annual_max: Decimal) -> bool:
+    """Did the savings program pay its whole yearly maximum in some calendar year (any edge)?"""
+    years = {v.date[:4] for v in doc.visits}
+    return any(
+        sum((at(v, "program_pays", e) for v in doc.visits if v.date[:4] == year), ZERO)
+        >= annual_max
+        for e in EDGES
+        for year in years
+    )
+
+
 def at(obj: Any, name: str, edge: str) -> Decimal:
     """One edge of the band ``obj.name``."""
     return getattr(getattr(obj, name), edge)  # type: ignore[no-any-return]
@@ -312,8 +323,9 @@ def test_financing_repays_the_cash_out_of_pocket(
 def test_in_network_cost_share_never_exceeds_the_oop_remaining(
     values: dict[str, Any], pricing: PricingModel
 ) -> None:
-    """Per plan year, the in-network cost share (patient + program) stays within what remains of
-    the OOP maximum, and ``oop_left`` after each visit is that remainder less the share so far."""
+    """Per plan year, what the patient pays in-network stays within what remains of the OOP
+    maximum, and ``oop_left`` after each visit is that remainder less the patient's own dollars
+    so far (the savings program's dollars do not count: a copay-accumulator rule)."""
     doc = run(values, pricing)
     oop_max = Decimal(values["oop_max"])
     met = Decimal(values.get("oop_met", "0"))
@@ -326,8 +338,7 @@ def test_in_network_cost_share_never_exceeds_the_oop_remaining(
                 continue
             year = plan_year(dt.date.fromisoformat(v.date), start)
             room = oop_max - (met if year == first else ZERO)
-            share = at(v, "patient_pays", e) + at(v, "program_pays", e)
-            used[year] = used.get(year, ZERO) + share
+            used[year] = used.get(year, ZERO) + at(v, "patient_pays", e)
             assert used[year] <= room, (v.number, e)
             assert at(v, "oop_left", e) == room - used[year], (v.number, e)
             assert at(v, "deductible_left", e) >= 0
@@ -339,25 +350,20 @@ def test_in_network_cost_share_never_exceeds_the_oop_remaining(
 def test_a_higher_session_price_never_costs_the_patient_less(
     values: dict[str, Any], rise: str, pricing: PricingModel
 ) -> None:
-    """Same plan, dearer sessions: the cost share (patient + program) never falls; with no savings
-    program, neither does what the patient pays.
-
-    With the program, what the patient pays alone can fall: it keeps $10 a treatment, so a share
-    spread over two sessions costs more than the same share in one (OOP 1,000 left, 100%
-    coinsurance, two sessions: 2 × (500 − 251.90) = 496.20 at $500 a session, but
-    1,000 − 513.80 + 0 = 486.20 at $1,000)."""
+    """Same plan, dearer sessions: what the patient pays never falls, with or without the
+    savings program (its dollars do not fill the patient's deductible or OOP maximum; the same
+    exception as for the deductible below applies when its yearly maximum runs out)."""
     low_price = Decimal(values.setdefault("session_price", "500.00"))
-    cheap = run(values, pricing)
-    dear = run({**values, "session_price": str(low_price + Decimal(rise))}, pricing)
-    shares = zip(cost(cheap, "patient_pays", "program_pays"),
-                 cost(dear, "patient_pays", "program_pays"), strict=True)  # fmt: skip
-    for before, after in shares:
-        assert after >= before
-    values["copay_program"] = False
-    cheap = run(values, pricing)
-    dear = run({**values, "session_price": str(low_price + Decimal(rise))}, pricing)
-    for before, after in zip(cost(cheap, "patient_pays"), cost(dear, "patient_pays"), strict=True):
-        assert after >= before
+    annual_max = pricing.savings_programs[0].annual_max.value
+    for program in (True, False):
+        values["copay_program"] = program
+        cheap = run(values, pricing)
+        dear = run({**values, "session_price": str(low_price + Decimal(rise))}, pricing)
+        if program and any(capped(d, annual_max) for d in (cheap, dear)):
+            continue
+        pairs = zip(cost(cheap, "patient_pays"), cost(dear, "patient_pays"), strict=True)
+        for before, after in pairs:
+            assert after >= before, (program, before, after)
 
 
 @FAST
@@ -386,22 +392,23 @@ def test_more_sessions_never_cost_less(
 def test_a_higher_deductible_never_lowers_the_patients_share(
     values: dict[str, Any], extra: str, pricing: PricingModel
 ) -> None:
-    """Same plan, higher deductible: the cost share (patient + program) never falls; with no
-    savings program, neither does what the patient pays (with it, see the price test above)."""
+    """Same plan, higher deductible: what the patient pays never falls (only the patient's own
+    dollars fill the deductible and OOP maximum). One exception is real and left out: when the
+    savings program's calendar-year maximum runs out inside a plan year that also caps the
+    patient, a higher deductible can leave more of next calendar year's program money for later
+    visits, so the patient pays a few cents less."""
     values["deductible"] = values.get("deductible", "0.00")
     higher = min(Decimal(values["deductible"]) + Decimal(extra), Decimal(values["oop_max"]))
-    lower_doc = run(values, pricing)
-    higher_doc = run({**values, "deductible": str(higher)}, pricing)
-    shares = zip(cost(lower_doc, "patient_pays", "program_pays"),
-                 cost(higher_doc, "patient_pays", "program_pays"), strict=True)  # fmt: skip
-    for before, after in shares:
-        assert after >= before
-    values["copay_program"] = False
-    lower_doc = run(values, pricing)
-    higher_doc = run({**values, "deductible": str(higher)}, pricing)
-    for before, after in zip(cost(lower_doc, "patient_pays"), cost(higher_doc, "patient_pays"),
-                             strict=True):  # fmt: skip
-        assert after >= before
+    for program in (True, False):
+        values["copay_program"] = program
+        lower_doc = run(values, pricing)
+        higher_doc = run({**values, "deductible": str(higher)}, pricing)
+        annual_max = pricing.savings_programs[0].annual_max.value
+        if program and any(capped(d, annual_max) for d in (lower_doc, higher_doc)):
+            continue
+        pairs = zip(cost(lower_doc, "patient_pays"), cost(higher_doc, "patient_pays"), strict=True)
+        for before, after in pairs:
+            assert after >= before, (program, before, after)
 
 
 @FAST
@@ -448,20 +455,24 @@ def test_tax_savings_use_fsa_dollars_first_rounded_once(
 def test_savings_program_pays_within_its_terms(
     values: dict[str, Any], pricing: PricingModel
 ) -> None:
-    """Each covered session: min(cents(cost share × drug share) − per-treatment amount, what is
-    left of the calendar year's maximum); nothing on other visits; a warning when it runs out."""
+    """Each covered session: min(drug part − per-treatment amount, what is left of the calendar
+    year's maximum), the drug part being the running cents(drug share × cost shares so far) less
+    the same before this visit; nothing on other visits; a warning when it runs out."""
     (program,) = [p for p in pricing.savings_programs if p.route == "spravato"]
     per_treatment, annual_max = program.per_treatment.value, program.annual_max.value
     doc = run(values, pricing)
     for e in EDGES:
         left: dict[str, Decimal] = {}
+        running = ZERO
         for v in doc.visits:
             paid = at(v, "program_pays", e)
             if v.kind not in ("induction", "booster"):
                 assert paid == 0
                 continue
             share = at(v, "patient_pays", e) + paid
-            drug = (share * program.drug_share.value).quantize(CENT, rounding=ROUND_HALF_UP)
+            before = running.quantize(CENT, rounding=ROUND_HALF_UP)
+            running += share * program.drug_share.value
+            drug = running.quantize(CENT, rounding=ROUND_HALF_UP) - before
             year = left.setdefault(v.date[:4], annual_max)
             assert paid == min(max(ZERO, drug - per_treatment), year), (v.number, e)
             left[v.date[:4]] = year - paid
