@@ -1,7 +1,7 @@
 """ketacost: what a course of ketamine therapy will really cost, before the first session.
 
-The library is pure: ``estimate(scenario, pricing, today=...)`` takes a validated
-:class:`~ketacost.scenario.Scenario` and a :class:`~ketacost.model.PricingModel` and returns an
+The library is pure: ``parse_scenario(values, pricing, today)`` checks inputs (today is passed
+in, never read from a clock) and ``estimate(scenario, pricing)`` returns an
 :class:`~ketacost.estimate.Estimate`. The CLI (``ketacost.cli``) is a thin layer on top.
 """
 

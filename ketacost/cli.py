@@ -24,12 +24,16 @@ from .scenario import FIELDS, Scenario
 
 app = typer.Typer(
     name="ketacost",
-    help="What a course of ketamine therapy will really cost you, before the first session.",
+    help="What a course of ketamine therapy will really cost you, before the first session.\n\n"
+    "Example: ketacost estimate --route spravato --deductible 1500 --coinsurance 20",
     pretty_exceptions_show_locals=False,
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-pricing_app = typer.Typer(help="Inspect and validate pricing models.", no_args_is_help=True)
+pricing_app = typer.Typer(
+    help="Inspect and validate pricing models.\n\nExample: ketacost pricing validate clinic.yaml",
+    no_args_is_help=True,
+)
 app.add_typer(pricing_app, name="pricing")
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -494,16 +498,18 @@ def batch_command(
 
     pricing, label = load_model(pricing_file)
     lines = open_lines(source)
-    first = next(lines, "")
-    while first and not first.strip():
-        first = next(lines, "")
-    kind = (input_format or sniff(first)).lower()
+    head: list[str] = []  # blank lines before the first record still count as lines
+    for line in lines:
+        head.append(line)
+        if line.strip():
+            break
+    kind = (input_format or sniff(head[-1] if head else "")).lower()
     if kind not in ("jsonl", "csv"):
         raise InputError(f"--input-format: must be jsonl or csv, not {kind!r}",
                          field="--input-format")  # fmt: skip
     import itertools
 
-    everything = itertools.chain([first] if first else [], lines)
+    everything = itertools.chain(head, lines)
     records = csv_records(everything) if kind == "csv" else jsonl_records(everything)
     workers = jobs or os.cpu_count() or 1
     failed = total = 0
@@ -552,8 +558,10 @@ def main(argv: list[str] | None = None) -> None:
         result = command.main(args=argv, prog_name="ketacost", standalone_mode=False)
         code = result if isinstance(result, int) else 0
     except KetacostError as exc:
-        if debug:
-            raise
+        if debug:  # the traceback for a bug report, and still the documented exit code
+            import traceback
+
+            traceback.print_exc()
         _error(str(exc))
         code = exc.exit_code
     except KeyboardInterrupt:

@@ -47,10 +47,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _within_months(
-    values: dict[str, Any], pricing: PricingModel, today: dt.date, months: int
+    values: dict[str, Any],
+    pricing: PricingModel,
+    today: dt.date,
+    months: int,
+    labels: dict[str, str],
 ) -> dict[str, Any]:
     """Session and booster counts that fill ``months`` months of the route's protocol."""
-    probe = parse_scenario({**values, "boosters": MAX_COUNT}, pricing, today)
+    probe = parse_scenario({**values, "boosters": MAX_COUNT}, pricing, today, labels)
     horizon = add_months(probe.start, months)
     route = pricing.routes[probe.route]  # type: ignore[index]
     visits = build_course(
@@ -90,6 +94,14 @@ def compare(
         basis = "locations"
     else:
         basis = "routes"
+        for name in ("route", "provider", "session_price"):
+            if values.get(name) is not None:
+                option = labels.get(name, name)
+                raise InputError(
+                    f"{option}: compare sets each route's own {name.replace('_', ' ')}; use "
+                    "`estimate` for one route, or --providers / --locations with --route",
+                    field=option,
+                )
         variants = []
         for name, route in pricing.routes.items():
             variant = {**values, "route": name, "provider": None}
@@ -99,7 +111,7 @@ def compare(
     rows = []
     for variant in variants:
         if months is not None:
-            variant = _within_months(variant, pricing, today, months)
+            variant = _within_months(variant, pricing, today, months, labels)
         scenario = parse_scenario(variant, pricing, today, labels)
         result: Estimate = estimate(scenario, pricing)
         dosing = sum(1 for v in result.visits if v.kind in ("induction", "booster"))

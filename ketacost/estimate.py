@@ -82,6 +82,7 @@ class Financing(NamedTuple):
     apr: Decimal
     monthly_payment: Band
     total_interest: Band
+    final_payment: Band  # the last payment, so the payments add up to principal + interest
 
 
 class Warning(NamedTuple):
@@ -148,6 +149,8 @@ def _network(default: str, scenario: Scenario) -> Network:
         return "out-of-network"
     if not scenario.has_plan or default != "covered":
         return "self-pay"
+    if scenario.has_oon_terms_only:
+        return "out-of-network"  # only out-of-network terms given: a superbill claim
     return "in-network"
 
 
@@ -312,12 +315,17 @@ def estimate(
         apr = scenario.apr if scenario.apr is not None else ZERO
         loans = {e: amortize(getattr(totals.cash_out_of_pocket, e), scenario.finance_months, apr)
                  for e in EDGES}  # fmt: skip
+        months = scenario.finance_months
         financing = Financing(
-            months=scenario.finance_months,
+            months=months,
             apr=apr,
             monthly_payment=band({e: loans[e][0] for e in EDGES}),
             total_interest=band({e: loans[e][1] for e in EDGES}),
-        )
+            final_payment=band(
+                {e: getattr(totals.cash_out_of_pocket, e) + loans[e][1] - loans[e][0] * (months - 1)
+                 for e in EDGES}
+            ),
+        )  # fmt: skip
     assumptions = _assumptions(
         scenario, pricing, provider_factor, location_factor, networks, rates, plan_notes,
         program_on,
@@ -419,9 +427,16 @@ def _totals(visits: list[VisitLine], payments: dict[str, list[Any]], rates: Rate
 
 
 def _cashflow(visits: list[VisitLine]) -> tuple[Month, ...]:
+    """One entry per calendar month from the first visit's to the last's, empty months too."""
     months: dict[str, list[VisitLine]] = {}
+    if visits:
+        year, month = int(visits[0].date[:4]), int(visits[0].date[5:7])
+        last = visits[-1].date[:7]
+        while (key := f"{year:04d}-{month:02d}") <= last:
+            months[key] = []
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     for visit in visits:
-        months.setdefault(visit.date[:7], []).append(visit)
+        months[visit.date[:7]].append(visit)
     return tuple(
         Month(
             month=month,
@@ -493,10 +508,10 @@ def _assumptions(
         out.append("Spravato savings program applied to the drug part of your cost-sharing.")
     if scenario.fsa or scenario.hsa:
         out.append(f"Tax rate on account dollars: {rates.explanation}.")
-        known = max(pricing.tax.years)
-        if scenario.start.year > known and scenario.income is not None:
-            out.append(f"Tax figures for {scenario.start.year} are not on file yet: the "
-                       f"{known} brackets, deductions and limits are used.")  # fmt: skip
+        figures = pricing.tax.year_on_file(scenario.start.year)
+        if figures != scenario.start.year:
+            out.append(f"Tax and account figures for {scenario.start.year} are not on file: the "
+                       f"{figures} ones are used.")  # fmt: skip
     out += list(pricing.assumptions)
     return out
 
@@ -597,11 +612,12 @@ def _account_warnings(
 ) -> list[Warning]:
     out: list[Warning] = []
     year = pricing.tax.year(scenario.start.year)
+    on_file = pricing.tax.year_on_file(scenario.start.year)
     if scenario.fsa and scenario.fsa > year.fsa_limit:
         out.append(
             Warning(
                 "fsa_over_limit",
-                f"FSA funds of {_money(scenario.fsa)} are above the {scenario.start.year} health "
+                f"FSA funds of {_money(scenario.fsa)} are above the {on_file} health "
                 f"FSA limit of {_money(year.fsa_limit)} per employee.",
             )
         )
@@ -630,7 +646,7 @@ def _account_warnings(
             Warning(
                 "hdhp_deductible_low",
                 f"An HSA-eligible HDHP needs a deductible of at least "
-                f"{_money(year.hdhp_min_deductible_self)} (self-only, {scenario.start.year}; "
+                f"{_money(year.hdhp_min_deductible_self)} (self-only, {on_file}; "
                 f"{_money(year.hdhp_min_deductible_family)} family).",
             )
         )

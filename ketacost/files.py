@@ -95,12 +95,13 @@ def same_file(a: str | Path, b: str | Path) -> bool:
         return False
 
 
-def write_atomic(path: str, text: str, inputs: list[str]) -> None:
+def write_atomic(path: str, text: str, inputs: list[str], what: str = "--output") -> None:
     """Write ``text`` to ``path`` via a temporary file and a rename: never a partial file.
 
-    Refuses to overwrite any of the ``inputs`` the command read.
+    Refuses to overwrite any of the ``inputs`` the command read; ``what`` names the target in
+    error messages.
     """
-    with output_stream(path, list(inputs)) as handle:
+    with output_stream(path, list(inputs), what) as handle:
         handle.write(text)
 
 
@@ -108,12 +109,12 @@ def write_new(path: str, text: str, *, force: bool) -> None:
     """Write a file the user asked for, but never over an existing one without ``force``."""
     if os.path.lexists(path) and not force:
         raise InputError(f"{path} already exists; use --force to overwrite it", field=path)
-    write_atomic(path, text, [])
+    write_atomic(path, text, [], what=path)
 
 
 def scenario_template() -> str:
     """A commented scenario file listing every option, with the route set."""
-    from .scenario import FIELDS
+    from .scenario import EXAMPLES, FIELDS
 
     lines = [
         "# ketacost scenario: `ketacost estimate --scenario FILE` (also compare and batch).",
@@ -133,32 +134,27 @@ def scenario_template() -> str:
             continue
         if spec.kind == "flag":
             example = "true" if spec.default else "false"
-        elif spec.default is not None:
-            example = str(spec.default)
         else:
-            example = {
-                "money": "0.00",
-                "percent": "20",
-                "count": "1",
-                "date": "2027-01-04",
-                "choice": spec.choices[0] if spec.choices else "",
-            }.get(spec.kind, "")
+            example = EXAMPLES.get(spec.name, str(spec.default))
+        if spec.kind == "monthday":
+            example = f'"{example}"'
         lines.append(f"# {spec.name}: {example}")
     return "\n".join(lines) + "\n"
 
 
 def open_lines(source: str) -> Iterator[str]:
-    """The lines of a file, or of stdin for ``-``; undecodable bytes become U+FFFD."""
+    """The lines of a file, or of stdin for ``-``; undecodable bytes become U+FFFD and a
+    byte-order mark (Excel's CSV) is dropped."""
     if source == "-":
         stream = sys.stdin
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-        return iter(stream)
+        return _without_bom(iter(stream))
     try:
         handle = open(source, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}", field=source) from None
-    return _closing_lines(handle)
+    return _without_bom(_closing_lines(handle))
 
 
 def _closing_lines(handle: TextIO) -> Iterator[str]:
@@ -166,35 +162,54 @@ def _closing_lines(handle: TextIO) -> Iterator[str]:
         yield from handle
 
 
+def _without_bom(lines: Iterator[str]) -> Iterator[str]:
+    first = next(lines, None)
+    if first is None:
+        return
+    yield first.removeprefix("\ufeff")
+    yield from lines
+
+
 @contextlib.contextmanager
-def output_stream(path: str | None, inputs: list[str | None]) -> Iterator[TextIO]:
-    """stdout, or a temporary file renamed over ``path`` when the block finishes."""
+def output_stream(
+    path: str | None, inputs: list[str | None], what: str = "--output"
+) -> Iterator[TextIO]:
+    """stdout, or a temporary file renamed over ``path`` when the block finishes.
+
+    The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
+    """
     if path is None:
         yield sys.stdout
         return
     for source in inputs:
         if source and same_file(path, source):
             raise InputError(
-                f"--output: refusing to overwrite {source}, which this command reads",
-                field="--output",
+                f"{what}: refusing to overwrite {source}, which this command reads", field=what
             )
     target = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                    dir=target.parent if str(target.parent) else ".")  # fmt: skip
     except OSError as exc:
-        raise InputError(f"--output: cannot write {path}: {exc.strerror or exc}",
-                         field="--output") from None  # fmt: skip
+        raise InputError(f"{what}: cannot write {path}: {exc.strerror or exc}",
+                         field=what) from None  # fmt: skip
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise InputError(
-                f"--output: cannot write {path}: {exc.strerror or exc}", field="--output"
+                f"{what}: cannot write {path}: {exc.strerror or exc}", field=what
             ) from None
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -373,9 +373,13 @@ class TaxRules(_Value):
 
     def year(self, year: int) -> TaxYear:
         """The figures in force for ``year``: the latest year on file not after it."""
+        return self.years[self.year_on_file(year)]
+
+    def year_on_file(self, year: int) -> int:
+        """The year whose figures are used for ``year`` (the earliest on file before it)."""
         known = sorted(self.years)
         chosen = [y for y in known if y <= year]
-        return self.years[chosen[-1] if chosen else known[0]]
+        return chosen[-1] if chosen else known[0]
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -271,7 +271,7 @@ def sources_renderable(pricing: object) -> Table:
     assert isinstance(pricing, PricingModel)
     table = Table(title=f"Sources of the pricing model (as of {pricing.as_of})",
                   title_justify="left", show_lines=True)  # fmt: skip
-    table.add_column("Source")
+    table.add_column("Source", overflow="fold")
     table.add_column("Date", no_wrap=True)
     table.add_column("Supports")
     for key, src in pricing.sources.items():

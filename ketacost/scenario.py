@@ -123,7 +123,13 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f(
         "tax_rate", "percent", "Combined marginal tax rate on account dollars, percent.", group=_TAX
     ),
-    _f("income", "money", "Annual wages, to derive the marginal rate.", group=_TAX),
+    _f(
+        "income",
+        "money",
+        "Annual wages, to derive the marginal rate.",
+        high=100_000_000,
+        group=_TAX,
+    ),
     _f("filing", "choice", "Filing status.", default="single", choices=FILINGS, group=_TAX),
     _f("state_tax_rate", "percent", "State income-tax rate, percent.", group=_TAX),
     _f(
@@ -144,6 +150,17 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f("apr", "percent", "Annual percentage rate of the financing.", group=_FIN),
 )
 FIELD_BY_NAME = {spec.name: spec for spec in FIELDS}
+# Plausible values for the template (`ketacost init`) and the schema's examples: illustrations
+# of the format, not figures the estimate uses.
+EXAMPLES = {
+    "provider": "clinic", "location": "CA", "sessions": "6", "booster_every": "4",
+    "start": "2027-01-04", "session_price": "600.00", "deductible": "1500.00",
+    "deductible_met": "0.00", "coinsurance": "20", "copay": "30.00", "oop_max": "5000.00",
+    "oop_met": "0.00", "oon_deductible": "3000.00", "oon_deductible_met": "0.00",
+    "oon_coinsurance": "40", "oon_allowed": "70", "oon_oop_max": "10000.00", "oon_oop_met": "0.00",
+    "fsa": "1000.00", "hsa": "1000.00", "tax_rate": "30", "income": "85000.00",
+    "state_tax_rate": "5", "finance_months": "12", "apr": "9.9",
+}  # fmt: skip
 PLAN_FIGURES = (
     "deductible", "deductible_met", "coinsurance", "copay", "oop_max", "oop_met",
     "oon_deductible", "oon_deductible_met", "oon_coinsurance", "oon_allowed", "oon_oop_max",
@@ -201,6 +218,15 @@ class Scenario(NamedTuple):
         )
 
     @property
+    def has_oon_terms_only(self) -> bool:
+        """True when out-of-network figures are given and no in-network ones."""
+        oon = [name for name in PLAN_FIGURES if name.startswith("oon_")]
+        inn = [name for name in PLAN_FIGURES if not name.startswith("oon_")]
+        return any(getattr(self, n) is not None for n in oon) and all(
+            getattr(self, n) is None for n in inn
+        )
+
+    @property
     def state(self) -> str | None:
         """The two-letter state of the location, or None for the national price level."""
         return None if self.location == "US" else self.location
@@ -221,9 +247,10 @@ def parse_scenario(
     labels = labels or {}
     unknown = sorted(set(values) - set(FIELD_BY_NAME))
     if unknown:
+        where = labels.get(unknown[0], unknown[0][:40])
         raise InputError(
-            f"unknown key {_show(unknown[0])} (known keys: see `ketacost schema scenario`)",
-            field=unknown[0][:40],
+            f"{where}: unknown key {_show(unknown[0])} (known keys: `ketacost schema scenario`)",
+            field=where,
         )
     out: dict[str, Any] = {}
     for spec in FIELDS:
@@ -274,7 +301,7 @@ def _convert(spec: FieldSpec, raw: Any, label: str) -> Any:
             raise _fail(label, f"must be from {spec.low} to {high}, not {number}")
         return number
     if kind in ("money", "percent"):
-        return _number(kind, raw, text, label)
+        return _number(kind, raw, text, label, spec.high)
     if kind == "date":
         return _date(raw, text, label)
     if kind == "monthday":
@@ -289,7 +316,7 @@ def _convert(spec: FieldSpec, raw: Any, label: str) -> Any:
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _number(kind: str, raw: Any, text: str, label: str) -> Decimal:
+def _number(kind: str, raw: Any, text: str, label: str, spec_high: int | None = None) -> Decimal:
     if isinstance(raw, float):
         text = repr(raw)  # a JSON/YAML float: its shortest text is what the user wrote
     cleaned = text.replace(",", "").removeprefix("$").removesuffix("%").strip()
@@ -301,7 +328,7 @@ def _number(kind: str, raw: Any, text: str, label: str) -> Decimal:
         raise _fail(label, f"must be a finite number, not {_show(text)}")
     if number < 0:
         raise _fail(label, f"must not be negative, not {_show(text)}")
-    high = Decimal(100) if kind == "percent" else MAX_MONEY
+    high = Decimal(100) if kind == "percent" else Decimal(spec_high or MAX_MONEY)
     if number > high:
         what = "a percentage from 0 to 100" if kind == "percent" else f"at most {high:,}"
         raise _fail(label, f"must be {what}, not {_show(text)}")

@@ -37,7 +37,7 @@ def _field_schema(spec: FieldSpec, *, filled: bool) -> dict[str, Any]:
     elif kind == "count":
         schema = {"type": "integer", "minimum": spec.low, "maximum": spec.high}
     elif kind in ("money", "percent"):
-        high = 100 if kind == "percent" else int(MAX_MONEY)
+        high = 100 if kind == "percent" else (spec.high or int(MAX_MONEY))
         schema = {"type": "number", "minimum": 0, "maximum": high}
         if not filled:  # a scenario file may also write amounts as text ("1,500")
             schema = {"anyOf": [schema, {"type": "string"}]}

@@ -49,6 +49,19 @@ def test_compare_locations_and_providers() -> None:
     assert bad.code == 2 and "--provider" in bad.err
 
 
+def test_compare_routes_refuses_options_it_would_ignore() -> None:
+    for args in (["--route", "iv"], ["--provider", "hospital"], ["--session-price", "650"]):
+        run = run_cli("compare", *args)
+        assert run.code == 2 and args[0] in run.err, args
+
+
+def test_batch_reads_a_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffroute,consult\nim,false\n".encode())
+    run = run_cli("batch", str(path))
+    assert run.code == 0 and json.loads(run.out)["totals"]["gross"]["typical"] == 2550.0
+
+
 def test_compare_first_months_is_fair() -> None:
     rows = run_cli("compare", "--json", *START, "--months", "3").json()
     assert rows["basis"] == "routes, first 3 month(s) of each protocol"

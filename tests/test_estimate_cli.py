@@ -148,6 +148,33 @@ def test_financing_zero_apr_is_equal_payments() -> None:
     d = doc("--session-price", "500", "--sessions", "6", "--no-consult", "--finance-months", "12")
     assert d["financing"]["monthly_payment"]["typical"] == Decimal("250.00")  # 3,000 / 12
     assert d["financing"]["total_interest"]["typical"] == 0
+    # 1,000 over 3 months: 333.33, 333.33 and a final 333.34, so the payments add up
+    d = doc("--session-price", "1000", "--sessions", "1", "--no-consult", "--finance-months", "3")
+    f = d["financing"]
+    assert (f["monthly_payment"]["typical"], f["final_payment"]["typical"]) == (
+        Decimal("333.33"), Decimal("333.34"))  # fmt: skip
+
+
+def test_cashflow_has_every_calendar_month() -> None:
+    d = doc("--no-consult", "--sessions", "1", "--boosters", "1", "--booster-every", "12")
+    # one infusion 2026-11-27, a booster 12 weeks later (2027-02-19): four months in all
+    assert [m["month"] for m in d["cashflow"]] == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    assert d["cashflow"][1]["billed"]["typical"] == 0
+
+
+def test_out_of_network_terms_alone_file_covered_visits_out_of_network() -> None:
+    d = doc("--oon-allowed", "60", "--oon-coinsurance", "40")
+    assert d["line_items"][0]["coverage"] == "out-of-network"  # the evaluation
+    assert d["line_items"][1]["coverage"] == "self-pay"  # off-label infusions
+    # evaluation 250: allowed 150, 40% = 60 cost share + 100 balance bill; the plan pays 90
+    assert d["visits"][0]["plan_pays"]["typical"] == Decimal("90.00")
+
+
+def test_debug_shows_the_traceback_and_keeps_the_exit_code(monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:  # fmt: skip
+    monkeypatch.setenv("KETACOST_DEBUG", "1")
+    run = run_cli("estimate", "--coinsurance", "150")
+    assert run.code == 2 and "Traceback" in run.err and "--coinsurance" in run.err
 
 
 def test_table_output_has_the_parts_a_person_needs() -> None:
@@ -195,7 +222,7 @@ def test_init_writes_a_template_that_works(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.chdir(tmp_path)
     assert run_cli("init").code == 0
     text = (tmp_path / "scenario.yaml").read_text()
-    assert "# deductible: 0.00" in text
+    assert "# deductible: 1500.00" in text and "# session_price: 600.00" in text
     assert run_cli("estimate", "--scenario", "scenario.yaml", "--json").code == 0
     (tmp_path / "scenario.yaml").write_text("route: im\n")
     refused = run_cli("init")
@@ -220,7 +247,7 @@ def test_version_and_help_examples() -> None:
     from ketacost import __version__
 
     assert run_cli("--version").out == f"ketacost {__version__}\n"
-    for command in (["estimate"], ["compare"], ["batch"], ["schema"], ["init"],
+    for command in ([], ["pricing"], ["estimate"], ["compare"], ["batch"], ["schema"], ["init"],
                     ["pricing", "show"], ["pricing", "sources"], ["pricing", "validate"],
                     ["pricing", "copy"]):  # fmt: skip
         run = run_cli(*command, "--help")
