@@ -15,8 +15,18 @@ from typing import Any, NamedTuple
 from . import __version__
 from .accounts import Rates, amortize, apply_accounts, marginal_rates, tax_savings
 from .course import Visit, build_course
-from .insurance import Claim, ClaimResult, Network, Plan, Program, adjudicate, plan_year_of
-from .model import LineItemSpec, PricingModel, SavingsProgram
+from .insurance import (
+    Claim,
+    ClaimResult,
+    Network,
+    Plan,
+    adjudicate,
+    network_for,
+    plan_for,
+    plan_year_of,
+    program_for,
+)
+from .model import LineItemSpec, PricingModel
 from .money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .scenario import Scenario
 
@@ -140,57 +150,6 @@ def unit_price(item: LineItemSpec, provider: Decimal, location: Decimal) -> Band
     return Band(band.low, band.typical, band.high).scale(factor)
 
 
-def _network(default: str, scenario: Scenario) -> Network:
-    if scenario.coverage == "none":
-        return "self-pay"
-    if scenario.coverage == "in-network":
-        return "in-network"
-    if scenario.coverage == "out-of-network":
-        return "out-of-network"
-    if not scenario.has_plan or default != "covered":
-        return "self-pay"
-    if scenario.has_oon_terms_only:
-        return "out-of-network"  # only out-of-network terms given: a superbill claim
-    return "in-network"
-
-
-def _plan(scenario: Scenario, pricing: PricingModel) -> tuple[Plan, list[str]]:
-    notes: list[str] = []
-    month, day = (int(part) for part in scenario.plan_year_start.split("-"))
-    oop_max = scenario.oop_max
-    if oop_max is None and scenario.plan_type == "commercial":
-        year = pricing.tax.year(plan_year_of(scenario.start, (month, day)))
-        oop_max = year.aca_oop_max_self
-        notes.append(
-            f"No --oop-max given: the ACA limit for self-only in-network cover (${oop_max:,}) is "
-            "used as the out-of-pocket maximum."
-        )
-    plan = Plan(
-        deductible=scenario.deductible or ZERO,
-        deductible_met=scenario.deductible_met or ZERO,
-        coinsurance=scenario.coinsurance or ZERO,
-        copay=scenario.copay,
-        oop_max=oop_max,
-        oop_met=scenario.oop_met or ZERO,
-        hdhp=scenario.hdhp,
-        plan_year_start=(month, day),
-        oon_deductible=scenario.oon_deductible or ZERO,
-        oon_deductible_met=scenario.oon_deductible_met or ZERO,
-        oon_coinsurance=scenario.oon_coinsurance or ZERO,
-        oon_allowed=scenario.oon_allowed if scenario.oon_allowed is not None else Decimal(100),
-        oon_oop_max=scenario.oon_oop_max,
-        oon_oop_met=scenario.oon_oop_met or ZERO,
-    )
-    return plan, notes
-
-
-def _program(scenario: Scenario, pricing: PricingModel) -> SavingsProgram | None:
-    for program in pricing.savings_programs:
-        if program.route == scenario.route:
-            return program
-    return None
-
-
 # --- the estimate ----------------------------------------------------------------------------
 
 
@@ -224,14 +183,10 @@ def estimate(
         booster_every=scenario.booster_every,
         integration=scenario.integration,
     )
-    plan, plan_notes = _plan(scenario, pricing)
-    program_spec = _program(scenario, pricing)
-    program_on = (
-        program_spec is not None
-        and scenario.copay_program
-        and scenario.plan_type in program_spec.plan_types
-    )
-    networks = {kind: _network(spec.coverage, scenario) for kind, (spec, _, _) in items.items()}
+    plan, plan_notes = plan_for(scenario, pricing.tax)
+    program_terms = program_for(scenario, pricing.savings_programs)
+    program_on = program_terms is not None
+    networks = {kind: network_for(spec.coverage, scenario) for kind, (spec, _, _) in items.items()}
     claims_by_edge = {
         edge: [
             Claim(
@@ -246,13 +201,6 @@ def estimate(
         ]
         for edge in EDGES
     }
-    program_terms = None
-    if program_on and program_spec is not None:
-        program_terms = Program(
-            program_spec.per_treatment.value,
-            program_spec.annual_max.value,
-            program_spec.drug_share.value,
-        )
     results = {edge: adjudicate(claims_by_edge[edge], plan, program_terms) for edge in EDGES}
     dates = [visit.date for visit in visits]
 

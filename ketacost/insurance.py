@@ -27,7 +27,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
+from .model import SavingsProgram, TaxRules
 from .money import ZERO, cents, percent
+from .scenario import Scenario
 
 Network = Literal["self-pay", "in-network", "out-of-network"]
 
@@ -202,3 +204,67 @@ def adjudicate(
             )
         )
     return results
+
+
+# --- from a scenario ------------------------------------------------------------------------
+
+
+def network_for(default: str, scenario: Scenario) -> Network:
+    """How a line item is claimed: ``--coverage``, or under auto the item's default coverage
+    when plan figures are given (self-pay without them)."""
+    if scenario.coverage == "none":
+        return "self-pay"
+    if scenario.coverage == "in-network":
+        return "in-network"
+    if scenario.coverage == "out-of-network":
+        return "out-of-network"
+    if not scenario.has_plan or default != "covered":
+        return "self-pay"
+    if scenario.has_oon_terms_only:
+        return "out-of-network"  # only out-of-network terms given: a superbill claim
+    return "in-network"
+
+
+def plan_for(scenario: Scenario, tax: TaxRules) -> tuple[Plan, list[str]]:
+    """The plan's terms from the scenario, with notes on the defaults it had to assume."""
+    notes: list[str] = []
+    month, day = (int(part) for part in scenario.plan_year_start.split("-"))
+    oop_max = scenario.oop_max
+    if oop_max is None and scenario.plan_type == "commercial":
+        year = tax.year(plan_year_of(scenario.start, (month, day)))
+        oop_max = year.aca_oop_max_self
+        notes.append(
+            f"No --oop-max given: the ACA limit for self-only in-network cover (${oop_max:,}) is "
+            "used as the out-of-pocket maximum."
+        )
+    plan = Plan(
+        deductible=scenario.deductible or ZERO,
+        deductible_met=scenario.deductible_met or ZERO,
+        coinsurance=scenario.coinsurance or ZERO,
+        copay=scenario.copay,
+        oop_max=oop_max,
+        oop_met=scenario.oop_met or ZERO,
+        hdhp=scenario.hdhp,
+        plan_year_start=(month, day),
+        oon_deductible=scenario.oon_deductible or ZERO,
+        oon_deductible_met=scenario.oon_deductible_met or ZERO,
+        oon_coinsurance=scenario.oon_coinsurance or ZERO,
+        oon_allowed=scenario.oon_allowed if scenario.oon_allowed is not None else Decimal(100),
+        oon_oop_max=scenario.oon_oop_max,
+        oon_oop_met=scenario.oon_oop_met or ZERO,
+    )
+    return plan, notes
+
+
+def program_for(scenario: Scenario, programs: tuple[SavingsProgram, ...]) -> Program | None:
+    """The savings program that applies: the route's, if on and the plan type is eligible."""
+    for program in programs:
+        if (
+            program.route == scenario.route
+            and scenario.copay_program
+            and scenario.plan_type in program.plan_types
+        ):
+            return Program(
+                program.per_treatment.value, program.annual_max.value, program.drug_share.value
+            )
+    return None
