@@ -304,19 +304,15 @@ def compare_command(
     Example: ketacost compare --deductible 1500 --coinsurance 20 --months 3
     """
     from .compare import compare
-    from .scenario import FIELD_BY_NAME, _convert
 
     kind = output_format(fmt, json_flag)
     if kind in ("csv", "markdown"):
         raise InputError(f"--format: compare prints table or json, not {kind}", field="--format")
     pricing, _ = load_model(pricing_file)
     merged, labels = read_values(values, scenario_file)
-    span = None
-    if months is not None:
-        span = _convert(FIELD_BY_NAME["finance_months"]._replace(high=24), months, "--months")
     result = compare(
         merged, pricing, dt.date.today(),
-        providers=_split(providers), locations=_split(locations), months=span, labels=labels,
+        providers=_split(providers), locations=_split(locations), months=months, labels=labels,
     )  # fmt: skip
     inputs = [scenario_file, pricing_path(pricing_file)]
     if kind == "json":

@@ -15,7 +15,11 @@ from .course import build_course
 from .errors import InputError
 from .estimate import Estimate, Totals, Warning, estimate
 from .model import PricingModel
-from .scenario import MAX_COUNT, parse_scenario
+from .scenario import MAX_COUNT, FieldSpec, convert, parse_scenario
+
+MAX_MONTHS = 24  # two years of boosters is as far as a comparison of protocols goes
+MONTHS = FieldSpec("months", "count", "Months of each protocol to compare.", low=1,
+                   high=MAX_MONTHS)  # fmt: skip
 
 
 class Row(NamedTuple):
@@ -76,10 +80,14 @@ def compare(
     *,
     providers: list[str] | None = None,
     locations: list[str] | None = None,
-    months: int | None = None,
+    months: str | int | None = None,
     labels: dict[str, str] | None = None,
 ) -> Comparison:
-    """Estimate each option under the same plan and accounts; rows sorted by typical net cost."""
+    """Estimate each option under the same plan and accounts; rows sorted by typical net cost.
+
+    ``months`` (1 to :data:`MAX_MONTHS`) compares the first months of each protocol instead.
+    """
+    span: int | None = None if months is None else convert(MONTHS, months, "--months")
     if providers and locations:
         raise InputError("give --providers or --locations, not both", field="--providers")
     variants: list[dict[str, Any]]
@@ -110,8 +118,8 @@ def compare(
             variants.append(variant)
     rows = []
     for variant in variants:
-        if months is not None:
-            variant = _within_months(variant, pricing, today, months, labels)
+        if span is not None:
+            variant = _within_months(variant, pricing, today, span, labels)
         scenario = parse_scenario(variant, pricing, today, labels)
         result: Estimate = estimate(scenario, pricing)
         dosing = sum(1 for v in result.visits if v.kind in ("induction", "booster"))
@@ -121,8 +129,8 @@ def compare(
                 len(result.visits), result.totals, result.warnings)
         )  # fmt: skip
     rows.sort(key=lambda r: (r.totals.net_cost.typical, r.route, r.provider, r.location))
-    if months is not None:
-        basis += f", first {months} month(s) of each protocol"
+    if span is not None:
+        basis += f", first {span} month(s) of each protocol"
     else:
         basis += ", standard first course" if basis == "routes" else ""
     return Comparison(1, basis, tuple(rows))

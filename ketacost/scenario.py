@@ -256,7 +256,7 @@ def parse_scenario(
     for spec in FIELDS:
         raw = values.get(spec.name)
         label = labels.get(spec.name, spec.name)
-        out[spec.name] = spec.default if raw is None else _convert(spec, raw, label)
+        out[spec.name] = spec.default if raw is None else convert(spec, raw, label)
     return _resolve(out, pricing, today, labels)
 
 
@@ -272,7 +272,8 @@ def _show(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def _convert(spec: FieldSpec, raw: Any, label: str) -> Any:
+def convert(spec: FieldSpec, raw: Any, label: str) -> Any:
+    """One raw value (text, or a YAML/JSON value) checked and converted by its spec."""
     kind = spec.kind
     if kind == "flag":
         if isinstance(raw, bool):

@@ -201,6 +201,23 @@ def capped(doc: Any, annual_max: Decimal) -> bool:
     )
 
 
+def patient_never_falls(
+    values: dict[str, Any], change: dict[str, str], pricing: PricingModel
+) -> None:
+    """What the patient pays with ``change`` applied is at least what they paid without it, at
+    every band edge, with the savings program off, and on unless its yearly maximum runs out."""
+    annual_max = pricing.savings_programs[0].annual_max.value
+    for program in (True, False):
+        values["copay_program"] = program
+        before_doc = run(values, pricing)
+        after_doc = run({**values, **change}, pricing)
+        if program and any(capped(d, annual_max) for d in (before_doc, after_doc)):
+            continue
+        pairs = zip(cost(before_doc, "patient_pays"), cost(after_doc, "patient_pays"), strict=True)
+        for before, after in pairs:
+            assert after >= before, (program, before, after)
+
+
 def at(obj: Any, name: str, edge: str) -> Decimal:
     """One edge of the band ``obj.name``."""
     return getattr(getattr(obj, name), edge)  # type: ignore[no-any-return]
@@ -354,16 +371,7 @@ def test_a_higher_session_price_never_costs_the_patient_less(
     savings program (its dollars do not fill the patient's deductible or OOP maximum; the same
     exception as for the deductible below applies when its yearly maximum runs out)."""
     low_price = Decimal(values.setdefault("session_price", "500.00"))
-    annual_max = pricing.savings_programs[0].annual_max.value
-    for program in (True, False):
-        values["copay_program"] = program
-        cheap = run(values, pricing)
-        dear = run({**values, "session_price": str(low_price + Decimal(rise))}, pricing)
-        if program and any(capped(d, annual_max) for d in (cheap, dear)):
-            continue
-        pairs = zip(cost(cheap, "patient_pays"), cost(dear, "patient_pays"), strict=True)
-        for before, after in pairs:
-            assert after >= before, (program, before, after)
+    patient_never_falls(values, {"session_price": str(low_price + Decimal(rise))}, pricing)
 
 
 @FAST
@@ -399,16 +407,7 @@ def test_a_higher_deductible_never_lowers_the_patients_share(
     visits, so the patient pays a few cents less."""
     values["deductible"] = values.get("deductible", "0.00")
     higher = min(Decimal(values["deductible"]) + Decimal(extra), Decimal(values["oop_max"]))
-    for program in (True, False):
-        values["copay_program"] = program
-        lower_doc = run(values, pricing)
-        higher_doc = run({**values, "deductible": str(higher)}, pricing)
-        annual_max = pricing.savings_programs[0].annual_max.value
-        if program and any(capped(d, annual_max) for d in (lower_doc, higher_doc)):
-            continue
-        pairs = zip(cost(lower_doc, "patient_pays"), cost(higher_doc, "patient_pays"), strict=True)
-        for before, after in pairs:
-            assert after >= before, (program, before, after)
+    patient_never_falls(values, {"deductible": str(higher)}, pricing)
 
 
 @FAST
