@@ -13,8 +13,9 @@ from typing import Any, NamedTuple
 
 from .course import build_course
 from .errors import InputError
-from .estimate import Estimate, Totals, Warning, estimate
+from .estimate import Estimate, Totals, estimate
 from .model import PricingModel
+from .notes import Warning
 from .scenario import MAX_COUNT, FieldSpec, convert, parse_scenario
 
 MAX_MONTHS = 24  # two years of boosters is as far as a comparison of protocols goes

@@ -1,0 +1,225 @@
+"""What an estimate says in words: its assumptions and its warnings.
+
+Kept apart from :mod:`ketacost.estimate`, which only composes the figures: every sentence a
+person reads about *why* a figure is what it is, or what to check, is made here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from .accounts import Rates
+from .course import Visit
+from .insurance import ClaimResult, Network, Plan, plan_year_of
+from .model import PricingModel
+from .money import ZERO
+from .scenario import Scenario
+
+
+class Warning(NamedTuple):
+    code: str
+    message: str
+
+
+def money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def assumptions(
+    scenario: Scenario,
+    pricing: PricingModel,
+    provider_factor: Decimal,
+    location_factor: Decimal,
+    networks: dict[str, Network],
+    rates: Rates,
+    plan_notes: list[str],
+    program_on: bool,
+) -> list[str]:
+    route = pricing.routes[scenario.route]  # type: ignore[index]
+    provider = pricing.providers[scenario.provider]  # type: ignore[index]
+    out = []
+    if scenario.session_price is not None:
+        out.append(f"Session price: your quote of {money(scenario.session_price)} per session.")
+    else:
+        where = (
+            "national"
+            if scenario.state is None
+            else (
+                f"{pricing.locations.states[scenario.state].name} "
+                f"(price parity × {location_factor})"
+            )
+        )
+        if not provider.location_pricing:
+            where = "national (telehealth programs price nationally)"
+        out.append(
+            f"Session price: the national {route.label} band × {provider.label.lower()} factor "
+            f"{provider_factor} × location {where}."
+        )
+    protocol = route.protocol
+    out.append(
+        f"Course: {scenario.sessions} induction session(s), {protocol.sessions_per_week} a week"
+        + (f", then {scenario.boosters} booster(s)" if scenario.boosters else "")
+        + (f" every {scenario.booster_every} week(s)" if scenario.boosters else "")
+        + (", after an initial evaluation" if scenario.consult else "")
+        + f"; first visit {scenario.start.isoformat()}."
+    )
+    if all(n == "self-pay" for n in networks.values()):
+        out.append("Self-pay: no insurance is applied (give plan figures to apply a plan).")
+    else:
+        covered = sorted({k for k, n in networks.items() if n != "self-pay"})
+        out.append(
+            f"Insurance ({scenario.plan_type}) applied to: {', '.join(covered)}; in-network "
+            "allowed amount taken to equal the billed price."
+        )
+        if scenario.coinsurance is None and "in-network" in networks.values():
+            out.append("No --coinsurance given: 0% coinsurance after the deductible.")
+        out += plan_notes
+    if program_on:
+        out.append("Spravato savings program applied to the drug part of your cost-sharing.")
+    if scenario.fsa or scenario.hsa:
+        out.append(f"Tax rate on account dollars: {rates.explanation}.")
+        figures = pricing.tax.year_on_file(scenario.start.year)
+        if figures != scenario.start.year:
+            out.append(f"Tax and account figures for {scenario.start.year} are not on file: the "
+                       f"{figures} ones are used.")  # fmt: skip
+    out += list(pricing.assumptions)
+    return out
+
+
+def warnings(
+    scenario: Scenario,
+    pricing: PricingModel,
+    visits: tuple[Visit, ...],
+    networks: dict[str, Network],
+    results: dict[str, list[ClaimResult]],
+    payments: dict[str, list[Any]],
+    plan: Plan,
+) -> list[Warning]:
+    out: list[Warning] = []
+    route = pricing.routes[scenario.route]  # type: ignore[index]
+    session = route.session
+    if session.coverage == "not_covered":
+        out.append(Warning("off_label", session.coverage_note))
+    elif networks["induction"] != "self-pay":
+        out.append(Warning("prior_authorization", session.coverage_note))
+    typical = results["typical"]
+    insured = [v for v in visits if networks[v.kind] != "self-pay"]
+    if insured:
+        years = sorted({plan_year_of(v.date, plan.plan_year_start) for v in insured})
+        for year in years[1:]:
+            month, day = plan.plan_year_start
+            reset = dt.date(year, month, day)
+            out.append(
+                Warning(
+                    "plan_year_reset",
+                    f"The course crosses a plan-year reset on {reset.isoformat()}: the deductible "
+                    "and out-of-pocket maximum start again.",
+                )
+            )
+    for visit, result in zip(visits, typical, strict=True):
+        if result.oop_reached:
+            out.append(
+                Warning(
+                    "oop_max_reached",
+                    f"The out-of-pocket maximum is reached at visit {visit.number} "
+                    f"({visit.date.isoformat()}, typical prices); covered care after it costs you "
+                    "nothing more this plan year.",
+                )
+            )
+        if result.program_capped:
+            out.append(
+                Warning(
+                    "program_cap_reached",
+                    f"The savings program's annual maximum is reached at visit {visit.number} "
+                    f"({visit.date.isoformat()}, typical prices).",
+                )
+            )
+    if (
+        scenario.route == "spravato"
+        and scenario.copay_program
+        and scenario.plan_type != "commercial"
+        and networks["induction"] != "self-pay"
+    ):
+        out.append(
+            Warning(
+                "program_ineligible",
+                "The Spravato savings program is for commercial plans only, "
+                f"not {scenario.plan_type}.",
+            )
+        )
+    in_network = "in-network" in networks.values()
+    if in_network and all(
+        getattr(scenario, name) is None for name in ("deductible", "coinsurance", "copay")
+    ):
+        out.append(
+            Warning(
+                "plan_terms_missing",
+                "No deductible, coinsurance or copay given: the plan is assumed to pay all it "
+                "covers. Give your plan's figures (for Original Medicare Part B: its deductible "
+                "and 20% coinsurance).",
+            )
+        )
+    if scenario.coverage == "out-of-network" and all(
+        getattr(scenario, name) is None
+        for name in ("oon_deductible", "oon_coinsurance", "oon_allowed", "oon_oop_max")
+    ):
+        out.append(
+            Warning(
+                "oon_terms_missing",
+                "No out-of-network terms given: the plan is assumed to reimburse the whole bill. "
+                "Ask your insurer for the OON deductible, coinsurance and allowed amount.",
+            )
+        )
+    out += _account_warnings(scenario, pricing, visits, payments)
+    return out
+
+
+def _account_warnings(
+    scenario: Scenario,
+    pricing: PricingModel,
+    visits: tuple[Visit, ...],
+    payments: dict[str, list[Any]],
+) -> list[Warning]:
+    out: list[Warning] = []
+    year = pricing.tax.year(scenario.start.year)
+    on_file = pricing.tax.year_on_file(scenario.start.year)
+    if scenario.fsa and scenario.fsa > year.fsa_limit:
+        out.append(
+            Warning(
+                "fsa_over_limit",
+                f"FSA funds of {money(scenario.fsa)} are above the {on_file} health "
+                f"FSA limit of {money(year.fsa_limit)} per employee.",
+            )
+        )
+    if scenario.fsa:
+        end = dt.date(scenario.start.year, 12, 31)
+        spent = sum(
+            (p.fsa for v, p in zip(visits, payments["typical"], strict=True) if v.date <= end),
+            ZERO,
+        )
+        left = scenario.fsa - spent
+        if left > 0 and visits and visits[-1].date > end:
+            lost = max(ZERO, left - year.fsa_carryover)
+            out.append(
+                Warning(
+                    "fsa_use_it_or_lose_it",
+                    f"{money(left)} of FSA money is unspent at the end of {end.year} while the "
+                    f"course goes on: use it or lose it. At most {money(year.fsa_carryover)} "
+                    f"carries over, so {money(lost)} is counted as lost (typical prices); "
+                    "spend it by December 31, or check whether your plan has a grace period.",
+                )
+            )
+    if scenario.hdhp and (
+        scenario.deductible is None or scenario.deductible < year.hdhp_min_deductible_self
+    ):
+        out.append(
+            Warning(
+                "hdhp_deductible_low",
+                f"An HSA-eligible HDHP needs a deductible of at least "
+                f"{money(year.hdhp_min_deductible_self)} (self-only, {on_file}; "
+                f"{money(year.hdhp_min_deductible_family)} family).",
+            )
+        )
+    return out
