@@ -35,6 +35,12 @@ pricing_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(pricing_app, name="pricing")
+clinic_app = typer.Typer(
+    help="A clinic profile: the clinic's identity and its exact self-pay prices.\n\n"
+    "Example: ketacost clinic init clinic.yaml",
+    no_args_is_help=True,
+)
+app.add_typer(clinic_app, name="clinic")
 FORMATS = ("table", "json", "csv", "markdown")
 
 
@@ -141,6 +147,11 @@ PricingArg = Annotated[
     str | None,
     typer.Argument(metavar="[FILE]", help="A pricing file (default: the built-in model)."),
 ]
+ClinicOpt = Annotated[
+    str | None,
+    typer.Option("--clinic", help="A clinic profile (`ketacost clinic init`): its exact self-pay "
+                 "prices replace the modelled ones.", metavar="FILE"),
+]  # fmt: skip
 OutputOpt = Annotated[
     str | None,
     typer.Option("--output", help="Write the output to FILE, atomically.", metavar="FILE"),
@@ -185,11 +196,26 @@ def read_values(
     return merged, labels
 
 
-def build_scenario(values: dict[str, Any], scenario_file: str | None, pricing: Any) -> Scenario:
+def build_scenario(
+    values: dict[str, Any], scenario_file: str | None, pricing: Any, clinic: Any = None
+) -> Scenario:
     from .scenario import parse_scenario
 
     merged, labels = read_values(values, scenario_file)
+    if clinic is not None:
+        from .clinic import course_values
+
+        merged = course_values(merged, clinic, labels)
     return parse_scenario(merged, pricing, dt.date.today(), labels)
+
+
+def load_clinic(path: str | None, pricing: Any) -> Any:
+    """The validated clinic profile of ``--clinic FILE``, or None."""
+    if path is None:
+        return None
+    from .files import read_clinic_file
+
+    return read_clinic_file(path, pricing)
 
 
 def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
@@ -225,6 +251,7 @@ def estimate_command(
     schedule: Annotated[bool, typer.Option("--schedule", help="Also list every visit.")] = False,
     scenario_file: ScenarioOpt = None,
     pricing_file: PricingOpt = None,
+    clinic_file: ClinicOpt = None,
     output: OutputOpt = None,
     **values: Any,
 ) -> None:
@@ -238,9 +265,10 @@ def estimate_command(
 
     kind = output_format(fmt, json_flag)
     pricing, source = load_model(pricing_file)
-    scenario = build_scenario(values, scenario_file, pricing)
-    result = estimate(scenario, pricing, pricing_source=source)
-    inputs = [scenario_file, pricing_path(pricing_file)]
+    clinic = load_clinic(clinic_file, pricing)
+    scenario = build_scenario(values, scenario_file, pricing, clinic)
+    result = estimate(scenario, pricing, pricing_source=clinic_file or source, clinic=clinic)
+    inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
     if kind == "table":
         from .render_table import estimate_renderables
 
@@ -293,6 +321,7 @@ def compare_command(
     json_flag: JsonOpt = False,
     scenario_file: ScenarioOpt = None,
     pricing_file: PricingOpt = None,
+    clinic_file: ClinicOpt = None,
     output: OutputOpt = None,
     **values: Any,
 ) -> None:
@@ -309,12 +338,14 @@ def compare_command(
     if kind in ("csv", "markdown"):
         raise InputError(f"--format: compare prints table or json, not {kind}", field="--format")
     pricing, _ = load_model(pricing_file)
+    clinic = load_clinic(clinic_file, pricing)
     merged, labels = read_values(values, scenario_file)
     result = compare(
         merged, pricing, dt.date.today(),
         providers=_split(providers), locations=_split(locations), months=months, labels=labels,
+        clinic=clinic,
     )  # fmt: skip
-    inputs = [scenario_file, pricing_path(pricing_file)]
+    inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
     if kind == "json":
         from .render import to_json
 
@@ -416,6 +447,40 @@ def pricing_copy(
 
     write_new(target, builtin_path().read_text(encoding="utf-8"), force=force)
     sys.stderr.write(f"Wrote {target}; edit it, then: ketacost pricing validate {target}\n")
+
+
+@clinic_app.command("init")
+def clinic_init(
+    target: Annotated[str, typer.Argument(metavar="FILE", help="Where to write it.")] = (
+        "clinic.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing FILE.")] = False,
+) -> None:
+    """Write a commented clinic profile template (never over an existing file without --force).
+
+    Example: ketacost clinic init clinic.yaml && ketacost estimate --clinic clinic.yaml
+    """
+    from .clinic import TEMPLATE
+    from .files import write_new
+
+    write_new(target, TEMPLATE, force=force)
+    sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --clinic {target}\n")
+
+
+@clinic_app.command("check")
+def clinic_check(
+    clinic_file: Annotated[str, typer.Argument(metavar="FILE", help="The clinic profile.")],
+    pricing_file: PricingOpt = None,
+) -> None:
+    """Validate a clinic profile and list what it prices.
+
+    Example: ketacost clinic check clinic.yaml
+    """
+    pricing, _ = load_model(pricing_file)
+    clinic = load_clinic(clinic_file, pricing)
+    priced = ", ".join(f"{k} ${v:,.2f}" for k, v in clinic.prices.items())
+    sys.stdout.write(f"{clinic_file}: valid — {clinic.name}, NPI {clinic.npi}, "
+                     f"{clinic.state}; {priced}\n")  # fmt: skip
 
 
 @app.command("schema")

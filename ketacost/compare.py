@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, NamedTuple
 
+from .clinic import ClinicProfile, course_values
 from .course import build_course
 from .errors import InputError
 from .estimate import Estimate, Totals, estimate
@@ -83,16 +84,23 @@ def compare(
     locations: list[str] | None = None,
     months: str | int | None = None,
     labels: dict[str, str] | None = None,
+    clinic: ClinicProfile | None = None,
 ) -> Comparison:
     """Estimate each option under the same plan and accounts; rows sorted by typical net cost.
 
     ``months`` (1 to :data:`MAX_MONTHS`) compares the first months of each protocol instead.
+    With a ``clinic`` profile, the routes it prices at its own prices.
     """
     span: int | None = None if months is None else convert(MONTHS, months, "--months")
     if providers and locations:
         raise InputError("give --providers or --locations, not both", field="--providers")
     variants: list[dict[str, Any]]
     labels = dict(labels or {})
+    if clinic is not None:
+        if providers:
+            raise InputError("--providers: with --clinic the clinic is the provider",
+                             field="--providers")  # fmt: skip
+        values = course_values(values, clinic, labels, route=values.get("route") is not None)
     if providers:
         variants = [{**values, "provider": p} for p in providers]
         labels["provider"] = "--providers"
@@ -113,6 +121,8 @@ def compare(
                 )
         variants = []
         for name, route in pricing.routes.items():
+            if clinic is not None and name not in clinic.prices:
+                continue
             variant = {**values, "route": name, "provider": None}
             variant.setdefault("sessions", route.protocol.induction_sessions)
             variant.setdefault("boosters", route.protocol.standard_boosters)
@@ -122,7 +132,7 @@ def compare(
         if span is not None:
             variant = _within_months(variant, pricing, today, span, labels)
         scenario = parse_scenario(variant, pricing, today, labels)
-        result: Estimate = estimate(scenario, pricing)
+        result: Estimate = estimate(scenario, pricing, clinic=clinic)
         dosing = sum(1 for v in result.visits if v.kind in ("induction", "booster"))
         route = pricing.routes[scenario.route]  # type: ignore[index]
         rows.append(

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from . import __version__
 from .accounts import Rates, amortize, apply_accounts, marginal_rates, tax_savings
+from .clinic import ClinicProfile, prices_note, visit_services
 from .course import Visit, build_course
 from .insurance import (
     Claim,
@@ -146,11 +147,21 @@ def unit_price(item: LineItemSpec, provider: Decimal, location: Decimal) -> Band
 
 
 def estimate(
-    scenario: Scenario, pricing: PricingModel, *, pricing_source: str = "builtin"
+    scenario: Scenario,
+    pricing: PricingModel,
+    *,
+    pricing_source: str = "builtin",
+    clinic: ClinicProfile | None = None,
 ) -> Estimate:
-    """Estimate the whole course of ``scenario`` under ``pricing``."""
+    """Estimate the whole course of ``scenario`` under ``pricing``.
+
+    With a ``clinic`` profile its exact self-pay prices (and extra items) replace the modelled
+    bands; ``--session-price`` still wins over the clinic's session price.
+    """
     route = pricing.routes[scenario.route]  # type: ignore[index]
     provider_factor, location_factor = price_factor(scenario, pricing)
+    if clinic is not None:
+        provider_factor = location_factor = ZERO + 1
     session_spec = route.session
     if scenario.session_price is not None:
         session_price = Band.flat(cents(scenario.session_price))
@@ -175,6 +186,13 @@ def estimate(
         booster_every=scenario.booster_every,
         integration=scenario.integration,
     )
+    extras: dict[str, list[tuple[str, str, tuple[str, ...], Band]]] = {}
+    if clinic is not None:
+        items, extras = _clinic_items(items, clinic, pricing, scenario, visits)
+    billed = {
+        kind: band_sum([price] + [extra[3] for extra in extras.get(kind, [])])
+        for kind, (_, price, _) in items.items()
+    }
     plan, plan_notes = plan_for(scenario, pricing.tax)
     program_terms = program_for(scenario, pricing.savings_programs)
     program_on = program_terms is not None
@@ -183,7 +201,7 @@ def estimate(
         edge: [
             Claim(
                 date=visit.date,
-                billed=getattr(items[visit.kind][1], edge),
+                billed=getattr(billed[visit.kind], edge),
                 network=networks[visit.kind],
                 program=program_on
                 and visit.kind in ("induction", "booster")
@@ -227,7 +245,7 @@ def estimate(
         payments["low"], payments["typical"], payments["high"], strict=True,
     )  # fmt: skip
     for visit, lo, ty, hi, pay_lo, pay_ty, pay_hi in rows:
-        spec, price, _ = items[visit.kind]
+        spec, price = items[visit.kind][0], billed[visit.kind]
         network = networks[visit.kind]
         if network == "self-pay":  # the common case, without new bands
             plan_band = program_band = ZERO_BAND
@@ -248,7 +266,7 @@ def estimate(
             VisitLine(visit.number, visit.date.isoformat(), visit.kind, spec.label, network, price,
                       plan_band, program_band, patient, paid, cash, deductible_left, oop_left)
         )  # fmt: skip
-    line_items = _line_items(visits, items, networks, scenario)
+    line_items = _line_items(visits, items, networks, scenario, extras, clinic is not None)
     totals = _totals(visit_lines, payments, rates)
     financing = None
     if scenario.finance_months is not None:
@@ -268,11 +286,12 @@ def estimate(
         )  # fmt: skip
     notes = assumptions(
         scenario, pricing, provider_factor, location_factor, networks, rates, plan_notes,
-        program_on,
+        program_on, prices=None if clinic is None else prices_note(clinic),
     )  # fmt: skip
     cautions = warnings(scenario, pricing, visits, networks, results, payments, plan)
     cited = [ref for item in line_items for ref in item.sources]
-    cited += [ref for ref in pricing.locations.reference if scenario.state is not None]
+    if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled
+        cited += list(pricing.locations.reference)
     sources = _source_refs(pricing, tuple(dict.fromkeys(cited)))
     return Estimate(
         schema_version=SCHEMA_VERSION,
@@ -311,16 +330,44 @@ def _source_refs(pricing: PricingModel, cited: tuple[str, ...]) -> tuple[SourceR
     return refs
 
 
+def _clinic_items(
+    items: dict[str, tuple[LineItemSpec, Band, str]],
+    clinic: ClinicProfile,
+    pricing: PricingModel,
+    scenario: Scenario,
+    visits: tuple[Visit, ...],
+) -> tuple[
+    dict[str, tuple[LineItemSpec, Band, str]],
+    dict[str, list[tuple[str, str, tuple[str, ...], Band]]],
+]:
+    """The clinic's exact prices and codes in place of the bands; its extras by visit kind."""
+    import dataclasses
+
+    services = visit_services(clinic, pricing, scenario.route, {v.kind for v in visits})
+    priced = dict(items)
+    extras: dict[str, list[tuple[str, str, tuple[str, ...], Band]]] = {}
+    for kind, (own, *more) in services.items():
+        spec, price, item_id = items[kind]
+        if not (kind in ("induction", "booster") and scenario.session_price is not None):
+            price = Band.flat(own.unit_price)
+        priced[kind] = (dataclasses.replace(spec, codes=own.codes), price, item_id)
+        extras[kind] = [(s.id, s.label, s.codes, Band.flat(s.unit_price)) for s in more]
+    return priced, extras
+
+
 def _line_items(
     visits: tuple[Visit, ...],
     items: dict[str, tuple[LineItemSpec, Band, str]],
     networks: dict[str, Network],
     scenario: Scenario,
+    extras: dict[str, list[tuple[str, str, tuple[str, ...], Band]]],
+    clinic_priced: bool,
 ) -> tuple[LineItem, ...]:
     counts = {kind: 0 for kind in items}
     for visit in visits:
         counts[visit.kind] += 1
     lines = []
+    extra_lines: dict[str, LineItem] = {}
     for kind, (spec, price, item_id) in items.items():
         if not counts[kind]:
             continue
@@ -336,10 +383,19 @@ def _line_items(
                 amount=price.times(counts[kind]),
                 coverage=networks[kind],
                 default_coverage=spec.coverage,
-                sources=() if quoted else spec.price.reference,
+                sources=() if quoted or clinic_priced else spec.price.reference,
             )
         )
-    return tuple(lines)
+        for extra_id, extra_label, codes, extra_price in extras.get(kind, []):
+            # an extra billed with several kinds of visit (per: visit) is one line
+            before = extra_lines.get(extra_id)
+            quantity = counts[kind] + (before.quantity if before else 0)
+            extra_lines[extra_id] = LineItem(
+                id=extra_id, label=extra_label, codes=codes, quantity=quantity,
+                unit_price=extra_price, amount=extra_price.times(quantity),
+                coverage=networks[kind], default_coverage=spec.coverage, sources=(),
+            )  # fmt: skip
+    return tuple(lines) + tuple(extra_lines.values())
 
 
 def _totals(visits: list[VisitLine], payments: dict[str, list[Any]], rates: Rates) -> Totals:

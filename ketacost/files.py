@@ -68,17 +68,24 @@ def _mapping(value: Any, label: str) -> dict[str, Any]:
     return value
 
 
-def read_scenario_file(path: str) -> dict[str, Any]:
-    """Read a YAML or JSON scenario file into a mapping of snake_case option names."""
+def _read_input(path: str, what: str) -> bytes:
+    """The bytes of a small input file (at most MAX_BYTES); empty is an error."""
     file = Path(path)
     try:
         if file.stat().st_size > MAX_BYTES:
-            raise _input_error(path, f"a scenario file may be at most {MAX_BYTES:,} bytes")
+            raise _input_error(path, f"a {what} may be at most {MAX_BYTES:,} bytes")
         raw = file.read_bytes()
     except OSError as exc:
         raise _input_error(path, f"cannot read: {exc.strerror or exc}") from None
     if not raw.strip():
-        raise _input_error(path, "the scenario file is empty")
+        raise _input_error(path, f"the {what} is empty")
+    return raw
+
+
+def read_scenario_file(path: str) -> dict[str, Any]:
+    """Read a YAML or JSON scenario file into a mapping of snake_case option names."""
+    file = Path(path)
+    raw = _read_input(path, "scenario file")
     if file.suffix.lower() == ".json":
         try:
             text = raw.decode("utf-8-sig")
@@ -86,6 +93,14 @@ def read_scenario_file(path: str) -> dict[str, Any]:
             raise _input_error(path, f"not UTF-8 text (byte {exc.start})") from None
         return parse_json_mapping(text, path)
     return _mapping(parse_yaml(raw, path, _input_error), path)
+
+
+def read_clinic_file(path: str, pricing: Any) -> Any:
+    """Read and validate a clinic profile (YAML); problems name the file and the key (exit 2)."""
+    from .clinic import parse_clinic
+
+    return parse_clinic(parse_yaml(_read_input(path, "clinic profile"), path, _input_error),
+                        path, pricing)  # fmt: skip
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

@@ -36,13 +36,18 @@ def assumptions(
     rates: Rates,
     plan_notes: list[str],
     program_on: bool,
+    prices: str | None = None,
 ) -> list[str]:
+    """What the estimate assumes, in words. ``prices`` replaces the sentence on how the
+    session price was made (a clinic profile's own prices)."""
     route = pricing.routes[scenario.route]  # type: ignore[index]
     provider = pricing.providers[scenario.provider]  # type: ignore[index]
     out = []
+    if prices is not None:
+        out.append(prices)
     if scenario.session_price is not None:
         out.append(f"Session price: your quote of {money(scenario.session_price)} per session.")
-    else:
+    elif prices is None:
         where = (
             "national"
             if scenario.state is None
@@ -84,7 +89,8 @@ def assumptions(
         if figures != scenario.start.year:
             out.append(f"Tax and account figures for {scenario.start.year} are not on file: the "
                        f"{figures} ones are used.")  # fmt: skip
-    out += list(pricing.assumptions)
+    if prices is None:  # the model's notes are about its own bands
+        out += list(pricing.assumptions)
     return out
 
 

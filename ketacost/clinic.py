@@ -1,0 +1,365 @@
+"""A clinic profile: who the clinic is (name, NPI, TIN, address) and its exact self-pay prices.
+
+A front desk writes it by hand (``ketacost clinic init FILE`` writes a commented template). The
+prices are the clinic's own: exact (low = typical = high), never scaled by provider type or
+location, and need no source (the clinic is the source). ``estimate --clinic``, ``compare
+--clinic`` and ``gfe --clinic`` use them; routes, schedules and tax figures still come from the
+pricing model.
+
+:func:`parse_clinic` validates the parsed YAML and stops at the first problem, naming the file and
+the key (exit 2). Everything here is pure: the CLI reads the file.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from .errors import InputError
+from .model import ROUTES, LineItemSpec, PricingModel
+from .money import cents
+from .scenario import FieldSpec, convert, resolve_location
+
+SERVICES = ("evaluation", *ROUTES, "integration")
+# Which visits of a course an extra item is billed with.
+EXTRA_PER = {
+    "session": ("induction", "booster"),
+    "evaluation": ("consult",),
+    "integration": ("integration",),
+    "visit": ("consult", "induction", "booster", "integration"),
+}
+KIND_SERVICE = {"consult": "evaluation", "integration": "integration"}  # else: the route
+# CMS place-of-service codes a ketamine course is given in (cms.gov "Place of Service Code Set").
+PLACES_OF_SERVICE = {
+    "02": "Telehealth provided other than in patient's home",
+    "10": "Telehealth provided in patient's home",
+    "11": "Office",
+    "19": "Off campus-outpatient hospital",
+    "22": "On campus-outpatient hospital",
+    "49": "Independent clinic",
+}
+KEYS = ("name", "npi", "tin", "address", "location", "phone", "place_of_service", "prices",
+        "codes", "extras")  # fmt: skip
+REQUIRED = ("name", "npi", "tin", "address", "location", "prices")
+_PRICE = FieldSpec("price", "money", "A self-pay price in dollars.")
+_CODE = re.compile(r"^[A-Z0-9]{4,7}$")  # CPT 99214, HCPCS J3490 / G2082, with modifiers apart
+
+
+class ExtraItem(NamedTuple):
+    """An item the clinic bills with some visits, e.g. a monitoring fee with every session."""
+
+    service: str
+    code: str | None
+    price: Decimal
+    per: str  # a key of EXTRA_PER
+
+
+class ClinicProfile(NamedTuple):
+    """A validated clinic profile."""
+
+    source: str  # the file it came from, for messages
+    name: str
+    npi: str
+    tin: str
+    address: str
+    location: str  # as written: a state code or name, or a ZIP
+    state: str  # the two-letter state it resolves to
+    phone: str | None
+    place_of_service: str
+    prices: dict[str, Decimal]
+    codes: dict[str, tuple[str, ...]]
+    extras: tuple[ExtraItem, ...]
+
+    @property
+    def routes(self) -> tuple[str, ...]:
+        """The routes this clinic prices, in the model's order."""
+        return tuple(r for r in ROUTES if r in self.prices)
+
+
+class Service(NamedTuple):
+    """One priced service of a visit: the visit's own service, or an extra billed with it."""
+
+    id: str
+    label: str
+    codes: tuple[str, ...]
+    unit_price: Decimal
+    extra: bool
+
+
+def npi_check_digit_ok(npi: str) -> bool:
+    """The NPI check digit: Luhn over the 10 digits with the card-issuer prefix 80840.
+
+    CMS, "Requirements for constructing the NPI check digit" (the Luhn formula for ISO 7812
+    identifiers; the prefix 80840 adds the constant 24 to the doubled-digit sum).
+    """
+    if not re.fullmatch(r"\d{10}", npi):
+        return False
+    total = 0
+    for position, char in enumerate(reversed("80840" + npi)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit *= 2
+            digit = digit - 9 if digit > 9 else digit
+        total += digit
+    return total % 10 == 0
+
+
+def _fail(source: str, key: str, message: str) -> InputError:
+    where = f"{source}: {key}"
+    return InputError(f"{where}: {message}", field=where)
+
+
+def _text(document: dict[str, Any], key: str, source: str, limit: int = 200) -> str | None:
+    value = document.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (dict, list, bool)):
+        raise _fail(source, key, "must be text")
+    text = " ".join(str(value).split())
+    if not text:
+        raise _fail(source, key, "must not be empty")
+    if len(text) > limit:
+        raise _fail(source, key, f"must be at most {limit} characters")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):
+        raise _fail(source, key, "must not contain control characters")
+    return text
+
+
+def parse_clinic(document: Any, source: str, pricing: PricingModel) -> ClinicProfile:
+    """Validate a parsed clinic profile; the first problem raises :class:`InputError`."""
+    if not isinstance(document, dict):
+        kind = "empty" if document is None else type(document).__name__
+        raise InputError(f"{source}: a clinic profile must be a mapping (key: value), not {kind}",
+                         field=source)  # fmt: skip
+    for key in document:
+        if key not in KEYS:
+            raise _fail(source, str(key)[:40], f"unknown key (known: {', '.join(KEYS)})")
+    for key in REQUIRED:
+        if document.get(key) is None:
+            raise _fail(source, key, "missing")
+    name = _text(document, "name", source)
+    npi = _text(document, "npi", source, 10) if not isinstance(document["npi"], int) else None
+    npi = npi if npi is not None else str(document["npi"])
+    if not re.fullmatch(r"\d{10}", npi):
+        raise _fail(source, "npi", f"must be 10 digits, not {npi[:20]!r}")
+    if not npi_check_digit_ok(npi):
+        raise _fail(source, "npi", f"{npi} fails the NPI check digit (Luhn with prefix 80840)")
+    tin = _text(document, "tin", source, 20) or ""
+    digits = re.sub(r"[\s-]", "", tin)
+    if not re.fullmatch(r"\d{9}", digits):
+        raise _fail(source, "tin", f"must be 9 digits (EIN 12-3456789), not {tin!r}")
+    if not re.fullmatch(r"\d{3}-\d{2}-\d{4}", tin):  # an SSN-style TIN stays as written
+        tin = f"{digits[:2]}-{digits[2:]}"
+    address = _text(document, "address", source) or ""
+    location = _text(document, "location", source, 60) or ""
+    state = resolve_location(location, pricing)
+    if state is None or state == "US":
+        raise _fail(source, "location",
+                    f"must be a state code or name, or a ZIP, not {location!r}")  # fmt: skip
+    phone = _text(document, "phone", source, 40)
+    place = _text(document, "place_of_service", source, 2) or "11"
+    if isinstance(document.get("place_of_service"), int):
+        place = f"{document['place_of_service']:02d}"
+    if place not in PLACES_OF_SERVICE:
+        raise _fail(source, "place_of_service",
+                    f"must be a CMS place-of-service code ({', '.join(PLACES_OF_SERVICE)}), "
+                    f"not {place!r}")  # fmt: skip
+    prices = _prices(document["prices"], source)
+    codes = _codes(document.get("codes"), source)
+    extras = _extras(document.get("extras"), source)
+    return ClinicProfile(source, name or "", npi, tin, address, location, state, phone, place,
+                         prices, codes, extras)  # fmt: skip
+
+
+def _prices(raw: Any, source: str) -> dict[str, Decimal]:
+    if not isinstance(raw, dict):
+        raise _fail(source, "prices", "must be a mapping of service to dollars per unit")
+    prices = {}
+    for key, value in raw.items():
+        if key not in SERVICES:
+            raise _fail(source, f"prices.{str(key)[:40]}",
+                        f"unknown service (known: {', '.join(SERVICES)})")  # fmt: skip
+        label = f"{source}: prices.{key}"
+        if value is None:
+            raise _fail(source, f"prices.{key}", "missing a price")
+        prices[key] = cents(convert(_PRICE, value, label))
+    if not any(route in prices for route in ROUTES):
+        raise _fail(source, "prices", f"must price at least one route ({', '.join(ROUTES)})")
+    return prices
+
+
+def _code_list(raw: Any, source: str, key: str) -> tuple[str, ...]:
+    items = raw if isinstance(raw, list) else [raw]
+    codes = []
+    for item in items:
+        if isinstance(item, (dict, list, bool)) or item is None:
+            raise _fail(source, key, "must be a code or a list of codes")
+        code = str(item).strip().upper()
+        if not _CODE.fullmatch(code):
+            raise _fail(source, key, f"{code[:20]!r} is not a CPT or HCPCS code")
+        codes.append(code)
+    if not codes:
+        raise _fail(source, key, "must name at least one code")
+    return tuple(codes)
+
+
+def _codes(raw: Any, source: str) -> dict[str, tuple[str, ...]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _fail(source, "codes", "must be a mapping of service to codes")
+    out = {}
+    for key, value in raw.items():
+        if key not in SERVICES:
+            raise _fail(source, f"codes.{str(key)[:40]}",
+                        f"unknown service (known: {', '.join(SERVICES)})")  # fmt: skip
+        out[key] = _code_list(value, source, f"codes.{key}")
+    return out
+
+
+def _extras(raw: Any, source: str) -> tuple[ExtraItem, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _fail(source, "extras", "must be a list of items (- service: …, price: …)")
+    out = []
+    for n, item in enumerate(raw):
+        where = f"extras[{n}]"
+        if not isinstance(item, dict):
+            raise _fail(source, where, "must be a mapping with service, price and per")
+        for key in item:
+            if key not in ("service", "code", "price", "per"):
+                raise _fail(source, f"{where}.{str(key)[:40]}",
+                            "unknown key (known: service, code, price, per)")  # fmt: skip
+        for key in ("service", "price"):
+            if item.get(key) is None:
+                raise _fail(source, f"{where}.{key}", "missing")
+        service = _text(item, "service", f"{source}: {where}") or ""
+        price = cents(convert(_PRICE, item["price"], f"{source}: {where}.price"))
+        code = None
+        if item.get("code") is not None:
+            code = _code_list(item["code"], source, f"{where}.code")[0]
+        per = str(item.get("per", "session")).strip().lower()
+        if per not in EXTRA_PER:
+            raise _fail(source, f"{where}.per",
+                        f"must be one of {', '.join(EXTRA_PER)}, not {per[:20]!r}")  # fmt: skip
+        out.append(ExtraItem(service, code, price, per))
+    return tuple(out)
+
+
+# --- prices for a course ---------------------------------------------------------------------
+
+
+def route_for(clinic: ClinicProfile, route: str | None, label: str = "--route") -> str:
+    """The route asked for, which the clinic must price; or the clinic's first priced route."""
+    if route is None:
+        return clinic.routes[0]
+    if route not in clinic.prices:
+        raise InputError(
+            f"{label}: {clinic.name} ({clinic.source}) does not price the {route} route; "
+            f"it prices {', '.join(clinic.routes)}",
+            field=label,
+        )
+    return route
+
+
+def course_values(
+    values: dict[str, Any], clinic: ClinicProfile, labels: dict[str, str], *, route: bool = True
+) -> dict[str, Any]:
+    """Scenario values for a course at this clinic: its state unless a location is given (the
+    state's tax rules still apply to the patient), and a route it prices (``route=False``: leave
+    the route to the caller, as compare does)."""
+    out = dict(values)
+    if out.get("location") is None:
+        out["location"] = clinic.state
+    if route:
+        out["route"] = route_for(clinic, out.get("route"), labels.get("route", "--route"))
+    return out
+
+
+def _spec(pricing: PricingModel, route: str, kind: str) -> tuple[str, LineItemSpec]:
+    service = KIND_SERVICE.get(kind, route)
+    if service in ("evaluation", "integration"):
+        return service, pricing.line_items[service]  # type: ignore[index]
+    return service, pricing.routes[route].session  # type: ignore[index]
+
+
+def visit_services(
+    clinic: ClinicProfile, pricing: PricingModel, route: str, kinds: set[str]
+) -> dict[str, tuple[Service, ...]]:
+    """The priced services of each kind of visit in ``kinds``: its own service, then extras.
+
+    A visit kind the course has but the clinic does not price is an error naming the key.
+    """
+    route = route_for(clinic, route)
+    out: dict[str, tuple[Service, ...]] = {}
+    for kind in ("consult", "induction", "booster", "integration"):
+        if kind not in kinds:
+            continue
+        service, spec = _spec(pricing, route, kind)
+        if service not in clinic.prices:
+            hint = {"evaluation": " (or --no-consult)", "integration": " (or --integration 0)"}
+            message = f"missing: the course has {kind} visits{hint.get(service, '')}"
+            raise _fail(clinic.source, f"prices.{service}", message)
+        label = spec.label + (" (maintenance)" if kind == "booster" else "")
+        codes = clinic.codes.get(service, spec.codes)
+        own = Service(service if kind != "booster" else f"{service}-booster", label, codes,
+                      clinic.prices[service], False)  # fmt: skip
+        extras = [
+            Service(f"extra-{n + 1}", extra.service, (extra.code,) if extra.code else (),
+                    extra.price, True)
+            for n, extra in enumerate(clinic.extras)
+            if kind in EXTRA_PER[extra.per]
+        ]  # fmt: skip
+        out[kind] = (own, *extras)
+    return out
+
+
+def prices_note(clinic: ClinicProfile) -> str:
+    """The assumption an estimate priced by this clinic states."""
+    return (
+        f"Prices: {clinic.name}'s own self-pay prices ({clinic.source}), exact; not scaled by "
+        "provider type or location."
+    )
+
+
+# --- the template ----------------------------------------------------------------------------
+
+TEMPLATE = """\
+# ketacost clinic profile: `ketacost estimate --clinic FILE`, `ketacost gfe --clinic FILE`.
+# Your clinic's identity and its self-pay prices. The prices are used exactly as written (not
+# scaled by location); they are what a Good Faith Estimate quotes to an uninsured or self-pay
+# patient (45 CFR 149.610: the cash price, reflecting any discount).
+
+name: Sunrise Ketamine Clinic
+npi: "1234567893"           # the billing NPI: 10 digits (the last one is a check digit)
+tin: "12-3456789"           # the tax identification number (EIN)
+address: "100 Main St, Austin, TX 78701"   # where care is given
+location: TX                # the state (code or name) or ZIP where care is given
+phone: "512-555-0100"
+place_of_service: "11"      # CMS place-of-service code: 11 office, 49 independent clinic,
+                            # 10 telehealth in the patient's home, 02 telehealth elsewhere
+
+prices:                     # dollars per unit; delete the routes you do not offer
+  evaluation: 300           # initial psychiatric evaluation
+  iv: 550                   # one IV ketamine infusion
+  im: 400                   # one IM ketamine injection session
+  # spravato: 900           # one Spravato session (drug + 2-hour observation)
+  # oral: 150               # one at-home oral/sublingual session (telehealth)
+  integration: 180          # one integration psychotherapy session
+
+# Optional: the codes your GFE shows per service (default: the usual CPT/HCPCS codes).
+# codes:
+#   evaluation: ["90791"]
+#   iv: ["96365", "J3490"]
+#   spravato: ["G2082"]
+
+# Optional: items billed with some visits. per: session (each dosing session), evaluation,
+# integration or visit (every visit).
+# extras:
+#   - service: Vital-signs monitoring
+#     code: "99211"
+#     price: 40
+#     per: session
+"""
