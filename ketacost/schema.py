@@ -128,3 +128,36 @@ def estimate_schema() -> dict[str, Any]:
         "the cent; every price-dependent figure is a band.",
         **body,
     }
+
+
+def sensitivity_schema() -> dict[str, Any]:
+    """``ketacost sensitivity --json``: the baseline and one row per input, largest swing first."""
+    from .sensitivity import Sensitivity
+
+    body = _type_schema(Sensitivity)
+    row = body["properties"]["rows"]["items"]
+    described = {
+        "input": "The scenario field varied (snake_case), or evaluation_price/"
+        "integration_price for those line items' prices.",
+        "low": "The input's low value: a number in `unit` (dollars, percent 0–100, a count), "
+        "or a state code when `unit` is `state`.",
+        "high": "The input's high value, like `low`.",
+        "baseline": "The input's value in the estimate, like `low`.",
+        "net_cost_low": "Typical net cost (dollars) with this input at `low`, all else held.",
+        "net_cost_high": "Typical net cost (dollars) with this input at `high`, all else held.",
+        "swing": "|net_cost_high − net_cost_low|; rows are sorted by it, largest first.",
+        "basis": "Why the range is what it is, in words.",
+    }
+    for name, text in described.items():
+        row["properties"][name]["description"] = text
+    body["properties"]["baseline"]["description"] = (
+        "The typical net cost of the scenario, as `ketacost estimate` reports it."
+    )
+    return {
+        "$schema": DIALECT,
+        "$id": "https://ketacost.invalid/schema/sensitivity.json",
+        "title": f"ketacost sensitivity document (schema_version 1, ketacost {__version__})",
+        "description": "`ketacost sensitivity --json`: one-at-a-time swings of the typical net "
+        "cost. Money is a JSON number in dollars, exact to the cent.",
+        **body,
+    }

@@ -1,0 +1,131 @@
+"""The terminal tornado of ``ketacost sensitivity`` (Rich; imported only for table output).
+
+One row per input, largest swing first: the net cost with the input at its low value (▒) and at
+its high value (█), drawn left (cheaper) or right (dearer) of the baseline (│). Readable without
+colour (the two shades differ) and at 80 columns (the chart takes what the text leaves).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.table import Table
+from rich.text import Text
+
+from .render import DISCLAIMER
+from .sensitivity import Row, Sensitivity, Value, largest
+
+LOW_MARK, HIGH_MARK, AXIS = "▒", "█", "│"
+LOW_STYLE, HIGH_STYLE = "cyan", "dark_orange"
+MIN_CHART, MAX_CHART = 11, 41
+
+
+def dollars(amount: Decimal) -> str:
+    """Whole dollars, ``−`` for a negative amount (the swings are estimates: cents are noise)."""
+    rounded = amount.quantize(Decimal(1))
+    sign = "−" if rounded < 0 else ""
+    return f"{sign}${abs(rounded):,}"
+
+
+def value_text(value: Value, unit: str) -> str:
+    """An input's value as a person reads it: $400.00, 20%, 6, CA."""
+    if unit == "dollars" and isinstance(value, Decimal):
+        return f"${value:,.2f}" if value != value.to_integral_value() else f"${value:,.0f}"
+    if unit == "percent":
+        return f"{value}%"
+    return str(value)
+
+
+def span_text(row: Row) -> str:
+    """``$400 → $800``: the input's low and high value."""
+    return f"{value_text(row.low, row.unit)} → {value_text(row.high, row.unit)}"
+
+
+def tornado_cells(row: Row, baseline: Decimal, reach: Decimal, half: int) -> Text:
+    """One bar: ``half`` cells each side of the axis; ``reach`` dollars fill a side."""
+
+    def cells(amount: Decimal) -> int:
+        if reach <= 0 or amount == 0:
+            return 0
+        return max(1, min(half, round(half * abs(amount) / reach)))
+
+    sides: dict[str, list[tuple[int, str, str]]] = {"left": [], "right": []}
+    for net, mark, style in ((row.net_cost_low, LOW_MARK, LOW_STYLE),
+                             (row.net_cost_high, HIGH_MARK, HIGH_STYLE)):  # fmt: skip
+        delta = net - baseline
+        if delta:
+            sides["left" if delta < 0 else "right"].append((cells(delta), mark, style))
+    line: list[tuple[str, str]] = [(" ", "")] * half
+    for length, mark, style in sorted(sides["left"], reverse=True):  # longer first, then over it
+        for k in range(length):
+            line[half - 1 - k] = (mark, style)
+    right: list[tuple[str, str]] = [(" ", "")] * half
+    for length, mark, style in sorted(sides["right"], reverse=True):
+        for k in range(length):
+            right[k] = (mark, style)
+    text = Text()
+    for char, style in [*line, (AXIS, "bold"), *right]:
+        text.append(char, style=style or None)
+    return text
+
+
+def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object]:
+    """The headline, the tornado table and a legend, for a console ``width`` columns wide."""
+    parts: list[object] = []
+    s = result.scenario
+    head = Text()
+    head.append("What moves the typical net cost most", style="bold")
+    head.append(
+        f"\n{s.route.upper()} · {s.provider} · {s.location} · {s.sessions} session(s)"
+        + (f" + {s.boosters} booster(s)" if s.boosters else "")
+        + f": typical net cost {dollars(result.baseline)} with every input at its baseline;"
+        " each row moves one input, all else held."
+    )
+    parts.append(head)
+    top = largest(result)
+    if top is None:
+        parts.append(Text("No input moves the typical net cost.", style="bold"))
+    else:
+        parts.append(Text(
+            f"Most: {top.label.lower()} ({span_text(top)}) moves it from "
+            f"{dollars(top.net_cost_low)} to {dollars(top.net_cost_high)}.",
+            style="bold",
+        ))  # fmt: skip
+    chart = max(MIN_CHART, min(MAX_CHART, width - 58))
+    half = (chart - 1) // 2
+    reach = max(
+        (abs(n - result.baseline) for r in result.rows for n in (r.net_cost_low, r.net_cost_high)),
+        default=Decimal(0),
+    )
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Input (low → high)", ratio=1, overflow="fold")
+    table.add_column(Text.assemble((LOW_MARK, LOW_STYLE), " at low"), justify="right",
+                     no_wrap=True)  # fmt: skip
+    table.add_column("", no_wrap=True, width=2 * half + 1)
+    table.add_column(Text.assemble((HIGH_MARK, HIGH_STYLE), " at high"), no_wrap=True)
+    table.add_column("Swing", justify="right", no_wrap=True)
+    for row in result.rows:
+        label = Text(row.label)
+        label.append(f"\n{span_text(row)}", style="dim")
+        table.add_row(
+            label,
+            Text(dollars(row.net_cost_low), style=LOW_STYLE),
+            tornado_cells(row, result.baseline, reach, half),
+            Text(dollars(row.net_cost_high), style=HIGH_STYLE),
+            dollars(row.swing) if row.swing else "none",
+        )
+    parts.append(table)
+    legend = Text()
+    legend.append(LOW_MARK * 2, style=LOW_STYLE)
+    legend.append(" input at its low value   ")
+    legend.append(HIGH_MARK * 2, style=HIGH_STYLE)
+    legend.append(" input at its high value   ")
+    legend.append(AXIS, style="bold")
+    legend.append(f" baseline {dollars(result.baseline)}; left is cheaper, right dearer")
+    parts.append(legend)
+    basis = Text("Ranges\n", style="bold")
+    for row in result.rows:
+        basis.append(f"• {row.label}: {span_text(row)}, {row.basis}\n", style="dim")
+    parts.append(basis)
+    parts.append(Text(DISCLAIMER, style="italic"))
+    return parts

@@ -1,0 +1,166 @@
+"""`ketacost sensitivity`: one-at-a-time swings of the typical net cost, through the real CLI.
+
+The exact figures follow the built-in pricing model (data/pricing.yaml): IV $400/$600/$800 a
+session, Spravato $600/$1,050/$2,000, the evaluation $150/$250/$350, the cheapest state AR
+(price parity factor 0.86508) and the dearest CA (1.12581).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+import pytest
+from conftest import run_cli
+
+START = ("--start", "2027-01-04")
+SPRAVATO_PLAN = ("--route", "spravato", "--deductible", "1500", "--coinsurance", "20")
+
+
+def rows(*args: str) -> tuple[float, list[tuple[Any, ...]]]:
+    run = run_cli("sensitivity", *args, *START, "--json")
+    assert run.code == 0, run.err
+    doc = run.json()
+    assert list(doc)[:3] == ["schema_version", "baseline", "rows"]
+    table = [
+        (r["input"], r["low"], r["high"], r["net_cost_low"], r["net_cost_high"], r["swing"])
+        for r in doc["rows"]
+    ]
+    return doc["baseline"], table
+
+
+def typical_net_cost(*args: str) -> float:
+    run = run_cli("estimate", *args, *START, "--json")
+    assert run.code == 0, run.err
+    value: float = run.json()["totals"]["net_cost"]["typical"]
+    return value
+
+
+def test_self_pay_iv_course() -> None:
+    baseline, table = rows()
+    assert baseline == typical_net_cost() == 3850.00  # $250 evaluation + 6 × $600
+    assert table == [
+        # $250 + 6 × $400 = $2,650; $250 + 6 × $800 = $5,050
+        ("session_price", 400.00, 800.00, 2650.00, 5050.00, 2400.00),
+        # $250 + 4 × $600 = $2,650; $250 + 8 × $600 = $5,050 (ties keep the input order)
+        ("sessions", 4, 8, 2650.00, 5050.00, 2400.00),
+        # no boosters is the baseline; 13 weeks at every 4 weeks = 3 more: + 3 × $600
+        ("boosters", 0, 3, 3850.00, 5650.00, 1800.00),
+        # AR: $250 × 0.86508 = $216.27 + 6 × ($600 × 0.86508 = $519.05) = $3,330.57
+        # CA: $250 × 1.12581 = $281.45 + 6 × ($600 × 1.12581 = $675.49) = $4,334.39
+        ("location", "AR", "CA", 3330.57, 4334.39, 1003.82),
+        ("evaluation_price", 150.00, 350.00, 3750.00, 3950.00, 200.00),
+    ]
+
+
+def test_spravato_course_under_a_deductible_plan() -> None:
+    baseline, table = rows(*SPRAVATO_PLAN)
+    assert baseline == typical_net_cost(*SPRAVATO_PLAN) == 1984.71
+    assert table == [
+        # The deductible met before the course moves it most: $1,500 the patient no longer pays
+        # at 100%, less the coinsurance and program relief on those dollars.
+        ("deductible_met", 0.00, 1500.00, 1984.71, 930.02, 1054.69),
+        ("session_price", 600.00, 2000.00, 1682.65, 2607.28, 924.63),
+        ("boosters", 0, 6, 1984.71, 2644.73, 660.02),
+        ("sessions", 5, 11, 1654.71, 2314.72, 660.01),
+        ("deductible", 1125.00, 1875.00, 1687.69, 2281.74, 594.05),
+        ("coinsurance", 15, 25, 1849.66, 2121.01, 271.35),
+        ("location", "AR", "CA", 1882.14, 2082.61, 200.47),
+        ("evaluation_price", 150.00, 350.00, 1961.00, 2008.44, 47.44),
+    ]
+
+
+def test_oop_maximum_already_met() -> None:
+    plan = (*SPRAVATO_PLAN, "--oop-max", "4000", "--oop-met", "4000")
+    baseline, table = rows(*plan)
+    assert baseline == typical_net_cost(*plan) == 0.00  # the plan pays everything
+    assert table == [
+        # Nothing paid yet: the whole course's share, $1,984.71 (< the $4,000 maximum).
+        ("oop_met", 0.00, 4000.00, 1984.71, 0.00, 1984.71),
+        # A $3,000 maximum is met too; a $5,000 one leaves $1,000 to pay (lopsided).
+        ("oop_max", 3000.00, 5000.00, 0.00, 1000.00, 1000.00),
+        # Every other input moves nothing: the rows say so, with a swing of 0.
+        ("session_price", 600.00, 2000.00, 0.00, 0.00, 0.00),
+        ("evaluation_price", 150.00, 350.00, 0.00, 0.00, 0.00),
+        ("sessions", 5, 11, 0.00, 0.00, 0.00),
+        ("boosters", 0, 6, 0.00, 0.00, 0.00),
+        ("deductible", 1125.00, 1875.00, 0.00, 0.00, 0.00),
+        ("coinsurance", 15, 25, 0.00, 0.00, 0.00),
+        ("deductible_met", 0.00, 1500.00, 0.00, 0.00, 0.00),
+        ("location", "AR", "CA", 0.00, 0.00, 0.00),
+    ]
+
+
+def test_ranges_stay_valid_scenarios() -> None:
+    # The deductible never passes the OOP maximum, nor the maximum the deductible; what is met
+    # follows a lower total (a $3,000 deductible with $3,000 met is met in full).
+    _, table = rows("--deductible", "4000", "--oop-max", "4000", "--deductible-met", "3000",
+                    "--coverage", "in-network")  # fmt: skip
+    by_input = {row[0]: row for row in table}
+    assert by_input["deductible"] == ("deductible", 3000.00, 4000.00, 0.00, 1000.00, 1000.00)
+    assert by_input["oop_max"] == ("oop_max", 4000.00, 5000.00, 1000.00, 1000.00, 0.00)
+    assert by_input["deductible_met"][:3] == ("deductible_met", 0.00, 4000.00)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--session-price", "500", "--no-consult", "--integration", "2"),
+        ("--route", "oral"),
+        ("--coverage", "out-of-network", "--oon-allowed", "70", "--oon-coinsurance", "40"),
+        ("--route", "spravato", "--deductible", "2000", "--fsa", "800", "--tax-rate", "30"),
+        ("--route", "spravato", "--hsa", "900", "--income", "85000", "--location", "CA"),
+    ],
+)
+def test_baseline_is_the_estimates_typical_net_cost(args: tuple[str, ...]) -> None:
+    baseline, table = rows(*args)
+    assert baseline == typical_net_cost(*args)
+    swings = [row[5] for row in table]
+    assert swings == sorted(swings, reverse=True)
+    for _, _, _, low, high, swing in table:
+        assert swing == pytest.approx(abs(high - low))
+
+
+def test_which_inputs_apply() -> None:
+    _, quoted = rows("--session-price", "500", "--no-consult", "--integration", "2")
+    by_input = {row[0]: row for row in quoted}
+    assert by_input["session_price"][1:3] == (375.00, 625.00)  # ±25% of the quote
+    assert "evaluation_price" not in by_input  # no evaluation in this course
+    assert by_input["integration_price"][1:3] == (175.00, 250.00)
+    _, oral = rows("--route", "oral")
+    assert "location" not in {row[0] for row in oral}  # telehealth prices nationally
+    _, oon = rows("--coverage", "out-of-network", "--oon-allowed", "70")
+    assert {r[0]: r[1:3] for r in oon}["oon_allowed"] == (52.5, 87.5)
+    _, taxed = rows("--route", "spravato", "--deductible", "2000", "--fsa", "800",
+                    "--tax-rate", "30")  # fmt: skip
+    tax = {r[0]: r for r in taxed}["tax_rate"]
+    assert tax[1:3] == (22.5, 37.5)
+    # $800 of FSA dollars at 22.5% and 37.5% save $180 and $300: a $120 swing
+    assert tax[5] == 120.00
+    _, untaxed = rows("--tax-rate", "30")  # no FSA/HSA dollars: the rate moves nothing
+    assert "tax_rate" not in {row[0] for row in untaxed}
+
+
+def test_schema_describes_the_document() -> None:
+    schema = run_cli("schema", "sensitivity").json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for args in ((), SPRAVATO_PLAN, ("--coverage", "out-of-network")):
+        run = run_cli("sensitivity", *args, *START, "--json")
+        jsonschema.validate(run.json(), schema)
+
+
+def test_terminal_tornado_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    run = run_cli("sensitivity", *SPRAVATO_PLAN, *START)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "Most: deductible already met ($0 → $1,500) moves it from $1,985 to $930." in run.out
+    bar = next(line for line in lines if line.startswith("Deductible already"))
+    assert "│" in bar and "█" in bar and "$1,055" in bar
+
+
+def test_bad_format_is_an_input_error() -> None:
+    run = run_cli("sensitivity", "--format", "csv")
+    assert run.code == 2
+    assert run.err == "Error: --format: sensitivity prints table or json, not csv\n"
