@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from .codec import dumps_compact
-from .errors import KetacostError
+from .errors import InputError, KetacostError
 from .estimate import estimate
 from .files import loads_json
 from .model import PricingModel
@@ -31,6 +31,10 @@ Record = tuple[int, Any]  # (line number, raw JSON text or a CSV row mapping)
 def csv_records(lines: Iterable[str]) -> Iterator[Record]:
     """CSV rows with a header of option names; an empty cell means "not given"."""
     reader = csv.DictReader(iter(lines))
+    header = reader.fieldnames or []
+    twice = [name for i, name in enumerate(header) if name in header[:i]]
+    if twice:  # DictReader would silently keep the last cell of the two
+        raise InputError(f"CSV header: column {twice[0]!r} appears twice")
     for row in reader:
         values = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
         if None in row:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,9 @@ def parse_yaml(
 
 
 _LOADER: Any = None
+_PLAIN_INT = re.compile(r"[-+]?[0-9]+")
+_PLAIN_DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
+_INT_DIGITS = 100  # no count or figure in a pricing or scenario file has more digits
 
 
 def _strict_loader_class(yaml: Any) -> Any:
@@ -186,26 +190,29 @@ def _strict_loader_class(yaml: Any) -> Any:
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
-    def construct_decimal(loader: Any, node: Any) -> Decimal:
-        text = str(loader.construct_scalar(node)).replace("_", "")
+    def construct_decimal(loader: Any, node: Any) -> Decimal | str:
+        text = str(loader.construct_scalar(node))
         special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
         text = special.get(text.lower(), text)  # kept, so validation names the field
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"{text} is not a number", node.start_mark
-            ) from None
+        if not _PLAIN_DECIMAL.fullmatch(text) and text not in special.values():
+            return text  # 1:30.5 (base 60), 1_0.5: text, refused by the field that reads it
+        return Decimal(text)
 
     def construct_text(loader: Any, node: Any) -> str:
         return str(loader.construct_scalar(node))
 
     def construct_int(loader: Any, node: Any) -> int | str:
+        # Only plain decimal digits are a number: YAML 1.1 also reads 0x10 (16), 0b101 (5),
+        # 1:30 (90, base 60), 017 (octal) and 1_000, which the command line refuses; such a
+        # value stays text and the field that reads it refuses it too (issue 13, item 7).
+        # 02134 stays text as well: a ZIP code.
         text = str(loader.construct_scalar(node))
-        if len(text) > 1 and text.startswith("0") and text.isdigit():
-            return text  # 02134 is a ZIP code, not YAML 1.1 octal
-        value: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
-        return value
+        digits = text.lstrip("+-")
+        if not _PLAIN_INT.fullmatch(text) or (len(digits) > 1 and digits.startswith("0")):
+            return text
+        if len(digits) > _INT_DIGITS:
+            return text  # int() refuses over 4,300 digits; the field names the problem
+        return int(text)
 
     StrictLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
     StrictLoader.add_constructor("tag:yaml.org,2002:int", construct_int)

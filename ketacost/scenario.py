@@ -294,15 +294,16 @@ def convert(spec: FieldSpec, raw: Any, label: str) -> Any:
             raise _fail(label, "must be 1 to 100 characters")
         return text
     if kind == "count":
-        if isinstance(raw, float) or not re.fullmatch(r"[+-]?\d{1,9}", text):
+        if isinstance(raw, float) or not re.fullmatch(r"[+-]?\d+", text):
             raise _fail(label, f"must be a whole number, not {_show(text)}")
-        number = int(text)
         high = spec.high if spec.high is not None else MAX_COUNT
-        if not spec.low <= number <= high:
-            raise _fail(label, f"must be from {spec.low} to {high}, not {number}")
+        # at most 9 digits are converted: int() of 100,000 digits is slow (and refused by Python)
+        number = int(text) if len(text.lstrip("+-")) <= 9 else None
+        if number is None or not spec.low <= number <= high:
+            raise _fail(label, f"must be from {spec.low} to {high}, not {_show(text)}")
         return number
     if kind in ("money", "percent"):
-        return _number(kind, raw, text, label, spec.high)
+        return _number(kind, raw, text, label, spec.high, spec.name)
     if kind == "date":
         return _date(raw, text, label)
     if kind == "monthday":
@@ -312,15 +313,36 @@ def convert(spec: FieldSpec, raw: Any, label: str) -> Any:
                 raise ValueError
             dt.date(2001, int(match.group(1)), int(match.group(2)))  # 2001: no Feb 29
         except ValueError:
+            if text == "02-29":
+                raise _fail(
+                    label,
+                    "02-29 is not a day of every year, so a plan year cannot start on it; "
+                    "use 02-28 or 03-01",
+                ) from None
             raise _fail(label, f"must be a day of the year as MM-DD, not {_show(text)}") from None
         return text
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _number(kind: str, raw: Any, text: str, label: str, spec_high: int | None = None) -> Decimal:
+# A comma may only group thousands: "1,500" and "1,500.00" are read, "1,50", "1.500,00" and "2,0"
+# could mean two different amounts, so they are refused rather than guessed (issue 12).
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+PERCENT_PLACES = 4  # 7.65 (FICA), 9.99 (APR), 5.125: no rate needs more decimal places
+
+
+def _number(kind: str, raw: Any, text: str, label: str, spec_high: int | None = None,
+            name: str = "") -> Decimal:  # fmt: skip
     if isinstance(raw, float):
         text = repr(raw)  # a JSON/YAML float: its shortest text is what the user wrote
-    cleaned = text.replace(",", "").removeprefix("$").removesuffix("%").strip()
+    cleaned = text.removeprefix("$").removesuffix("%").strip()
+    if "," in cleaned:
+        if not _GROUPED.fullmatch(cleaned):
+            raise _fail(
+                label,
+                f"{_show(text)} is ambiguous: a comma may only group thousands (1,500 or "
+                "1,500.00); write the number without it, with a dot for cents (1.50)",
+            )
+        cleaned = cleaned.replace(",", "")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
@@ -335,7 +357,27 @@ def _number(kind: str, raw: Any, text: str, label: str, spec_high: int | None = 
         raise _fail(label, f"must be {what}, not {_show(text)}")
     if kind == "money" and number != number.quantize(Decimal("0.01")):
         raise _fail(label, f"must be whole cents, not {_show(text)}")
-    return number + 0  # normalise -0 to 0
+    if kind == "percent":
+        if number != number.quantize(Decimal(1).scaleb(-PERCENT_PLACES)):
+            raise _fail(
+                label, f"must have at most {PERCENT_PLACES} decimal places, not {_show(text)}"
+            )
+        # 0.2 is 20% written as a fraction, not 0.2%: refuse with a hint rather than guess.
+        # Not for an APR: promotional financing at 0.99% APR is real.
+        if 0 < number < 1 and name != "apr":
+            hint = format((number * 100).normalize(), "f")
+            raise _fail(
+                label,
+                f"is a percentage from 0 to 100, and {_show(text)} is below 1%: "
+                f"did you mean {hint}?",
+            )
+    # Exponents normalised away, so the figure is written out as plain, short digits: 1e2 is
+    # 100, and 0E-999999999 (a billion zeros written out) or 450.000 keep only the places a
+    # figure of this kind has; the value is unchanged (checked above). + 0: -0 becomes 0.
+    places = Decimal(1).scaleb(-(PERCENT_PLACES if kind == "percent" else 2))
+    if number.as_tuple().exponent < places.as_tuple().exponent:  # type: ignore[operator]
+        number = number.quantize(places).normalize()
+    return Decimal(format(number + 0, "f"))
 
 
 def _date(raw: Any, text: str, label: str) -> dt.date:

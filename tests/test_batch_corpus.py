@@ -137,6 +137,8 @@ HOSTILE_LINES: dict[str, tuple[str, str | None]] = {
     "iv_by_telehealth": ('{"route": "iv", "provider": "telehealth"}', "provider"),
     "apr_without_months": ('{"apr": 9.99}', "apr"),
     "hdhp_text": ('{"hdhp": "maybe"}', "hdhp"),
+    "coinsurance_fraction": ('{"coinsurance": 0.2}', "coinsurance"),
+    "deductible_comma_cents": ('{"deductible": "1,50"}', "deductible"),
 }
 
 
@@ -223,3 +225,28 @@ def test_bad_pricing_file_stops_before_any_record(tmp_path: Path) -> None:
     assert run.code == 3
     assert run.out == ""
     assert str(pricing) in run.err
+
+
+def test_fraction_for_a_percentage_gets_a_hint(tmp_path: Path) -> None:
+    """Issue 12 item 1: 0.2 in a record is refused with "did you mean 20?", in JSONL and CSV."""
+    jsonl = tmp_path / "scenarios.jsonl"
+    jsonl.write_text('{"coinsurance": 0.2, "deductible": 1500}\n')
+    csv_file = tmp_path / "scenarios.csv"
+    csv_file.write_text("coinsurance,deductible\n0.2,1500\n")
+    for path in (jsonl, csv_file):
+        run = run_cli("batch", str(path))
+        assert run.code == 4, (run.code, run.err)
+        (doc,) = _documents(run)
+        error = _error(doc)
+        assert error["field"] == "coinsurance"
+        assert "did you mean 20?" in error["message"], error
+
+
+def test_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
+    """`route,route` would silently keep the last cell: refused before any record (exit 2)."""
+    path = tmp_path / "scenarios.csv"
+    path.write_text("route,coinsurance,route\niv,20,spravato\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 2, (run.code, run.err)
+    assert run.out == ""
+    assert run.err == "Error: CSV header: column 'route' appears twice\n"

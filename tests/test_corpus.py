@@ -115,6 +115,9 @@ GENERATED_SCENARIOS: dict[str, tuple[str, Callable[[], bytes], str]] = {
     ),
     "over_1_mib_json": ("big.json", lambda: b'{"route": "iv"}' + b" " * ONE_MIB, "{file}"),
     "one_huge_line_yaml": ("huge_line.yaml", lambda: b"location: " + b"x" * 900_000, "location"),
+    # Python refuses int() of more than 4,300 digits (ValueError, exit 1 before)
+    "integer_5000_digits_yaml": ("digits.yaml", lambda: b"sessions: " + b"9" * 5000, "sessions"),
+    "money_5000_digits_yaml": ("money.yaml", lambda: b"deductible: " + b"9" * 5000, "deductible"),
 }
 
 
@@ -156,6 +159,10 @@ CLINIC_FACTOR = """\
       unit: multiplier
       value: 1
       reference: [thervo, kan, rejuvenate]
+"""
+IV_PROTOCOL = """\
+      standard_boosters: 0
+      reference: [psychable, dreamscape, thirdnature]
 """
 ALIAS_BOMB = """
 lol_a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -296,6 +303,19 @@ PRICING_CASES: dict[str, PricingCase] = {
         change("factor: 0.89970}", "factor: 0}"), "locations.states.AL"
     ),
     "zip_prefix_unknown_state": PricingCase(change('HI: ["967-968"]', 'XX: ["967-968"]'), "XX"),
+    # --- YAML 1.1 second meanings and huge integers (issue 13 items 5 and 7) ---
+    "protocol_count_hex": PricingCase(
+        change("standard_boosters: 0", "standard_boosters: 0x10", IV_PROTOCOL),
+        "routes.iv.protocol.standard_boosters",
+    ),
+    "protocol_count_base_60": PricingCase(
+        change("standard_boosters: 0", "standard_boosters: 1:30", IV_PROTOCOL),
+        "routes.iv.protocol.standard_boosters",
+    ),
+    "protocol_count_5000_digits": PricingCase(
+        change("standard_boosters: 0", "standard_boosters: " + "9" * 5000, IV_PROTOCOL),
+        "routes.iv.protocol.standard_boosters",
+    ),
     "drug_share_above_one": PricingCase(
         change("value: 0.5238", "value: 1.5238"), "savings_programs.0"
     ),

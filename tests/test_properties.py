@@ -51,8 +51,10 @@ def money(low: int = 0, high: int = 500_000) -> st.SearchStrategy[str]:
 
 
 def percent(high: int = 100) -> st.SearchStrategy[str]:
-    """A percentage from 0 to ``high`` with at most one decimal, as text ("12.5")."""
-    return st.integers(0, high * 10).map(lambda tenths: str(Decimal(tenths) / 10))
+    """A percentage from 0 to ``high`` with at most one decimal, as text ("12.5"); never
+    strictly between 0 and 1, which is refused as a fraction typed for a percentage."""
+    tenths = st.integers(0, high * 10).filter(lambda t: t == 0 or t >= 10)
+    return tenths.map(lambda t: str(Decimal(t) / 10))
 
 
 def cents(typical: list[int], high: int) -> st.SearchStrategy[int]:
