@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from .model import PricingModel
 
 MAX_BYTES = 1_048_576  # a price list is tens of KB; refuse anything over 1 MiB
 MAX_DEPTH = 32
+MAX_NODES = 10_000  # keys, values and list items: the built-in model has about 1,800
 _PACKAGE = Path(__file__).resolve().parent
 COMPILED = _PACKAGE / "data" / "pricing.compiled.json"
 _CACHE_FORMAT = 1
@@ -130,6 +132,8 @@ def parse_yaml(
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}: " if mark is not None else ""
         what = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in what:  # libyaml's own limit, met before ours when it reads ahead
+            what = f"nested deeper than {MAX_DEPTH} levels"
         raise error(label, f"{where}{what}") from None
     except yaml.YAMLError as exc:
         raise error(label, "invalid YAML: " + " ".join(str(exc).split())) from None
@@ -151,14 +155,42 @@ def _strict_loader_class(yaml: Any) -> Any:
     if _LOADER is not None:
         return _LOADER
 
-    class StrictLoader(yaml.SafeLoader):  # type: ignore[misc]
+    # libyaml's C parser makes the events (PyYAML's pure-Python scanner took 11 s on a 1 MiB
+    # flow list); composing stays in Python, so every node is counted, checked and bounded.
+    fast: Any = None
+    with contextlib.suppress(ImportError):  # PyYAML without libyaml: slower, still bounded
+        from yaml._yaml import CParser
+
+        fast = CParser
+    bases = (yaml.composer.Composer, fast) if fast else (
+        yaml.composer.Composer, yaml.parser.Parser, yaml.scanner.Scanner, yaml.reader.Reader
+    )  # fmt: skip
+
+    class StrictLoader(*bases, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
         depth = 0
+        nodes = 0
+
+        def __init__(self, stream: str) -> None:
+            if fast:
+                fast.__init__(self, stream)
+            else:
+                yaml.reader.Reader.__init__(self, stream)
+                yaml.scanner.Scanner.__init__(self)
+                yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
 
         def compose_node(self, parent: Any, index: Any) -> Any:
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
                 raise yaml.composer.ComposerError(
                     None, None, "YAML aliases (*name) are not allowed", event.start_mark
+                )
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                raise yaml.composer.ComposerError(
+                    None, None, f"more than {MAX_NODES:,} values", self.peek_event().start_mark
                 )
             self.depth += 1
             if self.depth > MAX_DEPTH:

@@ -115,6 +115,9 @@ GENERATED_SCENARIOS: dict[str, tuple[str, Callable[[], bytes], str]] = {
     ),
     "over_1_mib_json": ("big.json", lambda: b'{"route": "iv"}' + b" " * ONE_MIB, "{file}"),
     "one_huge_line_yaml": ("huge_line.yaml", lambda: b"location: " + b"x" * 900_000, "location"),
+    # a 1 MiB flow list: 11 s and 370 MB before; nodes are counted now (issue 13 item 4)
+    "flow_list_1_mib_yaml": ("flow.yaml", lambda: b"route: [" + b"1," * 500_000 + b"1]", "values"),
+    "flow_mappings_900_kib_yaml": ("maps.yaml", lambda: b"- {a: 1}\n" * 100_000, "values"),
     # Python refuses int() of more than 4,300 digits (ValueError, exit 1 before)
     "integer_5000_digits_yaml": ("digits.yaml", lambda: b"sessions: " + b"9" * 5000, "sessions"),
     "money_5000_digits_yaml": ("money.yaml", lambda: b"deductible: " + b"9" * 5000, "deductible"),
@@ -231,6 +234,7 @@ PRICING_CASES: dict[str, PricingCase] = {
     "nested_mappings_10000": PricingCase(
         append("deep: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n"), "nested"
     ),
+    "flow_list_1_mib": PricingCase(append("deep: [" + "1," * 500_000 + "1]\n"), "values"),
     "over_1_mib": PricingCase(append("# padding\n" * (ONE_MIB // 10 + 1)), "bytes"),
     "not_utf8": PricingCase(lambda _: BASE.encode("utf-8") + "# café\n".encode("latin-1"), "UTF-8"),
     "nul_byte": PricingCase(append("colour: bl\x00ue\n"), "{file}"),
