@@ -1,4 +1,4 @@
-"""FSA/HSA payments, the marginal rate account dollars escape, and financing.
+"""FSA/HSA payments, the marginal rate account dollars escape.
 
 - The patient's share is paid in visit-date order from FSA funds first (use-it-or-lose-it), then
   HSA funds, then cash.
@@ -116,14 +116,3 @@ def marginal_rates(
 def tax_savings(fsa_total: Decimal, hsa_total: Decimal, rates: Rates) -> Decimal:
     """Dollars of tax escaped, rounded once to the cent."""
     return cents((fsa_total * rates.fsa + hsa_total * rates.hsa) / HUNDRED)
-
-
-def amortize(principal: Decimal, months: int, apr: Decimal) -> tuple[Decimal, Decimal]:
-    """(monthly payment, total interest) of a standard amortized loan; 0% = equal payments."""
-    if principal <= 0:
-        return ZERO, ZERO
-    if apr == 0:
-        return cents(principal / months), ZERO
-    rate = apr / HUNDRED / 12
-    payment = cents(principal * rate / (1 - (1 + rate) ** -months))
-    return payment, max(ZERO, payment * months - principal)

@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from . import __version__
-from .accounts import Rates, amortize, apply_accounts, marginal_rates, tax_savings
+from .accounts import Rates, apply_accounts, marginal_rates, tax_savings
 from .clinic import ClinicProfile, prices_note, visit_services
 from .course import Visit, build_course
+from .financing import Loan, amortize
 from .insurance import (
     Claim,
     Network,
@@ -83,14 +84,18 @@ class Month(NamedTuple):
     patient_pays: Band
     account_paid: Band
     cash: Band
+    loan_payment: Band  # what falls due on the loan this month (zero without financing)
 
 
 class Financing(NamedTuple):
+    """The cash out of pocket financed at the first visit; payments from the next month on."""
+
     months: int
     apr: Decimal
     monthly_payment: Band
     total_interest: Band
     final_payment: Band  # the last payment, so the payments add up to principal + interest
+    total_paid: Band  # principal + interest: the sum of every payment
 
 
 class SourceRef(NamedTuple):
@@ -268,22 +273,7 @@ def estimate(
         )  # fmt: skip
     line_items = _line_items(visits, items, networks, scenario, extras, clinic is not None)
     totals = _totals(visit_lines, payments, rates)
-    financing = None
-    if scenario.finance_months is not None:
-        apr = scenario.apr if scenario.apr is not None else ZERO
-        loans = {e: amortize(getattr(totals.cash_out_of_pocket, e), scenario.finance_months, apr)
-                 for e in EDGES}  # fmt: skip
-        months = scenario.finance_months
-        financing = Financing(
-            months=months,
-            apr=apr,
-            monthly_payment=band({e: loans[e][0] for e in EDGES}),
-            total_interest=band({e: loans[e][1] for e in EDGES}),
-            final_payment=band(
-                {e: getattr(totals.cash_out_of_pocket, e) + loans[e][1] - loans[e][0] * (months - 1)
-                 for e in EDGES}
-            ),
-        )  # fmt: skip
+    financing, loans = _financing(scenario, totals)
     notes = assumptions(
         scenario, pricing, provider_factor, location_factor, networks, rates, plan_notes,
         program_on, prices=None if clinic is None else prices_note(clinic),
@@ -301,7 +291,7 @@ def estimate(
         line_items=line_items,
         visits=tuple(visit_lines),
         totals=totals,
-        cashflow=_cashflow(visit_lines),
+        cashflow=_cashflow(visit_lines, loans),
         financing=financing,
         tax=TaxInfo(rates.fsa, rates.hsa, rates.explanation),
         assumptions=tuple(notes),
@@ -422,15 +412,55 @@ def _totals(visits: list[VisitLine], payments: dict[str, list[Any]], rates: Rate
     )
 
 
-def _cashflow(visits: list[VisitLine]) -> tuple[Month, ...]:
-    """One entry per calendar month from the first visit's to the last's, empty months too."""
+def _financing(
+    scenario: Scenario, totals: Totals
+) -> tuple[Financing | None, dict[str, Loan] | None]:
+    """Each band edge's cash out of pocket, amortized over ``--finance-months``."""
+    if scenario.finance_months is None:
+        return None, None
+    apr = scenario.apr if scenario.apr is not None else ZERO
+    months = scenario.finance_months
+    loans = {e: amortize(getattr(totals.cash_out_of_pocket, e), months, apr) for e in EDGES}
+
+    def band(value: Any) -> Band:
+        return Band(*(value(loans[e]) for e in EDGES))
+
+    financing = Financing(
+        months=months,
+        apr=apr,
+        monthly_payment=band(lambda loan: loan.payment),
+        total_interest=band(lambda loan: loan.interest),
+        final_payment=band(lambda loan: loan.final_payment),
+        total_paid=band(lambda loan: loan.total_paid),
+    )
+    return financing, loans
+
+
+def _next_month(key: str) -> str:
+    year, month = int(key[:4]), int(key[5:7])
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{year:04d}-{month:02d}"
+
+
+def _cashflow(visits: list[VisitLine], loans: dict[str, Loan] | None) -> tuple[Month, ...]:
+    """One entry per calendar month from the first visit's to the last visit's or the last loan
+    payment's, empty months too. The loan opens at the first visit: its first payment falls in
+    the next calendar month."""
     months: dict[str, list[VisitLine]] = {}
+    due: dict[str, Band] = {}
     if visits:
-        year, month = int(visits[0].date[:4]), int(visits[0].date[5:7])
+        first = visits[0].date[:7]
         last = visits[-1].date[:7]
-        while (key := f"{year:04d}-{month:02d}") <= last:
+        if loans is not None:
+            key = first
+            for payment in zip(*(loans[e].payments for e in EDGES), strict=True):
+                key = _next_month(key)
+                due[key] = Band(*payment)
+            last = max(last, key)
+        key = first
+        while key <= last:
             months[key] = []
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+            key = _next_month(key)
     for visit in visits:
         months[visit.date[:7]].append(visit)
     return tuple(
@@ -442,6 +472,7 @@ def _cashflow(visits: list[VisitLine]) -> tuple[Month, ...]:
             patient_pays=band_sum([v.patient_pays for v in group]),
             account_paid=band_sum([v.account_paid for v in group]),
             cash=band_sum([v.cash for v in group]),
+            loan_payment=due.get(month, ZERO_BAND),
         )
         for month, group in months.items()
     )

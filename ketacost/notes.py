@@ -89,6 +89,13 @@ def assumptions(
         if figures != scenario.start.year:
             out.append(f"Tax and account figures for {scenario.start.year} are not on file: the "
                        f"{figures} ones are used.")  # fmt: skip
+    if scenario.finance_months is not None:
+        out.append(
+            f"Financing: the cash out of pocket is borrowed at the first visit and repaid in "
+            f"{scenario.finance_months} monthly payments from the next month; each month's "
+            "interest is on the remaining balance, rounded to the cent, and the last payment "
+            "settles the balance (an APR whose monthly interest rounds to $0.00 charges none)."
+        )
     if prices is None:  # the model's notes are about its own bands
         out += list(pricing.assumptions)
     return out

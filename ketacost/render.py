@@ -125,7 +125,9 @@ def to_markdown(est: Estimate) -> str:
         f = est.financing
         lines += [
             f"Financed over {f.months} months at {f.apr}% APR: "
-            f"{band_text(f.monthly_payment)} a month, {band_text(f.total_interest)} interest.",
+            f"{band_text(f.monthly_payment)} a month (last payment "
+            f"{band_text(f.final_payment)}), {band_text(f.total_interest)} interest, "
+            f"{band_text(f.total_paid)} paid in all.",
             "",
         ]
     lines += ["## Visits", ""]
@@ -137,10 +139,11 @@ def to_markdown(est: Estimate) -> str:
     )  # fmt: skip
     lines += ["## Month by month (typical)", ""]
     lines += _md_table(
-        ["Month", "Billed", "You pay", "From FSA/HSA", "Cash"],
+        ["Month", "Billed", "You pay", "From FSA/HSA", "Cash", "Loan payment"],
         [[m.month, money(m.billed.typical), money(m.patient_pays.typical),
-          money(m.account_paid.typical), money(m.cash.typical)] for m in est.cashflow],
-        "lrrrr",
+          money(m.account_paid.typical), money(m.cash.typical), money(m.loan_payment.typical)]
+         for m in est.cashflow],
+        "lrrrrr",
     )  # fmt: skip
     if est.warnings:
         lines += ["## Warnings", "", *(f"- {w.message}" for w in est.warnings), ""]

@@ -77,6 +77,9 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
         if name in ("program_pays", "account_paid", "tax_savings") and not any(band.edges()):
             continue
         totals.add_row(title, *(money(v) for v in band.edges()))
+    if est.financing is not None:
+        totals.add_row("Loan payments (with interest)",
+                       *(money(v) for v in est.financing.total_paid.edges()))  # fmt: skip
     parts.append(totals)
     if t.tax_savings.typical and t.patient_pays.typical:
         rate = t.tax_savings.typical / t.patient_pays.typical * 100
@@ -86,7 +89,8 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
         parts.append(
             Text(
                 f"Financing: {band_text(f.monthly_payment)} a month for {f.months} months at "
-                f"{f.apr}% APR; interest {band_text(f.total_interest)}."
+                f"{f.apr}% APR (last payment {band_text(f.final_payment)}); interest "
+                f"{band_text(f.total_interest)}; {band_text(f.total_paid)} paid in all."
             )
         )
 
@@ -119,14 +123,19 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     flow.add_column("You pay", justify="right")
     flow.add_column("FSA/HSA", justify="right")
     flow.add_column("Cash", justify="right")
+    financed = est.financing is not None
+    if financed:
+        flow.add_column("Loan", justify="right")
     flow.add_column("")
     largest = max((m.patient_pays.typical for m in est.cashflow), default=ZERO)
     for m in est.cashflow:
+        loan = [money(m.loan_payment.typical)] if financed else []
         flow.add_row(
             m.month,
             money(m.patient_pays.typical),
             money(m.account_paid.typical),
             money(m.cash.typical),
+            *loan,
             Text(bar(m.patient_pays.typical, largest), style="cyan"),
         )
     parts.append(flow)

@@ -8,6 +8,7 @@ draw also goes through ``parse_scenario``'s validation; the draws respect its cr
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -276,10 +277,17 @@ def test_document_invariants(values: dict[str, Any], pricing: PricingModel) -> N
             assert at(v, "billed", e) == parts, (v.number, e)
             assert 0 <= at(v, "account_paid", e) <= at(v, "patient_pays", e), (v.number, e)
     assert t.gross.low <= t.gross.typical <= t.gross.high
-    # visits in date order; months in order, one entry each, named after their visits
+    # visits in date order; months consecutive from the first visit's to the last visit's (or
+    # the loan's last payment's), one entry each
     days = [v.date for v in doc.visits]
     assert days == sorted(days)
-    assert [m.month for m in doc.cashflow] == list(dict.fromkeys(day[:7] for day in days))
+    months = [m.month for m in doc.cashflow]
+    assert months[0] == days[0][:7] and months[-1] >= days[-1][:7]
+    for before, after in itertools.pairwise(months):
+        year, month = int(before[:4]), int(before[5:])
+        assert after == (f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}")
+    if doc.financing is None:
+        assert months[-1] == days[-1][:7]
 
 
 @FAST
@@ -314,24 +322,32 @@ def test_a_given_tax_rate_applies_to_every_account_dollar(
 def test_financing_repays_the_cash_out_of_pocket(
     values: dict[str, Any], pricing: PricingModel
 ) -> None:
+    """The loan payments of the cash flow add up to the cash financed plus the interest; every
+    payment but the last is the regular one (or less, once the balance is settled)."""
     doc = run(values, pricing)
     if doc.financing is None:
+        assert all(not any(m.loan_payment.edges()) for m in doc.cashflow)
         return
-    n = doc.financing.months
+    f = doc.financing
     for e in EDGES:
         principal = at(doc.totals, "cash_out_of_pocket", e)
-        payment = at(doc.financing, "monthly_payment", e)
-        interest = at(doc.financing, "total_interest", e)
+        payment = at(f, "monthly_payment", e)
+        interest = at(f, "total_interest", e)
+        paid = [at(m, "loan_payment", e) for m in doc.cashflow]
         assert interest >= 0
+        assert summed(doc.cashflow, "loan_payment", e) == principal + interest
+        assert at(f, "total_paid", e) == principal + interest
         if principal == 0:
             assert payment == 0 and interest == 0
-        elif doc.financing.apr == 0:
-            assert payment == (principal / n).quantize(CENT, rounding=ROUND_HALF_UP)
+            continue
+        assert paid[0] == 0  # the loan opens at the first visit; the first payment is next month
+        due = [p for p in paid[1:] if p]
+        assert due[-1] == at(f, "final_payment", e)
+        assert all(0 < p <= payment for p in due[:-1])
+        assert len(paid) - 1 >= f.months  # the months run to the loan's end
+        if f.apr == 0:
+            assert payment == (principal / f.months).quantize(CENT, rounding=ROUND_HALF_UP)
             assert interest == 0
-        else:
-            # n payments cover the principal, give or take the rounding of the payment
-            assert payment * n >= principal - n * Decimal("0.005")
-            assert interest == max(ZERO, payment * n - principal)
 
 
 # --- insurance --------------------------------------------------------------------------------
