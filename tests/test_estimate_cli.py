@@ -270,3 +270,10 @@ def test_a_plan_without_cost_sharing_is_flagged() -> None:
     codes = [w["code"] for w in d["warnings"]]
     assert "plan_terms_missing" in codes and "program_ineligible" in codes
     assert d["totals"]["program_pays"]["typical"] == 0
+
+
+def test_an_apr_too_small_to_price_is_refused_not_a_crash(cli: Any) -> None:
+    # 1e-30 made the annuity formula divide by zero (exit 1); it is refused naming the option
+    run = cli("estimate", "--json", "--finance-months", "60", "--apr", "1e-30")
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith("Error: --apr:")
