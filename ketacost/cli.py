@@ -79,9 +79,11 @@ _METAVARS = {"money": "AMOUNT", "percent": "PCT", "count": "N", "date": "YYYY-MM
              "monthday": "MM-DD"}  # fmt: skip
 
 
-def _scenario_parameters() -> list[inspect.Parameter]:
+def _scenario_parameters(names: tuple[str, ...] | None = None) -> list[inspect.Parameter]:
     params = []
     for spec in FIELDS:
+        if names is not None and spec.name not in names:
+            continue
         default = f" [default: {spec.default}]" if spec.default not in (None, True, False) else ""
         if spec.kind == "flag":
             decls = [f"{spec.option}/{spec.flag_off}"] if spec.flag_off else [spec.option]
@@ -106,15 +108,18 @@ def _scenario_parameters() -> list[inspect.Parameter]:
     return params
 
 
-def scenario_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command every scenario option; it receives them as ``**values``."""
+def scenario_options(
+    fn: Callable[..., Any], names: tuple[str, ...] | None = None
+) -> Callable[..., Any]:
+    """Give a command every scenario option (or those ``names``); it receives them as
+    ``**values``."""
     own = [
         p
         for p in inspect.signature(fn, eval_str=True).parameters.values()
         if p.kind != inspect.Parameter.VAR_KEYWORD
     ]
     own_names = {p.name for p in own}
-    signature = inspect.Signature(own + _scenario_parameters())
+    signature = inspect.Signature(own + _scenario_parameters(names))
 
     @functools.wraps(fn)
     def command(**kwargs: Any) -> Any:
@@ -531,26 +536,141 @@ def clinic_check(
                      f"{clinic.state}; {priced}\n")  # fmt: skip
 
 
+GFE_FORMATS = ("markdown", "json")
+GFE_SUFFIXES = {".md": "markdown", ".json": "json"}
+COURSE_FIELDS = ("route", "sessions", "boosters", "booster_every", "start", "consult",
+                 "integration")  # fmt: skip
+
+
+@app.command("gfe")
+@functools.partial(scenario_options, names=COURSE_FIELDS)
+def gfe_command(
+    clinic_file: Annotated[
+        str | None,
+        typer.Option(
+            "--clinic", help="The clinic profile (`ketacost clinic init`).", metavar="FILE"
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--patient-name", help="The patient's full name.", metavar="TEXT"),
+    ] = None,
+    dob: Annotated[
+        str | None,
+        typer.Option("--patient-dob", help="The patient's date of birth.", metavar="YYYY-MM-DD"),
+    ] = None,
+    diagnoses: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--diagnosis",
+            help="An ICD-10 diagnosis code (repeat for more; the first is the primary).",
+            metavar="ICD10",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Output: markdown or json (html, pdf and fhir follow). "
+            "[default: from --output's suffix, else markdown]",
+            metavar="|".join(GFE_FORMATS),
+            autocompletion=_choices(GFE_FORMATS),
+        ),
+    ] = None,
+    pricing_file: PricingOpt = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", help="Write the GFE to FILE, atomically (- for stdout).", metavar="FILE"
+        ),
+    ] = None,
+    **values: Any,
+) -> None:
+    """A No Surprises Act Good Faith Estimate (45 CFR 149.610) for a self-pay patient.
+
+    The course is priced at the clinic's own prices; one estimate covers at most 12 months
+    from the first visit (later sessions are listed as needing a new estimate).
+
+    Example: ketacost gfe --clinic clinic.yaml --patient-name "Ana Diaz" --patient-dob 1990-04-12
+    --diagnosis F33.2 --sessions 6 --boosters 4 --format pdf --output gfe.pdf
+    """
+    from .gfe import build_gfe
+    from .gfe_render import render
+
+    kind = (fmt or "").lower() or _suffix_format(output) or GFE_FORMATS[0]
+    if kind not in GFE_FORMATS:
+        raise InputError(f"--format: must be one of {', '.join(GFE_FORMATS)}, not {fmt!r}",
+                         field="--format")  # fmt: skip
+    to_stdout = output in (None, "-")
+    if kind == "pdf" and to_stdout and sys.stdout.isatty():
+        raise InputError("--format pdf: not writing a PDF to a terminal; use --output FILE.pdf "
+                         "(or redirect: > gfe.pdf)", field="--output")  # fmt: skip
+    if clinic_file is None:
+        raise InputError("--clinic: required: the clinic profile (ketacost clinic init FILE)",
+                         field="--clinic")  # fmt: skip
+    today = dt.date.today()
+    pricing, _ = load_model(pricing_file)
+    clinic = load_clinic(clinic_file, pricing)
+    scenario = build_scenario(values, None, pricing, clinic)
+    document = build_gfe(
+        clinic, scenario, pricing, load_gfe_rules(), name=name, date_of_birth=dob,
+        diagnoses=diagnoses or [], issued=today,
+    )  # fmt: skip
+    result = render(document, kind)
+    inputs = [clinic_file, pricing_path(pricing_file)]
+    if isinstance(result, bytes):
+        if to_stdout:
+            sys.stdout.buffer.write(result)
+            sys.stdout.flush()
+            return
+        from .files import output_stream
+
+        with output_stream(output, inputs, binary=True) as handle:
+            handle.write(result)
+        return
+    emit(result, None if to_stdout else output, inputs)
+
+
+def _suffix_format(output: str | None) -> str | None:
+    if output is None or output == "-":
+        return None
+    import pathlib
+
+    return GFE_SUFFIXES.get(pathlib.Path(output).suffix.lower())
+
+
+def load_gfe_rules() -> Any:
+    """The legal figures of a GFE, from the data file shipped next to the pricing model."""
+    from .gfe import parse_rules
+    from .loader import builtin_path, parse_yaml, read_bytes
+
+    path = builtin_path().with_name("gfe.yaml")
+    label = "builtin GFE rules"
+    return parse_rules(parse_yaml(read_bytes(path, label), label), label)
+
+
 @app.command("schema")
 def schema_command(
     which: Annotated[
         str,
         typer.Argument(
-            metavar="estimate|scenario|sensitivity",
-            help="The estimate document, the scenario file or the sensitivity document.",
+            metavar="estimate|scenario|sensitivity|gfe",
+            help="The estimate document, the scenario file, the sensitivity document or the "
+            "Good Faith Estimate.",
         ),
     ] = "estimate",
 ) -> None:
-    """Print the JSON Schema (2020-12) of the estimate document, a scenario file or sensitivity.
+    """Print the JSON Schema (2020-12) of the estimate document, a scenario file, sensitivity
+    or the Good Faith Estimate.
 
     Example: ketacost schema scenario > scenario.schema.json
     """
     import json
 
-    from .schema import estimate_schema, scenario_schema, sensitivity_schema
+    from .schema import estimate_schema, gfe_schema, scenario_schema, sensitivity_schema
 
     makers = {"estimate": estimate_schema, "scenario": scenario_schema,
-              "sensitivity": sensitivity_schema}  # fmt: skip
+              "sensitivity": sensitivity_schema, "gfe": gfe_schema}  # fmt: skip
     if which not in makers:
         raise InputError(f"schema: must be one of {', '.join(makers)}, not {which!r}",
                          field="schema")  # fmt: skip

@@ -286,11 +286,16 @@ def _spec(pricing: PricingModel, route: str, kind: str) -> tuple[str, LineItemSp
 
 
 def visit_services(
-    clinic: ClinicProfile, pricing: PricingModel, route: str, kinds: set[str]
+    clinic: ClinicProfile,
+    pricing: PricingModel,
+    route: str,
+    kinds: set[str],
+    default_codes: dict[str, tuple[str, ...]] | None = None,
 ) -> dict[str, tuple[Service, ...]]:
     """The priced services of each kind of visit in ``kinds``: its own service, then extras.
 
-    A visit kind the course has but the clinic does not price is an error naming the key.
+    Codes: the profile's, else ``default_codes`` of the service, else the pricing model's. A
+    visit kind the course has but the clinic does not price is an error naming the key.
     """
     route = route_for(clinic, route)
     out: dict[str, tuple[Service, ...]] = {}
@@ -303,7 +308,7 @@ def visit_services(
             message = f"missing: the course has {kind} visits{hint.get(service, '')}"
             raise _fail(clinic.source, f"prices.{service}", message)
         label = spec.label + (" (maintenance)" if kind == "booster" else "")
-        codes = clinic.codes.get(service, spec.codes)
+        codes = clinic.codes.get(service) or (default_codes or {}).get(service) or spec.codes
         own = Service(service if kind != "booster" else f"{service}-booster", label, codes,
                       clinic.prices[service], False)  # fmt: skip
         extras = [

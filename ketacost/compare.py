@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 from .clinic import ClinicProfile, course_values
-from .course import build_course
+from .course import add_months, build_course
 from .errors import InputError
 from .estimate import Estimate, Totals, estimate
 from .model import PricingModel
@@ -39,17 +39,6 @@ class Comparison(NamedTuple):
     schema_version: int
     basis: str
     rows: tuple[Row, ...]
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _within_months(

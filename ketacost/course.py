@@ -79,3 +79,15 @@ def build_course(
         dated.append((day, "integration"))
     dated.sort(key=lambda item: (item[0], _KIND_ORDER[item[1]]))
     return tuple(Visit(n, day, kind) for n, (day, kind) in enumerate(dated, start=1))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months later (the month's last day when it is shorter)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover

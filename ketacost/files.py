@@ -187,8 +187,8 @@ def _without_bom(lines: Iterator[str]) -> Iterator[str]:
 
 @contextlib.contextmanager
 def output_stream(
-    path: str | None, inputs: list[str | None], what: str = "--output"
-) -> Iterator[TextIO]:
+    path: str | None, inputs: list[str | None], what: str = "--output", *, binary: bool = False
+) -> Iterator[Any]:
     """stdout, or a temporary file renamed over ``path`` when the block finishes.
 
     The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
@@ -209,7 +209,8 @@ def output_stream(
         raise InputError(f"{what}: cannot write {path}: {exc.strerror or exc}",
                          field=what) from None  # fmt: skip
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        opened = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with opened as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

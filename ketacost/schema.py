@@ -161,3 +161,18 @@ def sensitivity_schema() -> dict[str, Any]:
         "cost. Money is a JSON number in dollars, exact to the cent.",
         **body,
     }
+
+
+def gfe_schema() -> dict[str, Any]:
+    """The Good Faith Estimate document (``ketacost gfe --format json``)."""
+    from .gfe import GoodFaithEstimate
+
+    body = _type_schema(GoodFaithEstimate)
+    return {
+        "$schema": DIALECT,
+        "$id": "https://ketacost.invalid/schema/gfe.json",
+        "title": f"ketacost Good Faith Estimate (schema_version 1, ketacost {__version__})",
+        "description": "`ketacost gfe --format json`: a No Surprises Act Good Faith Estimate "
+        "(45 CFR 149.610). Money is a JSON number in dollars, exact to the cent.",
+        **body,
+    }

@@ -1,0 +1,453 @@
+"""The No Surprises Act Good Faith Estimate (GFE) for an uninsured or self-pay patient.
+
+:func:`build_gfe` turns a clinic profile, a course of visits and the patient's details into the
+document of 45 CFR 149.610(c)(1): the patient's name and date of birth (i); the primary service in
+plain language with its code and scheduled date (ii); the items grouped by provider (iii), each
+with its diagnosis codes, service codes, quantity and expected charge (iv); each provider's name,
+NPI, TIN, address and state (v); the items to be scheduled separately with the notice above them
+(vi–vii); and the disclaimers (viii–xi). A course of sessions is a recurring service: one GFE
+states its period, frequency and number of sessions and covers at most 12 months from the first
+visit; later sessions are listed as needing a new estimate.
+
+Pure: no files, no clock (``issued`` is passed in), no environment. The legal figures ($400,
+120 days, 12 months, the help line) come from ``data/gfe.yaml`` via :func:`parse_rules`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+from . import __version__
+from .clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
+from .course import Visit, add_months, build_course
+from .errors import InputError, PricingError
+from .model import PricingModel
+from .money import ZERO
+from .scenario import Scenario
+
+SCHEMA_VERSION = 1
+MAX_DIAGNOSES = 12  # a claim carries a principal diagnosis and up to 11 others
+# ICD-10(-CM): a letter, a digit, a letter or digit, then an optional dot and up to 4 more
+ICD10 = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
+OLDEST_BIRTH_YEAR = 1900
+
+
+# --- the rules (data/gfe.yaml) ---------------------------------------------------------------
+
+
+class RuleSource(NamedTuple):
+    id: str
+    title: str
+    url: str
+    date: str
+
+
+class GfeRules(NamedTuple):
+    """The legal figures of a GFE, each from a cited source."""
+
+    recurring_months: int
+    dispute_threshold: Decimal
+    dispute_days: int
+    dispute_fee: Decimal
+    help_phone: str
+    help_url: str
+    service_codes: dict[str, tuple[str, ...]]
+    sources: tuple[RuleSource, ...]
+
+
+def parse_rules(document: Any, label: str) -> GfeRules:
+    """Validate the parsed ``data/gfe.yaml``; a problem raises :class:`PricingError` (exit 3)."""
+    try:
+        sources = {
+            key: RuleSource(key, str(s["title"]), str(s["url"]), str(s["date"]))
+            for key, s in document["sources"].items()
+        }
+        cited: list[str] = list(document["help_reference"])
+        cited += document["service_codes_reference"]
+        service_codes = {str(k): tuple(str(c) for c in v)
+                         for k, v in document["service_codes"].items()}  # fmt: skip
+
+        def figure(key: str) -> Decimal:
+            entry = document[key]
+            cited.extend(entry["reference"])
+            value = Decimal(str(entry["value"]))
+            if not entry["unit"] or value <= 0:
+                raise ValueError(f"{key}: needs a unit and a positive value")
+            return value
+
+        rules = GfeRules(
+            recurring_months=int(figure("recurring_months")),
+            dispute_threshold=figure("dispute_threshold"),
+            dispute_days=int(figure("dispute_days")),
+            dispute_fee=figure("dispute_fee"),
+            help_phone=str(document["help_phone"]),
+            help_url=str(document["help_url"]),
+            service_codes=service_codes,
+            sources=(),
+        )
+    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+        raise PricingError(label, [f"invalid GFE rules: {exc}"]) from None
+    unknown = sorted(set(cited) - set(sources))
+    if unknown:
+        raise PricingError(label, [f"reference names unknown source(s): {', '.join(unknown)}"])
+    return rules._replace(sources=tuple(sources[key] for key in dict.fromkeys(cited)))
+
+
+# --- the document ----------------------------------------------------------------------------
+
+
+class Patient(NamedTuple):
+    name: str
+    date_of_birth: dt.date
+
+
+class PrimaryService(NamedTuple):
+    description: str
+    code: str
+    codes: tuple[str, ...]
+    scheduled_date: dt.date
+
+
+class Period(NamedTuple):
+    start: dt.date  # the first visit
+    end: dt.date  # the last visit this estimate covers
+    covers_through: dt.date  # the last day of the 12 months one estimate may cover
+
+
+class Recurring(NamedTuple):
+    sessions: int  # dosing sessions (induction + maintenance) in the period
+    frequency: str
+    induction_sessions: int
+    maintenance_sessions: int
+    integration_sessions: int
+    months: int
+
+
+class Item(NamedTuple):
+    service: str
+    code: str
+    codes: tuple[str, ...]
+    diagnosis_codes: tuple[str, ...]
+    quantity: int
+    unit_charge: Decimal
+    expected_charge: Decimal
+    first_date: dt.date
+    last_date: dt.date
+
+
+class Provider(NamedTuple):
+    role: Literal["convening", "co-provider"]
+    name: str
+    npi: str
+    tin: str
+    address: str
+    state: str
+    phone: str | None
+    place_of_service: str
+    place_of_service_name: str
+    items: tuple[Item, ...]
+    total: Decimal
+    notes: tuple[str, ...]
+
+
+class Dispute(NamedTuple):
+    threshold: Decimal
+    days: int
+    fee: Decimal
+    phone: str
+    url: str
+
+
+class GoodFaithEstimate(NamedTuple):
+    """The GFE document (``ketacost gfe --format json``); field names are DESIGN.md's."""
+
+    schema_version: int
+    kind: Literal["good_faith_estimate"]
+    id: str
+    issued: dt.date
+    patient: Patient
+    primary_service: PrimaryService
+    diagnoses: tuple[str, ...]
+    period: Period
+    recurring: Recurring
+    providers: tuple[Provider, ...]
+    total_expected_charges: Decimal
+    not_included_notice: str
+    not_included: tuple[str, ...]
+    disclaimers: tuple[str, ...]
+    dispute: Dispute
+    sources: tuple[RuleSource, ...]
+    ketacost_version: str
+
+
+# --- patient input ---------------------------------------------------------------------------
+
+
+def patient_name(text: str | None, label: str = "--patient-name") -> str:
+    if text is None or not text.strip():
+        raise InputError(f"{label}: required: the patient's full name", field=label)
+    name = " ".join(text.split())
+    if len(name) > 200:
+        raise InputError(f"{label}: must be at most 200 characters", field=label)
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+        raise InputError(f"{label}: must not contain control characters", field=label)
+    return name
+
+
+def birth_date(text: str | None, issued: dt.date, label: str = "--patient-dob") -> dt.date:
+    if text is None or not text.strip():
+        raise InputError(f"{label}: required: the patient's date of birth, YYYY-MM-DD",
+                         field=label)  # fmt: skip
+    cleaned = text.strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
+            raise ValueError
+        day = dt.date.fromisoformat(cleaned)
+    except ValueError:
+        raise InputError(f"{label}: must be a real date as YYYY-MM-DD, not {cleaned[:20]!r}",
+                         field=label) from None  # fmt: skip
+    if day > issued:
+        raise InputError(f"{label}: {day} is in the future (the estimate is dated {issued})",
+                         field=label)  # fmt: skip
+    if day.year < OLDEST_BIRTH_YEAR:
+        raise InputError(f"{label}: {day} is before {OLDEST_BIRTH_YEAR}", field=label)
+    return day
+
+
+def diagnosis_codes(
+    codes: list[str] | tuple[str, ...], label: str = "--diagnosis"
+) -> tuple[str, ...]:
+    """ICD-10 codes, upper-cased, each checked for its shape, in order, without repeats."""
+    if not codes:
+        raise InputError(f"{label}: required: at least one ICD-10 code, e.g. F33.2", field=label)
+    out: list[str] = []
+    for raw in codes:
+        code = raw.strip().upper()
+        if not ICD10.fullmatch(code):
+            raise InputError(
+                f"{label}: {raw.strip()[:20]!r} is not an ICD-10 code (a letter, a digit, a letter "
+                "or digit, then an optional dot and up to 4 more: F33.2, F32A)",
+                field=label,
+            )
+        if code not in out:
+            out.append(code)
+    if len(out) > MAX_DIAGNOSES:
+        raise InputError(f"{label}: at most {MAX_DIAGNOSES} codes", field=label)
+    return tuple(out)
+
+
+# --- building it -----------------------------------------------------------------------------
+
+
+def _frequency(visits: list[Visit], per_week: int) -> str:
+    """The schedule in words, from the dates themselves."""
+    induction = [v.date for v in visits if v.kind == "induction"]
+    boosters = [v.date for v in visits if v.kind == "booster"]
+    integration = sum(1 for v in visits if v.kind == "integration")
+    parts = []
+    if induction:
+        weeks = (induction[-1] - induction[0]).days // 7 + 1
+        parts.append(f"{len(induction)} induction session(s), {per_week} a week over "
+                     f"{weeks} week(s)")  # fmt: skip
+    runs: list[list[int]] = []  # [weeks apart, count]
+    previous = induction[-1] if induction else None
+    for day in boosters:
+        gap = (day - previous).days // 7 if previous else 0
+        if runs and runs[-1][0] == gap:
+            runs[-1][1] += 1
+        else:
+            runs.append([gap, 1])
+        previous = day
+    for gap, count in runs:
+        every = "weekly" if gap == 1 else f"every {gap} weeks"
+        parts.append(f"then {count} maintenance session(s) {every}")
+    if integration:
+        parts.append(f"{integration} integration session(s), each the day after a dosing session")
+    return "; ".join(parts)
+
+
+def gfe_id(clinic: ClinicProfile, name: str, dob: dt.date, issued: dt.date, key: str) -> str:
+    """A deterministic identifier: the same inputs on the same day give the same GFE id."""
+    import hashlib
+
+    digest = hashlib.sha256("\x1f".join([clinic.npi, name, dob.isoformat(), issued.isoformat(),
+                                         key]).encode()).hexdigest()  # fmt: skip
+    return f"GFE-{issued:%Y%m%d}-{digest[:8].upper()}"
+
+
+def build_gfe(
+    clinic: ClinicProfile,
+    scenario: Scenario,
+    pricing: PricingModel,
+    rules: GfeRules,
+    *,
+    name: str | None,
+    date_of_birth: str | None,
+    diagnoses: list[str] | tuple[str, ...],
+    issued: dt.date,
+) -> GoodFaithEstimate:
+    """The Good Faith Estimate of ``scenario``'s course at ``clinic``, issued on ``issued``."""
+    patient = Patient(patient_name(name), birth_date(date_of_birth, issued))
+    codes = diagnosis_codes(diagnoses)
+    route = pricing.routes[scenario.route]  # type: ignore[index]
+    visits = build_course(
+        route, start=scenario.start, consult=scenario.consult, sessions=scenario.sessions,
+        boosters=scenario.boosters, booster_every=scenario.booster_every,
+        integration=scenario.integration,
+    )  # fmt: skip
+    first = visits[0].date
+    horizon = add_months(first, rules.recurring_months)  # the first day it no longer covers
+    inside = [v for v in visits if v.date < horizon]
+    later = [v for v in visits if v.date >= horizon]
+    services = visit_services(clinic, pricing, scenario.route, {v.kind for v in inside},
+                              rules.service_codes)  # fmt: skip
+    lines: dict[str, dict[str, Any]] = {}
+    for kind, kind_services in services.items():  # the visit kinds in course order
+        for service in kind_services:
+            line = lines.setdefault(service.id, {"service": service, "dates": []})
+            line["dates"] += [v.date for v in inside if v.kind == kind]
+    items = tuple(
+        Item(
+            service=line["service"].label, code=(line["service"].codes or ("",))[0],
+            codes=line["service"].codes, diagnosis_codes=codes, quantity=len(line["dates"]),
+            unit_charge=line["service"].unit_price,
+            expected_charge=line["service"].unit_price * len(line["dates"]),
+            first_date=min(line["dates"]), last_date=max(line["dates"]),
+        )
+        for line in lines.values()
+    )  # fmt: skip
+    total = sum((item.expected_charge for item in items), ZERO)
+    place = clinic.place_of_service
+    provider = Provider(
+        "convening", clinic.name, clinic.npi, clinic.tin, clinic.address, clinic.state,
+        clinic.phone, place, PLACES_OF_SERVICE[place], items, total,
+        (f"Expected charges are {clinic.name}'s self-pay (cash) prices, including any discount.",),
+    )  # fmt: skip
+    dosing = [v for v in inside if v.kind in ("induction", "booster")]
+    session = services["induction"][0] if "induction" in services else None
+    primary = PrimaryService(
+        description=_describe(route.description, inside),
+        code=session.codes[0] if session and session.codes else "",
+        codes=session.codes if session else (),
+        scheduled_date=dosing[0].date if dosing else first,
+    )
+    recurring = Recurring(
+        sessions=len(dosing),
+        frequency=_frequency(inside, route.protocol.sessions_per_week),
+        induction_sessions=sum(1 for v in inside if v.kind == "induction"),
+        maintenance_sessions=sum(1 for v in inside if v.kind == "booster"),
+        integration_sessions=sum(1 for v in inside if v.kind == "integration"),
+        months=rules.recurring_months,
+    )
+    through = horizon - dt.timedelta(days=1)
+    period = Period(first, inside[-1].date, through)
+    contact = clinic.name + (f" at {clinic.phone}" if clinic.phone else "")
+    notice = (
+        "The following items or services are not included in this estimate and must be scheduled "
+        "separately. You will receive a separate Good Faith Estimate for them when they are "
+        f"scheduled, or at any time on request: ask {contact}."
+    )
+    key = "|".join([scenario.route, *codes, *(f"{v.date}:{v.kind}" for v in visits),
+                    *(f"{i.code}:{i.quantity}:{i.unit_charge}" for i in items)])  # fmt: skip
+    return GoodFaithEstimate(
+        schema_version=SCHEMA_VERSION,
+        kind="good_faith_estimate",
+        id=gfe_id(clinic, patient.name, patient.date_of_birth, issued, key),
+        issued=issued,
+        patient=patient,
+        primary_service=primary,
+        diagnoses=codes,
+        period=period,
+        recurring=recurring,
+        providers=(provider,),
+        total_expected_charges=total,
+        not_included_notice=notice,
+        not_included=_not_included(later, through, scenario, rules),
+        disclaimers=_disclaimers(rules, through, contact),
+        dispute=Dispute(
+            rules.dispute_threshold,
+            rules.dispute_days,
+            rules.dispute_fee,
+            rules.help_phone,
+            rules.help_url,
+        ),
+        sources=rules.sources,
+        ketacost_version=__version__,
+    )
+
+
+def _describe(route_description: str, visits: list[Visit]) -> str:
+    counts = {kind: sum(1 for v in visits if v.kind == kind)
+              for kind in ("consult", "induction", "booster", "integration")}  # fmt: skip
+    parts = [f"{counts['induction']} induction session(s)"]
+    if counts["booster"]:
+        parts.append(f"{counts['booster']} maintenance session(s)")
+    if counts["integration"]:
+        parts.append(f"{counts['integration']} integration therapy session(s)")
+    text = f"A course of ketamine treatment: {', '.join(parts)}"
+    if counts["consult"]:
+        text += ", after an initial psychiatric evaluation"
+    return f"{text}. {route_description.strip()}"
+
+
+def _not_included(
+    later: list[Visit], through: dt.date, scenario: Scenario, rules: GfeRules
+) -> tuple[str, ...]:
+    out = []
+    if later:
+        kinds = {"induction": "induction", "booster": "maintenance", "integration": "integration",
+                 "consult": "evaluation"}  # fmt: skip
+        counted = [f"{sum(1 for v in later if v.kind == k)} {word} session(s)"
+                   for k, word in kinds.items() if any(v.kind == k for v in later)]  # fmt: skip
+        out.append(
+            f"Sessions planned after {through.isoformat()} ({', '.join(counted)}, from "
+            f"{later[0].date.isoformat()}): one estimate covers at most "
+            f"{rules.recurring_months} months of recurring services, so a new Good Faith "
+            "Estimate will be issued for them."
+        )
+    out.append(
+        "Maintenance sessions beyond those listed, if your clinician recommends more: each "
+        "change in the number or frequency of sessions gets a new Good Faith Estimate."
+    )
+    if scenario.route == "oral":
+        out.append("Medication dispensed by a pharmacy is billed by the pharmacy, not listed here.")
+    out.append(
+        "Care from other providers or facilities (for example your own psychiatrist, therapist "
+        "or primary-care doctor), emergency care, and prescriptions filled at a pharmacy."
+    )
+    return tuple(out)
+
+
+def _disclaimers(rules: GfeRules, through: dt.date, contact: str) -> tuple[str, ...]:
+    """The disclaimers of 45 CFR 149.610(c)(1)(viii)–(xi), after the CMS model notice."""
+    threshold = f"${rules.dispute_threshold:,.0f}"
+    fee = f"${rules.dispute_fee:,.0f}"
+    return (
+        "This Good Faith Estimate shows the costs of items and services that are reasonably "
+        "expected for your health care needs. It is only an estimate, based on information "
+        "known when it was created; actual items, services or charges may differ from it.",
+        "It does not include unknown or unexpected costs that may arise during treatment. Other "
+        "items or services may be recommended as part of your care; they must be requested or "
+        "scheduled separately and are not reflected in this estimate.",
+        f"This estimate covers recurring services for at most {rules.recurring_months} months "
+        f"from the first visit (through {through.isoformat()}). Sessions after that, or any "
+        "change in the number, frequency or price of sessions, need a new Good Faith Estimate.",
+        f"If you are billed at least {threshold} more than this Good Faith Estimate by any "
+        "provider or facility listed, you have the right to dispute the bill. You may contact "
+        f"the provider ({contact}) to ask them to update the bill to match this estimate, to "
+        "negotiate the bill, or to ask about financial assistance. You may also start a "
+        "patient-provider dispute resolution process with the U.S. Department of Health and "
+        f"Human Services (HHS): you must start it within {rules.dispute_days} calendar days of "
+        f"the date on the original bill, and there is a {fee} fee. Starting a dispute will not "
+        "affect the quality of the care you receive, and while it is pending the provider may "
+        "not send the bill to collections or charge late fees.",
+        f"For instructions and the form to start a dispute, or for questions about your right "
+        f"to a Good Faith Estimate, visit {rules.help_url} or call {rules.help_phone}.",
+        "This Good Faith Estimate is not a contract. It does not require you to obtain the items "
+        "or services from any of the providers or facilities listed in it.",
+        "Keep a copy of this Good Faith Estimate, or take a picture of it: you may need it if "
+        "you are billed a higher amount.",
+    )

@@ -1,0 +1,147 @@
+"""The Good Faith Estimate on paper: Markdown, HTML and PDF, in the CMS standard form's order.
+
+The CMS form (CMS-10791, appendix 2) runs: the patient and the primary service; a summary of
+expected charges, one line per provider; the estimate details of each provider (its identity and a
+table of items); the items scheduled separately; and a page of disclaimers. Every renderer here
+follows that order and prints every field of :class:`~ketacost.gfe.GoodFaithEstimate`.
+
+Jinja2 (HTML) and fpdf2 (PDF) are imported inside the functions that use them, so only
+``ketacost gfe`` pays for them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .gfe import GoodFaithEstimate, Provider
+
+TITLE = "Good Faith Estimate for Health Care Items and Services"
+FONTS = Path(__file__).resolve().parent / "fonts"
+
+
+def money(amount: Decimal) -> str:
+    return f"${amount:,.2f}"
+
+
+def _codes(codes: tuple[str, ...]) -> str:
+    return ", ".join(codes) or "—"
+
+
+def _md(text: str) -> str:
+    """User text in a Markdown table cell or line: no table breaks, no markup injected."""
+    escaped = "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in text)
+    return " ".join(escaped.split())
+
+
+def summary_rows(gfe: GoodFaithEstimate) -> list[tuple[str, str]]:
+    return [(p.name, money(p.total)) for p in gfe.providers]
+
+
+def item_rows(provider: Provider) -> list[list[str]]:
+    """Service/item, address, diagnosis codes, service codes, quantity, unit charge, expected."""
+    return [
+        [item.service, provider.address, ", ".join(item.diagnosis_codes), _codes(item.codes),
+         str(item.quantity), money(item.unit_charge), money(item.expected_charge)]
+        for item in provider.items
+    ]  # fmt: skip
+
+
+ITEM_HEADER = ["Service/item", "Address where provided", "Diagnosis code", "Service code",
+               "Quantity", "Unit charge", "Expected cost"]  # fmt: skip
+
+
+def to_markdown(gfe: GoodFaithEstimate) -> str:
+    p, s, r = gfe.patient, gfe.primary_service, gfe.recurring
+    convening = gfe.providers[0]
+    lines = [
+        f"# {TITLE}",
+        "",
+        f"**{_md(convening.name)}** · GFE number {gfe.id} · issued {gfe.issued.isoformat()}",
+        "",
+        "## Patient",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Patient name | {_md(p.name)} |",
+        f"| Date of birth | {p.date_of_birth.isoformat()} |",
+        "",
+        "### Patient diagnosis",
+        "",
+        "| | Diagnosis code (ICD-10) |",
+        "|---|---|",
+        *(f"| {'Primary' if n == 0 else 'Secondary'} | {code} |"
+          for n, code in enumerate(gfe.diagnoses)),
+        "",
+        "### Primary service or item requested or scheduled",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Service | {_md(s.description)} |",
+        f"| Service code | {_codes(s.codes)} |",
+        f"| Scheduled date | {s.scheduled_date.isoformat()} |",
+        f"| Date of Good Faith Estimate | {gfe.issued.isoformat()} |",
+        "",
+        "### Recurring services",
+        "",
+        f"- Period of care: {gfe.period.start.isoformat()} to {gfe.period.end.isoformat()} "
+        f"(this estimate covers at most {r.months} months, through "
+        f"{gfe.period.covers_through.isoformat()})",
+        f"- Frequency: {r.frequency}",
+        f"- Number of sessions: {r.sessions} dosing session(s)"
+        + (f" and {r.integration_sessions} integration session(s)"
+           if r.integration_sessions else ""),
+        "",
+        "## Summary of expected charges",
+        "",
+        "| Provider or facility | Estimated total |",
+        "|---|---:|",
+        *(f"| {_md(name)} | {total} |" for name, total in summary_rows(gfe)),
+        f"| **Total estimated cost** | **{money(gfe.total_expected_charges)}** |",
+        "",
+        "## Estimate details",
+    ]  # fmt: skip
+    for provider in gfe.providers:
+        lines += [
+            "",
+            f"### {_md(provider.name)} ({provider.role} provider)",
+            "",
+            f"- NPI: {provider.npi} · TIN: {provider.tin}"
+            + (f" · Phone: {_md(provider.phone)}" if provider.phone else ""),
+            f"- Address: {_md(provider.address)} · State: {provider.state}",
+            f"- Place of service: {provider.place_of_service} ({provider.place_of_service_name})",
+            "",
+            "| " + " | ".join(ITEM_HEADER) + " |",
+            "|---|---|---|---|---:|---:|---:|",
+            *("| " + " | ".join(_md(cell) for cell in row) + " |" for row in item_rows(provider)),
+            f"| **Total expected charges from {_md(provider.name)}** | | | | | | "
+            f"**{money(provider.total)}** |",
+            "",
+            "Additional notes: " + " ".join(_md(n) for n in provider.notes),
+        ]
+    lines += [
+        "",
+        "## Items or services scheduled separately",
+        "",
+        gfe.not_included_notice.replace("\n", " "),
+        "",
+        *(f"- {item}" for item in gfe.not_included),
+        "",
+        "## Disclaimer",
+        "",
+        *(f"{text}\n" for text in gfe.disclaimers),
+        f"*Made by ketacost {gfe.ketacost_version}.*",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render(gfe: GoodFaithEstimate, kind: str) -> str | bytes:
+    """The GFE as ``kind``: json, markdown, html, fhir (text) or pdf (bytes)."""
+    if kind == "json":
+        from .codec import dumps
+
+        return dumps(gfe) + "\n"
+    renderers: dict[str, Any] = {"markdown": to_markdown}
+    result: str | bytes = renderers[kind](gfe)
+    return result
