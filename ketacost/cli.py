@@ -41,7 +41,7 @@ clinic_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(clinic_app, name="clinic")
-FORMATS = ("table", "json", "csv", "markdown")
+FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
 def _version(value: bool) -> None:
@@ -134,7 +134,7 @@ def scenario_options(
 
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", help="Output: table, json, csv or markdown. [default: table]",
+    typer.Option("--format", help="Output: table, json, csv, markdown or html. [default: table]",
                  metavar="|".join(FORMATS), autocompletion=_choices(FORMATS), show_default=False),
 ]  # fmt: skip
 JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
@@ -279,6 +279,11 @@ def estimate_command(
 
         _print_rich(estimate_renderables(result, schedule=schedule), output, inputs)
         return
+    if kind == "html":
+        from .report import estimate_html
+
+        emit(estimate_html(result, pricing), output, inputs)
+        return
     from . import render
 
     renderer = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}
@@ -341,7 +346,8 @@ def compare_command(
 
     kind = output_format(fmt, json_flag)
     if kind in ("csv", "markdown"):
-        raise InputError(f"--format: compare prints table or json, not {kind}", field="--format")
+        raise InputError(f"--format: compare prints table, json or html, not {kind}",
+                         field="--format")  # fmt: skip
     pricing, _ = load_model(pricing_file)
     clinic = load_clinic(clinic_file, pricing)
     merged, labels = read_values(values, scenario_file)
@@ -355,6 +361,11 @@ def compare_command(
         from .render import to_json
 
         emit(to_json(result), output, inputs)
+        return
+    if kind == "html":
+        from .report import comparison_html
+
+        emit(comparison_html(result, pricing), output, inputs)
         return
     from .render_table import comparison_renderables
 
@@ -391,8 +402,8 @@ def sensitivity_command(
     from .sensitivity import sensitivity
 
     kind = output_format(fmt, json_flag)
-    if kind not in ("table", "json"):
-        raise InputError(f"--format: sensitivity prints table or json, not {kind}",
+    if kind not in ("table", "json", "html"):
+        raise InputError(f"--format: sensitivity prints table, json or html, not {kind}",
                          field="--format")  # fmt: skip
     pricing, _ = load_model(pricing_file)
     scenario = build_scenario(values, scenario_file, pricing)
@@ -402,6 +413,11 @@ def sensitivity_command(
         from .render import to_json
 
         emit(to_json(result), output, inputs)
+        return
+    if kind == "html":
+        from .report import sensitivity_html
+
+        emit(sensitivity_html(result), output, inputs)
         return
     from .render_sensitivity import sensitivity_renderables
 

@@ -9,17 +9,20 @@ number of months from the same start, so a long protocol is not penalised for be
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, NamedTuple
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
 
 from .clinic import ClinicProfile, course_values
 from .course import add_months, build_course
 from .errors import InputError
 from .estimate import Estimate, Totals, estimate
-from .model import PricingModel
+from .model import PricingModel, RouteSpec
+from .money import ZERO
 from .notes import Warning
-from .scenario import MAX_COUNT, FieldSpec, convert, parse_scenario
+from .scenario import MAX_COUNT, FieldSpec, Scenario, convert, parse_scenario
 
 MAX_MONTHS = 24  # two years of boosters is as far as a comparison of protocols goes
+WEEKS_A_YEAR = 52  # break-even: boosters are compared up to a year of them
 MONTHS = FieldSpec("months", "count", "Months of each protocol to compare.", low=1,
                    high=MAX_MONTHS)  # fmt: skip
 
@@ -35,10 +38,24 @@ class Row(NamedTuple):
     warnings: tuple[Warning, ...]
 
 
+class BreakEven(NamedTuple):
+    """From ``at`` sessions or boosters on, route ``cheaper`` costs less than ``dearer``."""
+
+    axis: Literal["boosters", "sessions"]
+    at: int
+    cheaper: str
+    dearer: str
+    cheaper_cost: Decimal  # typical net cost of each route at ``at``
+    dearer_cost: Decimal
+    until: int | None  # the count at which the order flips back, if it does within the range
+    searched: int  # counts 0 (boosters) or 1 (sessions) to this were compared
+
+
 class Comparison(NamedTuple):
     schema_version: int
     basis: str
     rows: tuple[Row, ...]
+    break_even: tuple[BreakEven, ...] = ()
 
 
 def _within_months(
@@ -117,7 +134,10 @@ def compare(
             variant.setdefault("boosters", route.protocol.standard_boosters)
             variants.append(variant)
     rows = []
+    by_route: dict[str, Scenario] = {}
     for variant in variants:
+        if basis == "routes":
+            by_route[variant["route"]] = parse_scenario(variant, pricing, today, labels)
         if span is not None:
             variant = _within_months(variant, pricing, today, span, labels)
         scenario = parse_scenario(variant, pricing, today, labels)
@@ -133,4 +153,116 @@ def compare(
         basis += f", first {span} month(s) of each protocol"
     else:
         basis += ", standard first course" if basis == "routes" else ""
-    return Comparison(1, basis, tuple(rows))
+    return Comparison(1, basis, tuple(rows), break_evens(by_route, pricing, clinic))
+
+
+def _year_of_boosters(route: RouteSpec) -> int:
+    """How many boosters fit in the year after the induction at the protocol's spacing."""
+    weeks, count = 0, 0
+    for phase in route.protocol.booster_phases:
+        for _ in range(phase.sessions):
+            if weeks + phase.every_weeks > WEEKS_A_YEAR:
+                return count
+            weeks, count = weeks + phase.every_weeks, count + 1
+    return count + (WEEKS_A_YEAR - weeks) // route.protocol.booster_every_weeks
+
+
+def _costs_by_count(
+    scenario: Scenario, pricing: PricingModel, axis: str, top: int, clinic: ClinicProfile | None
+) -> list[Decimal]:
+    """Typical net cost of the course with 0..top boosters (or 1..top sessions, no boosters).
+
+    Visits are adjudicated in date order and boosters (sessions) come last, so a course with k
+    of them is the first visits of the course with ``top``: one estimate gives every count. That
+    holds while nothing is owed on the totals alone: with tax savings or integration sessions
+    (dated after the dosing), each count is estimated on its own.
+    """
+    full = (scenario._replace(boosters=top) if axis == "boosters"
+            else scenario._replace(sessions=top, boosters=0))  # fmt: skip
+    result = estimate(full, pricing, clinic=clinic)
+    if result.totals.tax_savings.typical or scenario.integration:
+        counts = range(top + 1) if axis == "boosters" else range(1, top + 1)
+        changes: list[dict[str, Any]] = [{axis: k} for k in counts]
+        return [
+            estimate(full._replace(**change), pricing, clinic=clinic).totals.net_cost.typical
+            for change in changes
+        ]
+    kind = "booster" if axis == "boosters" else "induction"
+    costs, running = [], ZERO
+    for visit in result.visits:
+        if visit.kind == kind:
+            costs.append(running)  # the cost before this visit: the course with one fewer
+        running += visit.patient_pays.typical
+    costs.append(running)
+    return costs if axis == "boosters" else costs[1:]
+
+
+def break_evens(
+    scenarios: dict[str, Scenario], pricing: PricingModel, clinic: ClinicProfile | None = None
+) -> tuple[BreakEven, ...]:
+    """Where two routes under the same plan trade places as boosters (or sessions) are added.
+
+    Boosters: each route's own induction, then the same number of boosters, 0 up to a year of
+    boosters of the most frequent protocol. Sessions (when no route has boosters): 1 up to the
+    longest induction. The first count at which the cheaper route changes, for each pair.
+    """
+    if len(scenarios) < 2:
+        return ()
+    found: list[BreakEven] = []
+    no_boosters = all(s.boosters == 0 for s in scenarios.values())
+    axes: list[tuple[Literal["boosters", "sessions"], int, int]] = [
+        ("boosters", max(_year_of_boosters(pricing.routes[r]) for r in scenarios), 0)  # type: ignore[index]
+    ]
+    if no_boosters:
+        axes.append(("sessions", max(s.sessions for s in scenarios.values()), 1))
+    for axis, top, first in axes:
+        costs = {r: _costs_by_count(s, pricing, axis, top, clinic) for r, s in scenarios.items()}
+        routes = sorted(scenarios)
+        for i, a in enumerate(routes):
+            for b in routes[i + 1 :]:
+                crossing = _first_crossing(costs[a], costs[b])
+                if crossing is None:
+                    continue
+                k, back = crossing
+                cheaper, dearer = (a, b) if costs[a][k] < costs[b][k] else (b, a)
+                found.append(
+                    BreakEven(axis, k + first, cheaper, dearer, costs[cheaper][k],
+                              costs[dearer][k], None if back is None else back + first,
+                              top)
+                )  # fmt: skip
+    found.sort(key=lambda e: (e.axis != "boosters", e.at, e.cheaper, e.dearer))
+    return tuple(found)
+
+
+def describe(e: BreakEven) -> str:
+    """A break-even in words: ``With 7 or more boosters each, spravato costs less than oral …``."""
+    what = ("boosters after each route's induction" if e.axis == "boosters"
+            else "induction sessions (no boosters)")  # fmt: skip
+    text = (
+        f"With {e.at} or more {what}, {e.cheaper} costs less than {e.dearer} "
+        f"(${e.cheaper_cost:,.2f} vs ${e.dearer_cost:,.2f} at {e.at})"
+    )
+    if e.until is not None:
+        text += f", until {e.until}"
+    return text + f"; compared up to {e.searched}."
+
+
+def _first_crossing(a: list[Decimal], b: list[Decimal]) -> tuple[int, int | None] | None:
+    """The first index where the cheaper of ``a`` and ``b`` changes (ties change nothing), and
+    the index where it changes back, if it does."""
+
+    def sign(k: int) -> int:
+        return (a[k] > b[k]) - (a[k] < b[k])
+
+    order = sign(0)
+    for k in range(1, len(a)):
+        now = sign(k)
+        if now and now != order:
+            if order == 0:  # tied so far: the first difference is the order, not a crossing
+                order = now
+                continue
+            for j in range(k + 1, len(a)):
+                if sign(j) == order:
+                    return k, j
+            return k, None
+    return None

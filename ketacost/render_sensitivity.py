@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .render import DISCLAIMER
-from .sensitivity import Row, Sensitivity, Value, largest
+from .sensitivity import Row, Sensitivity, largest, span_text
 
 LOW_MARK, HIGH_MARK, AXIS = "▒", "█", "│"
 LOW_STYLE, HIGH_STYLE = "cyan", "dark_orange"
@@ -25,20 +25,6 @@ def dollars(amount: Decimal) -> str:
     rounded = amount.quantize(Decimal(1))
     sign = "−" if rounded < 0 else ""
     return f"{sign}${abs(rounded):,}"
-
-
-def value_text(value: Value, unit: str) -> str:
-    """An input's value as a person reads it: $400.00, 20%, 6, CA."""
-    if unit == "dollars" and isinstance(value, Decimal):
-        return f"${value:,.2f}" if value != value.to_integral_value() else f"${value:,.0f}"
-    if unit == "percent":
-        return f"{value}%"
-    return str(value)
-
-
-def span_text(row: Row) -> str:
-    """``$400 → $800``: the input's low and high value."""
-    return f"{value_text(row.low, row.unit)} → {value_text(row.high, row.unit)}"
 
 
 def tornado_cells(row: Row, baseline: Decimal, reach: Decimal, half: int) -> Text:

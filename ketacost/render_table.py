@@ -220,7 +220,10 @@ def comparison_renderables(result: object) -> list[object]:
             if w.code in ("off_label", "prior_authorization", "program_ineligible"):
                 notes.append(Text(f"! {row.route}: {w.message}", style="yellow"))
                 break
-    return [table, chart, *notes, Text(DISCLAIMER, style="italic")]
+    from .compare import describe
+
+    crossings = [Text(f"Break-even: {describe(e)}", style="bold") for e in result.break_even]
+    return [table, *crossings, chart, *notes, Text(DISCLAIMER, style="italic")]
 
 
 def pricing_renderables(pricing: object, source: str) -> list[object]:

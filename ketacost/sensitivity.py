@@ -262,3 +262,17 @@ def sensitivity(scenario: Scenario, pricing: PricingModel) -> Sensitivity:
 def largest(result: Sensitivity) -> Row | None:
     """The row that moves the estimate most (None when nothing moves it)."""
     return result.rows[0] if result.rows and result.rows[0].swing > 0 else None
+
+
+def value_text(value: Value, unit: str) -> str:
+    """An input's value as a person reads it: $400.00, 20%, 6, CA."""
+    if unit == "dollars" and isinstance(value, Decimal):
+        return f"${value:,.2f}" if value != value.to_integral_value() else f"${value:,.0f}"
+    if unit == "percent":
+        return f"{value}%"
+    return str(value)
+
+
+def span_text(row: Row) -> str:
+    """``$400 → $800``: the input's low and high value."""
+    return f"{value_text(row.low, row.unit)} → {value_text(row.high, row.unit)}"

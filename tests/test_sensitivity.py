@@ -163,4 +163,4 @@ def test_terminal_tornado_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> No
 def test_bad_format_is_an_input_error() -> None:
     run = run_cli("sensitivity", "--format", "csv")
     assert run.code == 2
-    assert run.err == "Error: --format: sensitivity prints table or json, not csv\n"
+    assert run.err == "Error: --format: sensitivity prints table, json or html, not csv\n"
