@@ -552,8 +552,9 @@ def clinic_check(
                      f"{clinic.state}; {priced}\n")  # fmt: skip
 
 
-GFE_FORMATS = ("markdown", "json")
-GFE_SUFFIXES = {".md": "markdown", ".json": "json"}
+GFE_FORMATS = ("html", "pdf", "markdown", "json")
+GFE_SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "markdown",
+                ".json": "json"}  # fmt: skip
 COURSE_FIELDS = ("route", "sessions", "boosters", "booster_every", "start", "consult",
                  "integration")  # fmt: skip
 
@@ -587,8 +588,8 @@ def gfe_command(
         str | None,
         typer.Option(
             "--format",
-            help="Output: markdown or json (html, pdf and fhir follow). "
-            "[default: from --output's suffix, else markdown]",
+            help="Output: html, pdf, markdown or json (fhir follows). "
+            "[default: from --output's suffix, else html]",
             metavar="|".join(GFE_FORMATS),
             autocompletion=_choices(GFE_FORMATS),
         ),
@@ -620,7 +621,7 @@ def gfe_command(
     to_stdout = output in (None, "-")
     if kind == "pdf" and to_stdout and sys.stdout.isatty():
         raise InputError("--format pdf: not writing a PDF to a terminal; use --output FILE.pdf "
-                         "(or redirect: > gfe.pdf)", field="--output")  # fmt: skip
+                         "(or redirect: > gfe.pdf)", field="--format")  # fmt: skip
     if clinic_file is None:
         raise InputError("--clinic: required: the clinic profile (ketacost clinic init FILE)",
                          field="--clinic")  # fmt: skip

@@ -136,12 +136,25 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
     return "\n".join(lines) + "\n"
 
 
+def to_html(gfe: GoodFaithEstimate) -> str:
+    from .html import render as render_html
+
+    return render_html("gfe.html", gfe=gfe, title=TITLE, version=gfe.ketacost_version,
+                       item_header=ITEM_HEADER, item_rows=item_rows)  # fmt: skip
+
+
+def to_pdf(gfe: GoodFaithEstimate) -> bytes:
+    from .gfe_pdf import render_pdf
+
+    return render_pdf(gfe)
+
+
 def render(gfe: GoodFaithEstimate, kind: str) -> str | bytes:
     """The GFE as ``kind``: json, markdown, html, fhir (text) or pdf (bytes)."""
     if kind == "json":
         from .codec import dumps
 
         return dumps(gfe) + "\n"
-    renderers: dict[str, Any] = {"markdown": to_markdown}
+    renderers: dict[str, Any] = {"markdown": to_markdown, "html": to_html, "pdf": to_pdf}
     result: str | bytes = renderers[kind](gfe)
     return result
