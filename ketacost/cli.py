@@ -388,6 +388,7 @@ def sensitivity_command(
     json_flag: JsonOpt = False,
     scenario_file: ScenarioOpt = None,
     pricing_file: PricingOpt = None,
+    clinic_file: ClinicOpt = None,
     output: OutputOpt = None,
     **values: Any,
 ) -> None:
@@ -406,9 +407,10 @@ def sensitivity_command(
         raise InputError(f"--format: sensitivity prints table, json or html, not {kind}",
                          field="--format")  # fmt: skip
     pricing, _ = load_model(pricing_file)
-    scenario = build_scenario(values, scenario_file, pricing)
-    result = sensitivity(scenario, pricing)
-    inputs = [scenario_file, pricing_path(pricing_file)]
+    clinic = load_clinic(clinic_file, pricing)
+    scenario = build_scenario(values, scenario_file, pricing, clinic)
+    result = sensitivity(scenario, pricing, clinic)
+    inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
     if kind == "json":
         from .render import to_json
 

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from .clinic import ClinicProfile
 from .estimate import Estimate, estimate, price_factor, unit_price
 from .model import PricingModel
 from .money import ZERO, cents
@@ -40,6 +41,7 @@ QUARTER_WEEKS = 13  # boosters: a quarter-year's worth at the protocol's spacing
 HUNDRED = Decimal(100)
 
 Unit = Literal["dollars", "percent", "count", "state"]
+Variant = tuple[Scenario, PricingModel, ClinicProfile | None]  # what one estimate runs on
 Value = Decimal | int | str
 
 
@@ -79,7 +81,7 @@ class _Case(NamedTuple):
     low: Value
     high: Value
     basis: str
-    at: Callable[[Value], tuple[Scenario, PricingModel]]
+    at: Callable[[Value], Variant]
 
 
 def _spread(value: Decimal) -> tuple[Decimal, Decimal]:
@@ -107,7 +109,9 @@ def _with_price(pricing: PricingModel, item: str, amount: Decimal) -> PricingMod
     return dataclasses.replace(pricing, line_items=items)
 
 
-def _cases(scenario: Scenario, pricing: PricingModel, base: Estimate) -> list[_Case]:
+def _cases(
+    scenario: Scenario, pricing: PricingModel, clinic: ClinicProfile | None, base: Estimate
+) -> list[_Case]:
     s = scenario
     cases: list[_Case] = []
     provider_factor, location_factor = price_factor(s, pricing)
@@ -115,25 +119,30 @@ def _cases(scenario: Scenario, pricing: PricingModel, base: Estimate) -> list[_C
     in_network = "in-network" in networks
     out_of_network = "out-of-network" in networks
 
-    def field(name: str) -> Callable[[Value], tuple[Scenario, PricingModel]]:
+    def field(name: str) -> Callable[[Value], Variant]:
         """The scenario with field ``name`` at a value (what is met kept within its total)."""
 
-        def at(value: Value) -> tuple[Scenario, PricingModel]:
+        def at(value: Value) -> Variant:
             change: dict[str, Any] = {name: value}
-            return _within_totals(s._replace(**change)), pricing
+            return _within_totals(s._replace(**change)), pricing, clinic
 
         return at
 
     def add(name: str, label: str, unit: Unit, baseline: Value, low: Value, high: Value,
-            basis: str, at: Callable[[Value], tuple[Scenario, PricingModel]] | None = None,
+            basis: str, at: Callable[[Value], Variant] | None = None,
             ) -> None:  # fmt: skip
         cases.append(_Case(name, label, unit, baseline, low, high, basis, at or field(name)))
 
     # Prices. A band's edge is set as a quote of that price: the same figure, one visit kind.
+    # A clinic profile's prices are exact: they move ±25%, like a quote.
     route = pricing.routes[s.route]  # type: ignore[index]
     if s.session_price is not None:
         add("session_price", "Session price", "dollars", cents(s.session_price),
             *_spread(s.session_price), "±25% of your quote")  # fmt: skip
+    elif clinic is not None:
+        price = clinic.prices[s.route]
+        add("session_price", "Session price", "dollars", price, *_spread(price),
+            "±25% of the clinic's price")  # fmt: skip
     else:
         band = unit_price(route.session, provider_factor, location_factor)
         add("session_price", "Session price", "dollars", band.typical, band.low, band.high,
@@ -144,12 +153,21 @@ def _cases(scenario: Scenario, pricing: PricingModel, base: Estimate) -> list[_C
     ):
         if not applies:
             continue
+        if clinic is not None:
+            own = clinic.prices[item]
+
+            def quoted(value: Value, item: str = item, clinic: Any = clinic) -> Any:
+                return s, pricing, clinic._replace(prices={**clinic.prices, item: value})
+
+            add(f"{item}_price", label, "dollars", own, *_spread(own),
+                "±25% of the clinic's price", quoted)  # fmt: skip
+            continue
         spec = pricing.line_items[item]  # type: ignore[index]
         scaled = unit_price(spec, provider_factor, location_factor)
         national = {scaled.low: spec.price.low, scaled.high: spec.price.high}
 
         def priced(value: Value, item: str = item, national: Any = national) -> Any:
-            return s, _with_price(pricing, item, national[value])
+            return s, _with_price(pricing, item, national[value]), None
 
         add(f"{item}_price", label, "dollars", scaled.typical, scaled.low, scaled.high,
             "the price band's low and high", priced)  # fmt: skip
@@ -212,10 +230,11 @@ def _cases(scenario: Scenario, pricing: PricingModel, base: Estimate) -> list[_C
             add("income", "Income", "dollars", cents(s.income), *_spread(s.income),
                 "±25% of your income (the marginal rate follows it)")  # fmt: skip
 
-    # Location: the cheapest and the dearest state, where the provider's prices follow it.
+    # Location: the cheapest and the dearest state, where the provider's prices follow it (a
+    # clinic profile's prices do not).
     provider = pricing.providers[s.provider]  # type: ignore[index]
     states = sorted(pricing.locations.states.items(), key=lambda kv: (kv[1].factor, kv[0]))
-    if provider.location_pricing and states:
+    if provider.location_pricing and states and clinic is None:
         add("location", "Location", "state", s.location, states[0][0], states[-1][0],
             "the cheapest and the dearest state")  # fmt: skip
     return cases
@@ -233,19 +252,22 @@ def _within_totals(s: Scenario) -> Scenario:
     return s._replace(**fix) if fix else s
 
 
-def net_cost(scenario: Scenario, pricing: PricingModel) -> Decimal:
+def net_cost(scenario: Scenario, pricing: PricingModel, clinic: ClinicProfile | None) -> Decimal:
     """The typical net cost of ``scenario`` (what ``estimate`` reports as typical)."""
-    return estimate(scenario, pricing).totals.net_cost.typical
+    return estimate(scenario, pricing, clinic=clinic).totals.net_cost.typical
 
 
-def sensitivity(scenario: Scenario, pricing: PricingModel) -> Sensitivity:
-    """Every applicable input's swing of the typical net cost, largest first."""
+def sensitivity(
+    scenario: Scenario, pricing: PricingModel, clinic: ClinicProfile | None = None
+) -> Sensitivity:
+    """Every applicable input's swing of the typical net cost, largest first (with a clinic
+    profile, at the clinic's own prices)."""
     from . import __version__
 
-    base = estimate(scenario, pricing)
+    base = estimate(scenario, pricing, clinic=clinic)
     baseline = base.totals.net_cost.typical
     rows = []
-    for case in _cases(scenario, pricing, base):
+    for case in _cases(scenario, pricing, clinic, base):
         if case.low == case.high:
             continue  # nothing to vary (a zero figure, or a range clamped to one value)
         at_low = net_cost(*case.at(case.low))

@@ -7,6 +7,7 @@ session, Spravato $600/$1,050/$2,000, the evaluation $150/$250/$350, the cheapes
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -164,3 +165,17 @@ def test_bad_format_is_an_input_error() -> None:
     run = run_cli("sensitivity", "--format", "csv")
     assert run.code == 2
     assert run.err == "Error: --format: sensitivity prints table, json or html, not csv\n"
+
+
+def test_a_clinics_own_prices_move_like_a_quote() -> None:
+    clinic = ("--clinic", str(Path(__file__).parent / "clinic" / "sunrise.yaml"))
+    baseline, table = rows(*clinic)
+    assert baseline == typical_net_cost(*clinic) == 3600.00  # $300 evaluation + 6 × $550
+    assert table == [
+        ("sessions", 4, 8, 2500.00, 4700.00, 2200.00),  # $300 + 4 × $550; $300 + 8 × $550
+        # ±25% of $550: $412.50 and $687.50 a session
+        ("session_price", 412.50, 687.50, 2775.00, 4425.00, 1650.00),
+        ("boosters", 0, 3, 3600.00, 5250.00, 1650.00),
+        ("evaluation_price", 225.00, 375.00, 3525.00, 3675.00, 150.00),
+        # no location row: the clinic's prices are not scaled by location
+    ]
