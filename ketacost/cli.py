@@ -9,6 +9,7 @@ imported only by the commands that need them, so ``estimate --json`` starts fast
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import inspect
 import os
@@ -161,6 +162,18 @@ OutputOpt = Annotated[
     str | None,
     typer.Option("--output", help="Write the output to FILE, atomically.", metavar="FILE"),
 ]
+_replace_read_only = {"force": False}  # set by --force, read by emit() and batch
+
+
+def _remember_force(value: bool) -> bool:
+    _replace_read_only["force"] = bool(value)
+    return value
+
+
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Replace a read-only --output FILE.", callback=_remember_force),
+]
 
 
 def output_format(fmt: str | None, json_flag: bool) -> str:
@@ -230,7 +243,7 @@ def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
         return
     from .files import write_atomic
 
-    write_atomic(output, text, [i for i in inputs if i])
+    write_atomic(output, text, [i for i in inputs if i], force=_replace_read_only["force"])
 
 
 def console(stderr: bool = False) -> Any:
@@ -258,6 +271,7 @@ def estimate_command(
     pricing_file: PricingOpt = None,
     clinic_file: ClinicOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     **values: Any,
 ) -> None:
     """Estimate a whole course: the clinic's bill, insurance, FSA/HSA, cash flow.
@@ -333,6 +347,7 @@ def compare_command(
     pricing_file: PricingOpt = None,
     clinic_file: ClinicOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     **values: Any,
 ) -> None:
     """Compare routes (default), providers or locations side by side, under the same plan.
@@ -390,6 +405,7 @@ def sensitivity_command(
     pricing_file: PricingOpt = None,
     clinic_file: ClinicOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     **values: Any,
 ) -> None:
     """What moves the estimate most: each input's low and high, one at a time, largest first.
@@ -736,6 +752,7 @@ def batch_command(
     ] = None,
     pricing_file: PricingOpt = None,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Estimate many scenarios: JSONL or CSV in, one JSON estimate per line out, in order.
 
@@ -765,8 +782,8 @@ def batch_command(
     workers = jobs or os.cpu_count() or 1
     failed = total = 0
     progress = _progress()
-    with output_stream(output, [None if source == "-" else source,
-                                pricing_path(pricing_file)]) as out:  # fmt: skip
+    with output_stream(output, [source, pricing_path(pricing_file)],
+                       force=_replace_read_only["force"]) as out:  # fmt: skip
         for chunk in run_batch(records, pricing, dt.date.today(), jobs=workers, source=label):
             if fail_fast and chunk.failed:
                 keep = chunk.failed[0] + 1  # up to and including the first bad record
@@ -805,6 +822,8 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map every error to one line on stderr and an exit code."""
     debug = os.environ.get("KETACOST_DEBUG") == "1"
     command = typer.main.get_command(app)
+    if sys.stdout is None:  # started with standard output closed (`ketacost estimate >&-`)
+        sys.stdout = _ClosedOutput()
     try:
         result = command.main(args=argv, prog_name="ketacost", standalone_mode=False)
         code = result if isinstance(result, int) else 0
@@ -820,7 +839,17 @@ def main(argv: list[str] | None = None) -> None:
         code = 130
     except BrokenPipeError:
         code = 0  # `ketacost … | head`: the reader left; nothing to report
-        sys.stderr.close()
+        if sys.stderr is not None:
+            sys.stderr.close()
+    except OSError as exc:
+        if debug:
+            raise
+        if exc.errno != errno.EBADF:
+            _error(f"unexpected OSError: {exc} (set KETACOST_DEBUG=1 for details)")
+            code = 1
+        else:  # standard output open for reading only (`ketacost estimate 1</dev/null`)
+            _error(CLOSED_STDOUT)
+            code = 2
     except Exception as exc:
         if debug:
             raise
@@ -837,5 +866,30 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
+CLOSED_STDOUT = "standard output is closed, so nothing can be written there; use --output FILE"
+
+
+class _ClosedOutput:
+    """Standard output when it is closed: writing to it is the user's error (exit 2), not a
+    crash, and a command writing only to --output is not stopped."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, _text: str) -> int:
+        raise InputError(CLOSED_STDOUT)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
 def _error(message: str) -> None:
+    if sys.stderr is None:  # started with standard error closed: the exit code still tells
+        return
     sys.stderr.write(f"Error: {message}\n")
