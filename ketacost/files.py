@@ -273,8 +273,8 @@ def _special(path: str) -> bool:
 
 def _open(target: str | int, binary: bool) -> Any:
     if binary:
-        return open(target, "wb")  # noqa: SIM115
-    return open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        return open(target, "wb")
+    return open(target, "w", encoding="utf-8", newline="")
 
 
 def _in_place(path: str, what: str, binary: bool) -> Iterator[Any]:
