@@ -570,7 +570,7 @@ def clinic_check(
                      f"{clinic.state}; {priced}\n")  # fmt: skip
 
 
-GFE_FORMATS = ("html", "pdf", "markdown", "json")
+GFE_FORMATS = ("html", "pdf", "markdown", "json", "fhir")
 GFE_SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "markdown",
                 ".json": "json"}  # fmt: skip
 COURSE_FIELDS = ("route", "sessions", "boosters", "booster_every", "start", "consult",
@@ -606,8 +606,8 @@ def gfe_command(
         str | None,
         typer.Option(
             "--format",
-            help="Output: html, pdf, markdown or json (fhir follows). "
-            "[default: from --output's suffix, else html]",
+            help="Output: html, pdf, markdown, json, or fhir (a Da Vinci PCT GFE Packet, FHIR "
+            "R4 JSON). [default: from --output's suffix, else html]",
             metavar="|".join(GFE_FORMATS),
             autocompletion=_choices(GFE_FORMATS),
         ),

@@ -149,12 +149,20 @@ def to_pdf(gfe: GoodFaithEstimate) -> bytes:
     return render_pdf(gfe)
 
 
+def to_fhir(gfe: GoodFaithEstimate) -> str:
+    from .codec import dumps
+    from .gfe_fhir import packet
+
+    return dumps(packet(gfe)) + "\n"
+
+
 def render(gfe: GoodFaithEstimate, kind: str) -> str | bytes:
     """The GFE as ``kind``: json, markdown, html, fhir (text) or pdf (bytes)."""
     if kind == "json":
         from .codec import dumps
 
         return dumps(gfe) + "\n"
-    renderers: dict[str, Any] = {"markdown": to_markdown, "html": to_html, "pdf": to_pdf}
+    renderers: dict[str, Any] = {"markdown": to_markdown, "html": to_html, "pdf": to_pdf,
+                                 "fhir": to_fhir}  # fmt: skip
     result: str | bytes = renderers[kind](gfe)
     return result
