@@ -1,13 +1,14 @@
-"""Refresh the compiled built-in pricing model: ``python -m ketacost.compile_builtin``.
+"""Refresh the compiled built-in pricing model and tax law: ``python -m ketacost.compile_builtin``.
 
-Run it after editing data/pricing.yaml; a test fails while the compiled copy is stale (the
-loader then parses the YAML instead, which is correct but slower).
+Run it after editing data/pricing.yaml or data/tax.yaml; a test fails while a compiled copy is
+stale (the loader then parses the YAML instead, which is correct but slower).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from . import taxlaw
 from .loader import COMPILED, builtin_path, compiled_payload, fingerprint, parse_pricing
 
 
@@ -21,5 +22,23 @@ def compile_builtin() -> Path:
     return COMPILED
 
 
+def tax_law_key(raw: bytes) -> str:
+    """A key for the tax-law bytes and the code that validated them (see loader.fingerprint)."""
+    import zlib
+
+    code = Path(taxlaw.__file__).read_bytes()
+    return f"{len(raw):x}-{zlib.crc32(raw):08x}-{zlib.crc32(code):08x}"
+
+
+def compile_tax_law() -> Path:
+    """Validate data/tax.yaml and write its compiled form into the package."""
+    path = taxlaw.builtin_path()
+    raw = path.read_bytes()
+    law = taxlaw.parse_tax_law(raw, str(path))
+    taxlaw.COMPILED.write_text(taxlaw.compiled_text(law, tax_law_key(raw)) + "\n", encoding="utf-8")
+    return taxlaw.COMPILED
+
+
 if __name__ == "__main__":
     print(compile_builtin())
+    print(compile_tax_law())

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from . import __version__
-from .accounts import Rates, apply_accounts, marginal_rates, tax_savings
+from .accounts import apply_accounts
 from .clinic import ClinicProfile, prices_note, visit_services
 from .course import Visit, build_course
 from .financing import Loan, amortize
@@ -28,6 +28,8 @@ from .model import LineItemSpec, PricingModel
 from .money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .notes import Warning, assumptions, warnings
 from .scenario import Scenario
+from .taxes import TaxYearLine, price_tax
+from .taxlaw import TaxLaw, builtin_tax_law
 
 SCHEMA_VERSION = 1
 
@@ -105,12 +107,6 @@ class SourceRef(NamedTuple):
     date: str
 
 
-class TaxInfo(NamedTuple):
-    fsa_rate: Decimal
-    hsa_rate: Decimal
-    explanation: str
-
-
 class Estimate(NamedTuple):
     """The estimate document (``ketacost estimate --json``)."""
 
@@ -123,7 +119,7 @@ class Estimate(NamedTuple):
     totals: Totals
     cashflow: tuple[Month, ...]
     financing: Financing | None
-    tax: TaxInfo
+    tax: dict[str, TaxYearLine]  # by tax year ("2026"): what the account dollars saved
     assumptions: tuple[str, ...]
     warnings: tuple[Warning, ...]
     sources: tuple[SourceRef, ...] = ()
@@ -157,11 +153,13 @@ def estimate(
     *,
     pricing_source: str = "builtin",
     clinic: ClinicProfile | None = None,
+    tax_law: TaxLaw | None = None,
 ) -> Estimate:
     """Estimate the whole course of ``scenario`` under ``pricing``.
 
     With a ``clinic`` profile its exact self-pay prices (and extra items) replace the modelled
-    bands; ``--session-price`` still wins over the clinic's session price.
+    bands; ``--session-price`` still wins over the clinic's session price. Taxes follow the
+    built-in tax law unless ``tax_law`` is given.
     """
     route = pricing.routes[scenario.route]  # type: ignore[index]
     provider_factor, location_factor = price_factor(scenario, pricing)
@@ -229,17 +227,7 @@ def estimate(
         )
         for edge in EDGES
     }  # fmt: skip
-    tax_year = scenario.start.year
-    rates = marginal_rates(
-        tax_rate=scenario.tax_rate,
-        income=scenario.income,
-        filing=scenario.filing,
-        state_tax_rate=scenario.state_tax_rate,
-        hsa_direct=scenario.hsa_direct,
-        state=scenario.state,
-        rules=pricing.tax,
-        year=tax_year,
-    )
+    taxed = price_tax(scenario, tax_law or builtin_tax_law(), dates, payments)
 
     def band(values: dict[str, Decimal]) -> Band:
         return Band(values["low"], values["typical"], values["high"])
@@ -272,13 +260,14 @@ def estimate(
                       plan_band, program_band, patient, paid, cash, deductible_left, oop_left)
         )  # fmt: skip
     line_items = _line_items(visits, items, networks, scenario, extras, clinic is not None)
-    totals = _totals(visit_lines, payments, rates)
+    totals = _totals(visit_lines, taxed.savings)
     financing, loans = _financing(scenario, totals)
     notes = assumptions(
-        scenario, pricing, provider_factor, location_factor, networks, rates, plan_notes,
+        scenario, pricing, provider_factor, location_factor, networks, taxed.notes, plan_notes,
         program_on, prices=None if clinic is None else prices_note(clinic),
     )  # fmt: skip
     cautions = warnings(scenario, pricing, visits, networks, results, payments, plan)
+    cautions += [Warning(code, message) for code, message in taxed.cautions]
     cited = [ref for item in line_items for ref in item.sources]
     if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled
         cited += list(pricing.locations.reference)
@@ -293,7 +282,7 @@ def estimate(
         totals=totals,
         cashflow=_cashflow(visit_lines, loans),
         financing=financing,
-        tax=TaxInfo(rates.fsa, rates.hsa, rates.explanation),
+        tax=taxed.years,
         assumptions=tuple(notes),
         warnings=tuple(cautions),
         sources=sources,
@@ -388,18 +377,9 @@ def _line_items(
     return tuple(lines) + tuple(extra_lines.values())
 
 
-def _totals(visits: list[VisitLine], payments: dict[str, list[Any]], rates: Rates) -> Totals:
+def _totals(visits: list[VisitLine], savings: Band) -> Totals:
     patient = band_sum([v.patient_pays for v in visits])
     account = band_sum([v.account_paid for v in visits])
-    savings = Band(
-        *(
-            tax_savings(
-                sum((p.fsa for p in payments[e]), ZERO), sum((p.hsa for p in payments[e]), ZERO),
-                rates,
-            )
-            for e in EDGES
-        )
-    )  # fmt: skip
     return Totals(
         gross=band_sum([v.billed for v in visits]),
         plan_pays=band_sum([v.plan_pays for v in visits]),

@@ -14,7 +14,7 @@ from typing import Literal
 
 ROUTES = ("iv", "im", "spravato", "oral")
 PROVIDERS = ("clinic", "hospital", "telehealth")
-FILINGS = ("single", "joint", "head")
+FILINGS = ("single", "joint", "head", "separate")
 
 Route = Literal["iv", "im", "spravato", "oral"]
 ProviderName = Literal["clinic", "hospital", "telehealth"]
@@ -296,30 +296,13 @@ class SavingsProgram(_Value):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class Bracket(_Value):
-    """A federal income-tax bracket: the rate (percent) up to ``upper`` (null: no upper)."""
-
-    __pydantic_config__ = _STRICT
-
-    rate: Decimal
-    upper: Decimal | None = None
-
-    def __post_init__(self) -> None:
-        _check_non_negative(upper=self.upper)
-        if not (self.rate.is_finite() and 0 <= self.rate <= 100):
-            raise ValueError(f"rate must be a percentage from 0 to 100, not {self.rate:.6}")
-
-
-@dataclass(frozen=True, eq=False, repr=False)
 class TaxYear(_Value):
-    """One year's federal tax, payroll-tax and account figures."""
+    """One year's account and plan figures (the tax law itself is in ``data/tax.yaml``)."""
 
     __pydantic_config__ = _STRICT
 
     reference: tuple[str, ...]
     date: str
-    standard_deduction: dict[str, Decimal]
-    brackets: dict[str, tuple[Bracket, ...]]
     social_security_rate: Decimal
     medicare_rate: Decimal
     social_security_wage_base: Decimal
@@ -342,21 +325,11 @@ class TaxYear(_Value):
             hdhp_min_deductible_self=self.hdhp_min_deductible_self,
             hdhp_min_deductible_family=self.hdhp_min_deductible_family,
             aca_oop_max_self=self.aca_oop_max_self, aca_oop_max_family=self.aca_oop_max_family,
-            **{f"standard_deduction.{k}": v for k, v in self.standard_deduction.items()},
         )  # fmt: skip
         for name in ("social_security_rate", "medicare_rate"):
             rate = getattr(self, name)
             if not (rate.is_finite() and 0 <= rate <= 100):
                 raise ValueError(f"{name} must be a percentage from 0 to 100")
-        for filing in FILINGS:
-            if filing not in self.standard_deduction or filing not in self.brackets:
-                raise ValueError(f"standard_deduction and brackets need {filing!r}")
-            brackets = self.brackets[filing]
-            uppers = [b.upper for b in brackets[:-1]]
-            if not brackets or brackets[-1].upper is not None or None in uppers:
-                raise ValueError(f"brackets.{filing}: only the last bracket has no upper")
-            if uppers != sorted(u for u in uppers if u is not None):
-                raise ValueError(f"brackets.{filing}: uppers must rise")
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .accounts import Rates
 from .course import Visit
 from .insurance import ClaimResult, Network, Plan, plan_year_of
 from .model import PricingModel
@@ -33,7 +32,7 @@ def assumptions(
     provider_factor: Decimal,
     location_factor: Decimal,
     networks: dict[str, Network],
-    rates: Rates,
+    tax_notes: tuple[str, ...],
     plan_notes: list[str],
     program_on: bool,
     prices: str | None = None,
@@ -84,10 +83,10 @@ def assumptions(
     if program_on:
         out.append("Spravato savings program applied to the drug part of your cost-sharing.")
     if scenario.fsa or scenario.hsa:
-        out.append(f"Tax rate on account dollars: {rates.explanation}.")
+        out += tax_notes
         figures = pricing.tax.year_on_file(scenario.start.year)
         if figures != scenario.start.year:
-            out.append(f"Tax and account figures for {scenario.start.year} are not on file: the "
+            out.append(f"Account and plan figures for {scenario.start.year} are not on file: the "
                        f"{figures} ones are used.")  # fmt: skip
     if scenario.finance_months is not None:
         out.append(

@@ -28,7 +28,8 @@ TOTAL_LABELS = {
 
 
 def money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
+    """``$1,234.50``; a negative amount as ``−$50.33`` (a tax saving can be negative)."""
+    return f"−${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
 
 
 def band_text(band: Band) -> str:

@@ -47,7 +47,10 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     if t.tax_savings.typical:
         head.append("\nNet of tax   ", style="bold")
         head.append(money(t.net_cost.typical), style="bold green")
-        head.append(f"  (saves {money(t.tax_savings.typical)})")
+        if t.tax_savings.typical > 0:
+            head.append(f"  (saves {money(t.tax_savings.typical)})")
+        else:
+            head.append(f"  (the accounts add {money(-t.tax_savings.typical)} of tax)")
     parts.append(Panel(head, title=title, title_align="left", expand=False))
 
     items = Table(title="Line items", title_justify="left", show_lines=False)

@@ -22,6 +22,7 @@ MAX_MONEY = Decimal("1000000")  # no single figure of a therapy course comes nea
 MAX_COUNT = 200  # sessions of one kind; a weekly course for four years is 200
 MAX_WEEKS = 52
 MAX_MONTHS = 120
+MAX_CHILDREN = 20
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 Kind = Literal["choice", "text", "count", "money", "percent", "date", "monthday", "flag"]
@@ -126,11 +127,26 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f(
         "income",
         "money",
-        "Annual wages, to derive the marginal rate.",
+        "Annual wages of the household, before FSA/HSA payroll money (works out the tax saved).",
         high=100_000_000,
         group=_TAX,
     ),
     _f("filing", "choice", "Filing status.", default="single", choices=FILINGS, group=_TAX),
+    _f(
+        "children",
+        "count",
+        "Qualifying children under 17 (child tax credit, EITC).",
+        default=0,
+        high=MAX_CHILDREN,
+        group=_TAX,
+    ),
+    _f(
+        "spouse_income",
+        "money",
+        "Joint filers: the spouse's part of --income; the account holder earns the rest.",
+        high=100_000_000,
+        group=_TAX,
+    ),
     _f("state_tax_rate", "percent", "State income-tax rate, percent.", group=_TAX),
     _f(
         "hsa_direct",
@@ -159,6 +175,7 @@ EXAMPLES = {
     "oop_met": "0.00", "oon_deductible": "3000.00", "oon_deductible_met": "0.00",
     "oon_coinsurance": "40", "oon_allowed": "70", "oon_oop_max": "10000.00", "oon_oop_met": "0.00",
     "fsa": "1000.00", "hsa": "1000.00", "tax_rate": "30", "income": "85000.00",
+    "children": "2", "spouse_income": "40000.00",
     "state_tax_rate": "5", "finance_months": "12", "apr": "9.9",
 }  # fmt: skip
 PLAN_FIGURES = (
@@ -203,6 +220,8 @@ class Scenario(NamedTuple):
     tax_rate: Decimal | None
     income: Decimal | None
     filing: str
+    children: int
+    spouse_income: Decimal | None
     state_tax_rate: Decimal | None
     hsa_direct: bool
     finance_months: int | None
@@ -456,9 +475,28 @@ def _resolve(
             raise _fail(
                 label(big), f"{out[big]} is below the {small.replace('_', ' ')} {out[small]}"
             )
+    _check_household(out, label)
     if out["apr"] is not None and out["finance_months"] is None:
         raise _fail(label("apr"), "needs finance_months (--finance-months)")
     return Scenario(**out)
+
+
+def _check_household(out: dict[str, Any], label: Any) -> None:
+    """The spouse's wages are part of a joint return's --income, never more than it."""
+    spouse = out["spouse_income"]
+    if spouse is None:
+        return
+    if out["filing"] != "joint":
+        raise _fail(
+            label("spouse_income"),
+            f"is for joint filers (--filing joint), not {out['filing']}",
+        )
+    if out["income"] is None:
+        raise _fail(label("spouse_income"), "needs income (--income), the household's wages")
+    if spouse > out["income"]:
+        raise _fail(
+            label("spouse_income"), f"{spouse} is more than the household income {out['income']}"
+        )
 
 
 def _check_met(met: str, total: str, out: dict[str, Any], label: Any) -> None:

@@ -103,6 +103,8 @@ def _type_schema(tp: Any) -> dict[str, Any]:
         return {"anyOf": [_type_schema(a) for a in typing.get_args(tp)]}
     if tp is type(None):
         return {"type": "null"}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(typing.get_args(tp)[1])}
     if origin in (tuple, list):
         return {"type": "array", "items": _type_schema(typing.get_args(tp)[0])}
     if hasattr(tp, "_fields"):

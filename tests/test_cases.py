@@ -24,7 +24,7 @@ import yaml
 from conftest import run_cli
 
 CASES_DIR = Path(__file__).parent / "cases"
-CASE_FILES = ("insurance.yaml", "accounts.yaml")
+CASE_FILES = ("insurance.yaml", "accounts.yaml", "taxes.yaml")
 KEYS = {"name", "args", "expect", "expect_len", "expect_warnings", "absent_warnings", "xfail"}
 
 

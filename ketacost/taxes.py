@@ -1,0 +1,482 @@
+"""What FSA/HSA dollars save: the household's tax without them − its tax with them.
+
+Pure and fast (Decimal arithmetic over :mod:`ketacost.taxlaw`, no files). For one tax year:
+
+- federal income tax after credits: brackets of (AGI − standard deduction), less the child tax
+  credit (limited by the tax), its refundable part (15% of earnings above $2,500, capped per
+  child; for 3 or more children at least the payroll tax less the EITC) and the earned income
+  credit (phase-in, plateau, phase-out on the greater of AGI and earnings) — 26 USC 1, 24, 32;
+- the employee's payroll tax: Social Security on each worker's wages up to the wage base,
+  Medicare on all wages, the Additional Medicare Tax on the household's wages above the
+  threshold — 26 USC 3101;
+- state income tax on wages (:class:`~ketacost.taxlaw.StateTax`).
+
+Payroll FSA and HSA money (a section 125 salary reduction) lowers the account holder's wages, so
+it lowers all three; HSA money contributed directly is an above-the-line deduction (income tax
+only). A state that does not follow the federal exclusion (California and New Jersey for HSA
+money) taxes those dollars anyway. The saving can be negative: lower earnings can cut a credit
+that is still phasing in (the refundable child credit, the earned income credit) by more than
+the tax they save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from .money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
+from .scenario import Scenario
+from .taxlaw import Bracket, FederalYear, StateTax, TaxLaw
+
+_THOUSAND = Decimal(1000)
+
+
+class Household(NamedTuple):
+    """Who files and what they earn (wages before any FSA/HSA payroll money)."""
+
+    filing: str  # single | joint | head | separate
+    holder_wages: Decimal  # the account holder's
+    spouse_wages: Decimal  # the other earner on a joint return (0 otherwise)
+    children: int  # qualifying children under 17
+
+
+class AccountMoney(NamedTuple):
+    """Account dollars in one tax year, by how they escape tax."""
+
+    payroll_fsa: Decimal = ZERO  # FSA salary reduction
+    payroll_hsa: Decimal = ZERO  # HSA through the employer's cafeteria plan
+    direct_hsa: Decimal = ZERO  # HSA contributed directly: deducted above the line
+
+
+class Federal(NamedTuple):
+    """Federal income tax of a return, with the credits that made it."""
+
+    agi: Decimal
+    taxable: Decimal
+    before_credits: Decimal
+    ctc: Decimal  # the non-refundable child tax credit used
+    actc: Decimal  # the refundable part (additional child tax credit)
+    eitc: Decimal
+    tax: Decimal  # after credits; negative when refundable credits exceed the tax
+
+
+class Liability(NamedTuple):
+    """A household's tax for one year: federal income tax, employee payroll tax, state tax."""
+
+    federal: Federal
+    payroll: Decimal
+    state: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.federal.tax + self.payroll + self.state
+
+
+def bracket_tax(taxable: Decimal, brackets: tuple[Bracket, ...]) -> Decimal:
+    """The sum over brackets of rate × the part of ``taxable`` inside each (exact, unrounded)."""
+    tax = ZERO
+    lower = ZERO
+    for bracket in brackets:
+        if taxable <= lower:
+            break
+        top = taxable if bracket.upper is None else min(taxable, bracket.upper)
+        tax += (top - lower) * bracket.rate
+        if bracket.upper is None:
+            break
+        lower = bracket.upper
+    return tax / HUNDRED
+
+
+def payroll_tax(household: Household, money: AccountMoney, law: FederalYear) -> Decimal:
+    """The employee's Social Security (per worker, to the wage base), Medicare and the
+    Additional Medicare Tax on the household's wages (26 USC 3101(a), (b)(2))."""
+    holder = max(ZERO, household.holder_wages - money.payroll_fsa - money.payroll_hsa)
+    spouse = household.spouse_wages if household.filing == "joint" else ZERO
+    base = law.social_security_wage_base
+    wages = holder + spouse
+    tax = (min(holder, base) + min(spouse, base)) * law.social_security_rate
+    tax += wages * law.medicare_rate
+    over = wages - law.additional_medicare_threshold[household.filing]
+    if over > 0:
+        tax += over * law.additional_medicare_rate
+    return tax / HUNDRED
+
+
+def federal_tax(household: Household, money: AccountMoney, law: FederalYear) -> Federal:
+    """Federal income tax after the child tax credit, its refundable part and the EITC."""
+    filing = household.filing
+    earned = max(ZERO, household.holder_wages - money.payroll_fsa - money.payroll_hsa)
+    earned += household.spouse_wages if filing == "joint" else ZERO
+    agi = max(ZERO, earned - money.direct_hsa)
+    taxable = max(ZERO, agi - law.standard_deduction[filing])
+    before = bracket_tax(taxable, law.brackets[filing])
+    children = household.children
+    eitc = earned_income_credit(earned, agi, children, filing, law)
+    # 26 USC 24(b): $50 for each $1,000 (or fraction thereof) of MAGI above the threshold
+    credit = children * law.ctc_per_child
+    excess = agi - law.ctc_phaseout_start[filing]
+    if credit and excess > 0:
+        steps = -(-excess // law.ctc_phaseout_step)  # ceiling
+        credit = max(ZERO, credit - steps * law.ctc_phaseout_step * law.ctc_phaseout_rate / HUNDRED)
+    ctc = min(credit, before)
+    actc = ZERO
+    unused = credit - ctc
+    if unused > 0:
+        by_earnings = max(ZERO, earned - law.actc_earned_floor) * law.actc_rate / HUNDRED
+        if children >= 3:  # 26 USC 24(d)(1)(B)(ii): social security taxes less the EITC
+            social_security = payroll_without_additional(household, money, law)
+            by_earnings = max(by_earnings, social_security - eitc)
+        actc = min(unused, children * law.ctc_refundable_max, by_earnings)
+    tax = before - ctc - actc - eitc
+    return Federal(agi, taxable, before, ctc, actc, eitc, tax)
+
+
+def payroll_without_additional(
+    household: Household, money: AccountMoney, law: FederalYear
+) -> Decimal:
+    """Social Security and Medicare withheld (Schedule 8812 line 22, as Tax-Calculator reads it)."""
+    holder = max(ZERO, household.holder_wages - money.payroll_fsa - money.payroll_hsa)
+    spouse = household.spouse_wages if household.filing == "joint" else ZERO
+    base = law.social_security_wage_base
+    tax = (min(holder, base) + min(spouse, base)) * law.social_security_rate
+    return (tax + (holder + spouse) * law.medicare_rate) / HUNDRED
+
+
+def earned_income_credit(
+    earned: Decimal, agi: Decimal, children: int, filing: str, law: FederalYear
+) -> Decimal:
+    """26 USC 32: min(rate × earnings, maximum), less the phase-out rate × (the greater of AGI
+    and earnings − the phase-out start). No credit on a separate return (spouses living
+    together, 32(d))."""
+    if filing == "separate" and not law.eitc_separate_filers:
+        return ZERO
+    schedule = law.eitc[min(children, 3)]
+    credit = min(earned * schedule.rate / HUNDRED, schedule.max_credit)
+    start = schedule.phaseout_start_joint if filing == "joint" else schedule.phaseout_start
+    over = max(earned, agi) - start
+    if over > 0:
+        credit = min(
+            credit, max(ZERO, schedule.max_credit - over * schedule.phaseout_rate / HUNDRED)
+        )
+    return credit
+
+
+def state_income(federal_agi: Decimal, money: AccountMoney, state: StateTax) -> Decimal:
+    """The state's starting income: federal AGI, with back the account dollars it does not
+    exclude (a state that taxes HSA money also allows no deduction for direct HSA money)."""
+    income = federal_agi
+    if not state.fsa_excluded:
+        income += money.payroll_fsa
+    if not state.hsa_excluded:
+        income += money.payroll_hsa + money.direct_hsa
+    return income
+
+
+def state_tax(income: Decimal, household: Household, state: StateTax) -> Decimal:
+    """Brackets of (income − standard deduction − exemptions), less exemption credits."""
+    if state.kind == "none" or state.brackets is None:
+        return ZERO
+    filing = household.filing
+    filers = 2 if filing == "joint" else 1
+    deduction = state.standard_deduction[filing] if state.standard_deduction else ZERO
+    deduction += state.exemption * filers + state.dependent_exemption * household.children
+    taxable = max(ZERO, income - deduction)
+    tax = bracket_tax(taxable, state.brackets[filing])
+    credits = state.exemption_credit * filers + state.dependent_credit * household.children
+    return max(ZERO, tax - credits)
+
+
+def liability(
+    household: Household, money: AccountMoney, law: FederalYear, state: StateTax | None
+) -> Liability:
+    """The household's tax for one year with ``money`` in the accounts."""
+    payroll = payroll_tax(household, money, law)
+    federal = federal_tax(household, money, law)
+    owed = ZERO
+    if state is not None:
+        owed = state_tax(state_income(federal.agi, money, state), household, state)
+    return Liability(federal, payroll, owed)
+
+
+class Saving(NamedTuple):
+    """Tax saved in one year (without − with), each part rounded to the cent once."""
+
+    federal: Decimal
+    payroll: Decimal
+    state: Decimal
+    cause: str | None  # the credit that shrank most, when the federal saving is negative
+
+    @property
+    def total(self) -> Decimal:
+        return self.federal + self.payroll + self.state
+
+
+CREDIT_NAMES = {
+    "actc": "the refundable child tax credit (it phases in with earnings)",
+    "eitc": "the earned income credit (it phases in with earnings)",
+    "ctc": "the child tax credit",
+}
+
+
+def saving(before: Liability, after: Liability) -> Saving:
+    """What the account dollars saved, part by part, and which credit cost the most."""
+    federal = cents(before.federal.tax - after.federal.tax)
+    cause = None
+    if federal + cents(before.payroll - after.payroll) + cents(before.state - after.state) < 0:
+        losses = {
+            name: getattr(before.federal, name) - getattr(after.federal, name)
+            for name in CREDIT_NAMES
+        }
+        worst = max(losses, key=lambda name: losses[name])
+        cause = worst if losses[worst] > 0 else None
+    return Saving(
+        federal, cents(before.payroll - after.payroll), cents(before.state - after.state), cause
+    )
+
+
+# --- pricing an estimate's account dollars, tax year by tax year ----------------------------
+
+
+class TaxOwed(NamedTuple):
+    """The household's tax for the year without any account dollars (typical of the reader's
+    own return: what the saving is measured from)."""
+
+    federal: Decimal
+    payroll: Decimal
+    state: Decimal
+    eitc: Decimal
+    child_tax_credit: Decimal
+    refundable_child_credit: Decimal
+
+
+class TaxYearLine(NamedTuple):
+    """One tax year of the estimate document's ``tax`` block."""
+
+    year: int
+    law_year: int  # the year whose federal figures were used
+    filing: str
+    method: str  # liability | given_rate | none
+    state_code: str | None
+    state_method: str  # brackets | given_rate | no_income_tax | location_unknown | none
+    account_dollars: Band
+    federal: Band | None
+    payroll: Band | None
+    state: Band | None
+    total: Band
+    before: TaxOwed | None
+
+
+class TaxResult(NamedTuple):
+    years: dict[str, TaxYearLine]
+    savings: Band
+    notes: tuple[str, ...]
+    cautions: tuple[tuple[str, str], ...]  # (code, message)
+
+
+def _money(amount: Decimal) -> str:
+    return f"−${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
+
+
+FILING_LABELS = {
+    "single": "single",
+    "joint": "married filing jointly",
+    "head": "head of household",
+    "separate": "married filing separately",
+}
+
+
+def _by_year(
+    dates: list[dt.date], payments: dict[str, list[Any]], hsa_direct: bool
+) -> dict[int, dict[str, AccountMoney]]:
+    """Account dollars per calendar year and band edge, by how they escape tax."""
+    years: dict[int, dict[str, list[Decimal]]] = {}
+    for edge in EDGES:
+        for day, paid in zip(dates, payments[edge], strict=True):
+            if not (paid.fsa or paid.hsa):
+                continue
+            sums = years.setdefault(day.year, {e: [ZERO, ZERO] for e in EDGES})[edge]
+            sums[0] += paid.fsa
+            sums[1] += paid.hsa
+    out: dict[int, dict[str, AccountMoney]] = {}
+    for year in sorted(years):
+        out[year] = {}
+        for edge, (fsa, hsa) in years[year].items():
+            if hsa_direct:
+                out[year][edge] = AccountMoney(fsa, ZERO, hsa)
+            else:
+                out[year][edge] = AccountMoney(fsa, hsa, ZERO)
+    return out
+
+
+def _band(values: dict[str, Decimal]) -> Band:
+    return Band(values["low"], values["typical"], values["high"])
+
+
+def _dollars(money: AccountMoney) -> Decimal:
+    return money.payroll_fsa + money.payroll_hsa + money.direct_hsa
+
+
+def price_tax(
+    scenario: Scenario,
+    law: TaxLaw,
+    dates: list[dt.date],
+    payments: dict[str, list[Any]],
+) -> TaxResult:
+    """The tax the account dollars save, per tax year they are spent in, per band edge."""
+    by_year = _by_year(dates, payments, scenario.hsa_direct)
+    if not by_year:
+        return TaxResult({}, ZERO_BAND, (), ())
+    if scenario.tax_rate is not None:
+        return _given_rate(scenario, by_year)
+    if scenario.income is None:
+        lines = {
+            str(year): TaxYearLine(
+                year, year, scenario.filing, "none", scenario.state, "none",
+                _band({e: _dollars(m) for e, m in edges.items()}), None, None, None, ZERO_BAND,
+                None,
+            )
+            for year, edges in by_year.items()
+        }  # fmt: skip
+        note = "No tax rate or income given: tax savings are not counted."
+        return TaxResult(lines, ZERO_BAND, (note,), ())
+    return _liability(scenario, law, by_year)
+
+
+def _given_rate(scenario: Scenario, by_year: dict[int, dict[str, AccountMoney]]) -> TaxResult:
+    """``--tax-rate`` on every account dollar; each year's part is the change in the rounded
+    running total, so the years add up to the total rounded once."""
+    rate = scenario.tax_rate or ZERO
+    lines = {}
+    running = {e: ZERO for e in EDGES}
+    saved_so_far = {e: ZERO for e in EDGES}
+    for year, edges in by_year.items():
+        saved = {}
+        for e in EDGES:
+            running[e] += _dollars(edges[e])
+            total = cents(running[e] * rate / HUNDRED)
+            saved[e], saved_so_far[e] = total - saved_so_far[e], total
+        lines[str(year)] = TaxYearLine(
+            year, year, scenario.filing, "given_rate", scenario.state, "given_rate",
+            _band({e: _dollars(m) for e, m in edges.items()}), None, None, None, _band(saved),
+            None,
+        )  # fmt: skip
+    note = f"Tax saved: the given combined marginal rate of {rate}% on every account dollar."
+    return TaxResult(lines, _band(saved_so_far), (note,), ())
+
+
+def _liability(
+    scenario: Scenario, law: TaxLaw, by_year: dict[int, dict[str, AccountMoney]]
+) -> TaxResult:
+    income = scenario.income or ZERO
+    spouse = (scenario.spouse_income or ZERO) if scenario.filing == "joint" else ZERO
+    household = Household(scenario.filing, income - spouse, spouse, scenario.children)
+    state = law.state(scenario.state) if scenario.state is not None else None
+    flat_state = scenario.state_tax_rate
+    if flat_state is not None:
+        state_method = "given_rate"
+    elif scenario.state is None:
+        state_method = "location_unknown"
+    elif state is None or state.kind == "none":
+        state_method = "no_income_tax"
+    else:
+        state_method = "brackets"
+    bracket_state = state if state_method == "brackets" else None
+    notes: list[str] = []
+    cautions: list[tuple[str, str]] = []
+    lines: dict[str, TaxYearLine] = {}
+    totals = {e: ZERO for e in EDGES}
+    for year, edges in by_year.items():
+        federal_law = law.federal(year)
+        law_year = law.year_on_file(year)
+        before = liability(household, AccountMoney(), federal_law, bracket_state)
+        parts: dict[str, dict[str, Decimal]] = {"federal": {}, "payroll": {}, "state": {}}
+        total: dict[str, Decimal] = {}
+        causes: list[str] = []
+        for e in EDGES:
+            money = edges[e]
+            after = liability(household, money, federal_law, bracket_state)
+            saved = saving(before, after)
+            state_saved = saved.state
+            if flat_state is not None:
+                escaping = money.payroll_fsa if (state is None or state.fsa_excluded) else ZERO
+                if state is None or state.hsa_excluded:
+                    escaping += money.payroll_hsa + money.direct_hsa
+                state_saved = cents(escaping * flat_state / HUNDRED)
+            parts["federal"][e] = saved.federal
+            parts["payroll"][e] = saved.payroll
+            parts["state"][e] = state_saved
+            total[e] = saved.federal + saved.payroll + state_saved
+            totals[e] += total[e]
+            if total[e] < 0 and saved.cause is not None:
+                causes.append(saved.cause)
+        owed = TaxOwed(
+            cents(before.federal.tax), cents(before.payroll), cents(before.state),
+            cents(before.federal.eitc), cents(before.federal.ctc), cents(before.federal.actc),
+        )  # fmt: skip
+        lines[str(year)] = TaxYearLine(
+            year, law_year, scenario.filing, "liability", scenario.state, state_method,
+            _band({e: _dollars(m) for e, m in edges.items()}), _band(parts["federal"]),
+            _band(parts["payroll"]), _band(parts["state"]), _band(total), owed,
+        )  # fmt: skip
+        notes.append(
+            f"Tax saved in {year}: federal {_money(parts['federal']['typical'])}, payroll "
+            f"{_money(parts['payroll']['typical'])}, state {_money(parts['state']['typical'])} "
+            f"on {_money(_dollars(edges['typical']))} of account money (typical prices)."
+        )
+        if law_year != year:
+            notes.append(
+                f"No {year} federal tax figures are on file: the {law_year} ones are used."
+            )
+        if causes:
+            cause = CREDIT_NAMES[max(set(causes), key=causes.count)]
+            cautions.append((
+                "tax_saving_negative",
+                f"The account dollars raise this household's {year} tax: lower wages cut "
+                f"{cause} by more than the tax they save. The saving is counted as negative.",
+            ))  # fmt: skip
+    notes.insert(0, _method_note(scenario, household, state, state_method))
+    if state_method == "location_unknown":
+        cautions.append((
+            "state_tax_unknown",
+            "No state given (--location US): no state income tax is counted in the saving. "
+            "Give your state (--location CA, a ZIP) or --state-tax-rate.",
+        ))  # fmt: skip
+    elif state_method == "brackets" and state is not None and state.projected:
+        notes.append(
+            f"{state.name}'s 2026 income-tax figures are a projection (last published figures "
+            "uprated by the state's index), not yet published law."
+        )
+    return TaxResult(lines, _band(totals), tuple(notes), tuple(cautions))
+
+
+def _method_note(
+    scenario: Scenario, household: Household, state: StateTax | None, state_method: str
+) -> str:
+    who = f"{FILING_LABELS[household.filing]}, wages {_money(household.holder_wages)}"
+    if household.spouse_wages:
+        who += f" + spouse {_money(household.spouse_wages)}"
+    if household.children:
+        who += f", {household.children} child{'ren' if household.children > 1 else ''} under 17"
+    name = state.name if state is not None else (scenario.state or "your state")
+    state_part = {
+        "brackets": f"{name} income tax",
+        "given_rate": f"the given state rate of {scenario.state_tax_rate}%",
+        "no_income_tax": f"no state income tax on wages in {name}",
+        "location_unknown": "no state tax (no state given)",
+    }[state_method]
+    if state is not None and state_method != "no_income_tax":
+        untaxed = [kind for kind, kept in (("FSA", state.fsa_excluded),
+                                          ("HSA", state.hsa_excluded)) if not kept]  # fmt: skip
+        if untaxed:
+            state_part += f" ({name} taxes {' and '.join(untaxed)} money: no state saving on it)"
+    how = (
+        "HSA money contributed directly saves income tax only"
+        if scenario.hsa_direct
+        else ("payroll FSA/HSA money lowers the account holder's wages")
+    )
+    return (
+        f"Tax saved = the household's tax without the account dollars − with them ({who}): "
+        f"federal income tax after credits (EITC, child tax credit), the employee's Social "
+        f"Security and Medicare tax, and {state_part}; {how}."
+    )

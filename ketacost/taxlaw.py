@@ -1,0 +1,290 @@
+"""The tax law as data: frozen dataclasses mirroring ``data/tax.yaml``, and its compiled form.
+
+``data/tax.yaml`` holds the federal income-tax, credit and payroll-tax figures by year and each
+state's income-tax figures, every one with its sources and date. It is validated by pydantic
+(``extra="forbid"``) when ``python -m ketacost.compile_builtin`` compiles it into
+``ketacost/data/tax.compiled.json``; an estimate reads the compiled JSON and builds only the
+federal year and the state it needs, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from .model import FILINGS, Source, _check_date, _check_non_negative, _check_sourced, _Value
+
+_STRICT = {"extra": "forbid", "str_strip_whitespace": True, "coerce_numbers_to_str": True}
+_PACKAGE = Path(__file__).resolve().parent
+COMPILED = _PACKAGE / "data" / "tax.compiled.json"
+
+
+def _check_rate(name: str, rate: Decimal) -> None:
+    if not (rate.is_finite() and 0 <= rate <= 100):
+        raise ValueError(f"{name} must be a percentage from 0 to 100, not {rate:.6}")
+
+
+def _check_filings(name: str, table: dict[str, Any]) -> None:
+    missing = [f for f in FILINGS if f not in table]
+    extra = [f for f in table if f not in FILINGS]
+    if missing or extra:
+        raise ValueError(f"{name} needs exactly {', '.join(FILINGS)}")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Bracket(_Value):
+    """An income-tax bracket: the rate (percent) up to ``upper`` inclusive (null: no upper)."""
+
+    __pydantic_config__ = _STRICT
+
+    rate: Decimal
+    upper: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        _check_non_negative(upper=self.upper)
+        _check_rate("rate", self.rate)
+
+
+def _check_brackets(name: str, brackets: tuple[Bracket, ...]) -> None:
+    uppers = [b.upper for b in brackets[:-1]]
+    if not brackets or brackets[-1].upper is not None or None in uppers:
+        raise ValueError(f"{name}: only the last bracket has no upper")
+    if uppers != sorted(u for u in uppers if u is not None):
+        raise ValueError(f"{name}: uppers must rise")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class EitcSchedule(_Value):
+    """The earned income credit for one number of qualifying children (26 USC 32(b))."""
+
+    __pydantic_config__ = _STRICT
+
+    rate: Decimal  # credit percentage (phase-in), percent
+    earned_amount: Decimal  # earnings at which the maximum is reached
+    max_credit: Decimal
+    phaseout_rate: Decimal  # percent
+    phaseout_start: Decimal
+    phaseout_start_joint: Decimal
+
+    def __post_init__(self) -> None:
+        _check_rate("rate", self.rate)
+        _check_rate("phaseout_rate", self.phaseout_rate)
+        _check_non_negative(
+            earned_amount=self.earned_amount, max_credit=self.max_credit,
+            phaseout_start=self.phaseout_start, phaseout_start_joint=self.phaseout_start_joint,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class FederalYear(_Value):
+    """One tax year's federal income tax, credits and employee payroll tax."""
+
+    __pydantic_config__ = _STRICT
+
+    reference: tuple[str, ...]
+    date: str
+    standard_deduction: dict[str, Decimal]
+    brackets: dict[str, tuple[Bracket, ...]]
+    ctc_per_child: Decimal
+    ctc_refundable_max: Decimal  # per child (ACTC cap)
+    actc_rate: Decimal  # percent of earnings above actc_earned_floor
+    actc_earned_floor: Decimal
+    ctc_phaseout_start: dict[str, Decimal]
+    ctc_phaseout_rate: Decimal  # percent, of each $1,000 (or fraction) of MAGI above the start
+    ctc_phaseout_step: Decimal
+    eitc: tuple[EitcSchedule, ...]  # 0, 1, 2, 3+ children
+    eitc_separate_filers: bool
+    social_security_rate: Decimal
+    social_security_wage_base: Decimal
+    medicare_rate: Decimal
+    additional_medicare_rate: Decimal
+    additional_medicare_threshold: dict[str, Decimal]
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        for name in ("standard_deduction", "brackets", "ctc_phaseout_start",
+                     "additional_medicare_threshold"):  # fmt: skip
+            _check_filings(name, getattr(self, name))
+        for filing, brackets in self.brackets.items():
+            _check_brackets(f"brackets.{filing}", brackets)
+        for name in ("actc_rate", "ctc_phaseout_rate", "social_security_rate", "medicare_rate",
+                     "additional_medicare_rate"):  # fmt: skip
+            _check_rate(name, getattr(self, name))
+        _check_non_negative(
+            ctc_per_child=self.ctc_per_child, ctc_refundable_max=self.ctc_refundable_max,
+            actc_earned_floor=self.actc_earned_floor, ctc_phaseout_step=self.ctc_phaseout_step,
+            social_security_wage_base=self.social_security_wage_base,
+            **{f"standard_deduction.{k}": v for k, v in self.standard_deduction.items()},
+        )  # fmt: skip
+        if self.ctc_phaseout_step <= 0:
+            raise ValueError("ctc_phaseout_step must be above 0")
+        if len(self.eitc) != 4:
+            raise ValueError("eitc needs 4 schedules: 0, 1, 2 and 3 or more children")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class StateTax(_Value):
+    """One state's income tax on wages, and whether it follows the federal FSA/HSA exclusions.
+
+    Taxable income = federal AGI (plus payroll HSA/FSA money where the state taxes it)
+    − the standard deduction − exemptions (per filer and per child); the tax is the brackets'
+    sum less the exemption credits. ``kind: none``: no tax on wages.
+    """
+
+    __pydantic_config__ = _STRICT
+
+    name: str
+    kind: Literal["none", "brackets"]
+    reference: tuple[str, ...]
+    date: str
+    fsa_excluded: bool
+    hsa_excluded: bool
+    conformity_reference: tuple[str, ...]
+    year: int = 2026
+    projected: bool = False  # 2026 figures are a projection (uprated), not yet published
+    brackets: dict[str, tuple[Bracket, ...]] | None = None
+    standard_deduction: dict[str, Decimal] | None = None
+    exemption: Decimal = Decimal(0)  # deducted per filer (2 on a joint return)
+    dependent_exemption: Decimal = Decimal(0)  # deducted per child
+    exemption_credit: Decimal = Decimal(0)  # credited per filer
+    dependent_credit: Decimal = Decimal(0)  # credited per child
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        _check_sourced(self.conformity_reference, self.date)
+        _check_non_negative(
+            exemption=self.exemption, dependent_exemption=self.dependent_exemption,
+            exemption_credit=self.exemption_credit, dependent_credit=self.dependent_credit,
+        )  # fmt: skip
+        if self.kind == "none":
+            if self.brackets is not None:
+                raise ValueError("a state without income tax has no brackets")
+            return
+        if self.brackets is None:
+            raise ValueError("brackets are needed for kind: brackets")
+        _check_filings("brackets", self.brackets)
+        for filing, brackets in self.brackets.items():
+            _check_brackets(f"brackets.{filing}", brackets)
+        if self.standard_deduction is not None:
+            _check_filings("standard_deduction", self.standard_deduction)
+            _check_non_negative(**{f"standard_deduction.{k}": v
+                                   for k, v in self.standard_deduction.items()})  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TaxLawFile(_Value):
+    """The whole of ``data/tax.yaml``."""
+
+    __pydantic_config__ = _STRICT
+
+    as_of: str
+    description: str
+    sources: dict[str, Source]
+    federal: dict[int, FederalYear]
+    states: dict[str, StateTax]
+    assumptions: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_date(self.as_of, "as_of")
+        if not self.federal:
+            raise ValueError("federal needs at least one year")
+        cited: list[str] = []
+        for year in self.federal.values():
+            cited += year.reference
+        for state in self.states.values():
+            cited += state.reference + state.conformity_reference
+        missing = sorted(set(cited) - set(self.sources))
+        if missing:
+            raise ValueError(f"reference names unknown source(s): {', '.join(missing)}")
+
+
+class TaxLaw:
+    """The compiled tax law, built lazily: only the federal years and states asked for."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._doc = document
+        self.as_of: str = document["as_of"]
+        self.assumptions: tuple[str, ...] = tuple(document.get("assumptions", ()))
+        self.federal_years = sorted(int(y) for y in document["federal"])
+        self.state_codes = frozenset(document["states"])
+        self._federal: dict[int, FederalYear] = {}
+        self._states: dict[str, StateTax] = {}
+
+    def year_on_file(self, year: int) -> int:
+        """The federal year used for ``year``: the latest on file not after it (else the first)."""
+        chosen = [y for y in self.federal_years if y <= year]
+        return chosen[-1] if chosen else self.federal_years[0]
+
+    def federal(self, year: int) -> FederalYear:
+        on_file = self.year_on_file(year)
+        hit = self._federal.get(on_file)
+        if hit is None:
+            from .codec import from_plain
+
+            hit = from_plain(FederalYear, self._doc["federal"][str(on_file)])
+            self._federal[on_file] = hit
+        return hit
+
+    def state(self, code: str) -> StateTax | None:
+        if code not in self.state_codes:
+            return None
+        hit = self._states.get(code)
+        if hit is None:
+            from .codec import from_plain
+
+            hit = from_plain(StateTax, self._doc["states"][code])
+            self._states[code] = hit
+        return hit
+
+    def source(self, ref: str) -> dict[str, str]:
+        found: dict[str, str] = self._doc["sources"][ref]
+        return found
+
+
+def builtin_path() -> Path:
+    """The built-in tax-law file: inside the installed package, else the checkout's data/."""
+    packaged = _PACKAGE / "data" / "tax.yaml"
+    return packaged if packaged.exists() else _PACKAGE.parent / "data" / "tax.yaml"
+
+
+def parse_tax_law(raw: bytes, label: str) -> TaxLawFile:
+    """Validate tax-law bytes; raise :class:`~ketacost.errors.PricingError` with every problem."""
+    import pydantic
+
+    from .errors import PricingError
+    from .loader import _problem, parse_yaml
+
+    document = parse_yaml(raw, label)
+    if not isinstance(document, dict):
+        raise PricingError(label, ["the file must be a YAML mapping (key: value) at the top"])
+    try:
+        return pydantic.TypeAdapter(TaxLawFile).validate_python(document)
+    except pydantic.ValidationError as exc:
+        raise PricingError(label, [_problem(err) for err in exc.errors()]) from None
+
+
+def compiled_text(law: TaxLawFile, key: str) -> str:
+    from . import __version__
+    from .codec import to_plain
+
+    payload = {"key": key, "version": __version__, "law": to_plain(law)}
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+@cache
+def builtin_tax_law() -> TaxLaw:
+    """The built-in tax law, from its compiled JSON (the YAML when the JSON is missing)."""
+    try:
+        payload = json.loads(COMPILED.read_bytes())
+        return TaxLaw(payload["law"])
+    except (OSError, ValueError, KeyError):
+        from .codec import to_plain
+
+        path = builtin_path()
+        return TaxLaw(to_plain(parse_tax_law(path.read_bytes(), str(path))))
