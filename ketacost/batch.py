@@ -54,13 +54,14 @@ def sniff(first: str) -> str:
     return "jsonl" if first.lstrip().startswith("{") else "csv"
 
 
-def _error_line(number: int, code: str, message: str, field: str | None) -> str:
-    return json.dumps({"line": number, "error": {"code": code, "message": message, "field": field}})
+def _error_line(number: int, code: str, message: str, field: str | None) -> bytes:
+    error = {"line": number, "error": {"code": code, "message": message, "field": field}}
+    return json.dumps(error).encode("ascii")
 
 
 def estimate_record(
     number: int, raw: Any, pricing: PricingModel, today: dt.date, source: str
-) -> tuple[str, bool]:
+) -> tuple[bytes, bool]:
     """One record to one output line; ``(line, ok)``. Never raises for bad input."""
     if isinstance(raw, str):
         try:
@@ -82,7 +83,7 @@ def estimate_record(
         document = dumps_compact(estimate(scenario, pricing, pricing_source=source))
     except KetacostError as exc:
         return _error_line(number, exc.code, str(exc), exc.field), False
-    return '{"line":' + str(number) + "," + document[1:], True
+    return b'{"line":%d,' % number + document[1:], True
 
 
 # --- workers ---------------------------------------------------------------------------------
@@ -97,7 +98,7 @@ def _init_worker(pricing: PricingModel, today: dt.date, source: str) -> None:
 class Chunk(NamedTuple):
     """Output of consecutive records: their lines as one text, and which of them failed."""
 
-    text: str
+    text: bytes  # ASCII JSON lines, each ending in a newline
     records: int
     failed: tuple[int, ...]  # indexes within the chunk
 
@@ -111,8 +112,8 @@ def _work(chunk: list[Record]) -> Chunk:
         lines.append(line)
         if not ok:
             failed.append(i)
-    lines.append("")
-    return Chunk("\n".join(lines), len(chunk), tuple(failed))  # one string crosses the pipe
+    lines.append(b"")
+    return Chunk(b"\n".join(lines), len(chunk), tuple(failed))  # one bytes crosses the pipe
 
 
 def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:

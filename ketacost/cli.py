@@ -784,18 +784,28 @@ def batch_command(
     progress = _progress()
     with output_stream(output, [source, pricing_path(pricing_file)],
                        force=_replace_read_only["force"]) as out:  # fmt: skip
+        write = _binary_writer(out)
         for chunk in run_batch(records, pricing, dt.date.today(), jobs=workers, source=label):
             if fail_fast and chunk.failed:
                 keep = chunk.failed[0] + 1  # up to and including the first bad record
-                out.write("".join(chunk.text.splitlines(keepends=True)[:keep]))
+                write(b"".join(chunk.text.splitlines(keepends=True)[:keep]))
                 total, failed = total + keep, failed + 1
                 break
-            out.write(chunk.text)
+            write(chunk.text)
             total, failed = total + chunk.records, failed + len(chunk.failed)
             if progress is not None:
                 progress(total, failed)
     if failed:
         raise BatchIncomplete(f"{failed} of {total} record(s) failed; see their error lines")
+
+
+def _binary_writer(out: Any) -> Callable[[bytes], Any]:
+    """Write batch output (ASCII bytes) to the stream's buffer, or as text when it has none."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        return lambda data: out.write(data.decode("ascii"))
+    out.flush()
+    return buffer.write  # type: ignore[no-any-return]
 
 
 def _progress() -> Callable[[int, int], None] | None:

@@ -6,6 +6,7 @@ pricing cache (Decimal as text, read back by the field's declared type).
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime
 import json
@@ -41,16 +42,31 @@ def to_plain(obj: Any, *, decimal_as: type = str) -> Any:
     return obj
 
 
-def dumps(obj: Any, *, indent: int | None = 2) -> str:
-    """JSON text of a dataclass tree; a Decimal is written as an exact JSON number."""
+def dumps(obj: Any, *, indent: int | None = 2, compact: bool = False) -> str:
+    """JSON text of a dataclass tree; a Decimal is written as an exact JSON number.
+
+    ``compact``: no spaces, and a Decimal as :func:`dumps_compact` writes it (the fallback of
+    that function for text msgspec cannot write).
+    """
     out: list[str] = []
-    _write(to_plain(obj, decimal_as=Decimal), out, indent, 0)
+    number = _compact_number if compact else _positional
+    _write(to_plain(obj, decimal_as=Decimal), out, None if compact else indent, 0, number)
     return "".join(out)
 
 
-def _write(value: Any, out: list[str], indent: int | None, level: int) -> None:
+def _positional(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _compact_number(value: Decimal) -> str:
+    return str(value) if value.as_tuple().exponent >= -28 else format(value, "f")  # type: ignore[operator]
+
+
+def _write(
+    value: Any, out: list[str], indent: int | None, level: int, number: Any = _positional
+) -> None:
     if isinstance(value, Decimal):
-        out.append(format(value, "f"))
+        out.append(number(value))
     elif isinstance(value, str):
         out.append(_encode_string(value))
     elif value is None:
@@ -62,28 +78,35 @@ def _write(value: Any, out: list[str], indent: int | None, level: int) -> None:
     elif isinstance(value, int):
         out.append(str(value))
     elif isinstance(value, dict):
+        colon = ":" if number is _compact_number else ": "
         _write_items(
-            [(_encode_string(str(k)) + ": ", v) for k, v in value.items()],
+            [(_encode_string(str(k)) + colon, v) for k, v in value.items()],
             "{}",
             out,
             indent,
             level,
+            number,
         )
     elif isinstance(value, list):
-        _write_items([("", v) for v in value], "[]", out, indent, level)
+        _write_items([("", v) for v in value], "[]", out, indent, level, number)
     else:  # pragma: no cover - every model value is one of the above
         raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
 def _write_items(
-    items: list[tuple[str, Any]], brackets: str, out: list[str], indent: int | None, level: int
+    items: list[tuple[str, Any]],
+    brackets: str,
+    out: list[str],
+    indent: int | None,
+    level: int,
+    number: Any,
 ) -> None:
     if not items:
         out.append(brackets)
         return
     out.append(brackets[0])
     if indent is None:
-        sep, pad, end = ", ", "", ""
+        sep, pad, end = ("," if number is _compact_number else ", "), "", ""
     else:
         pad = "\n" + " " * (indent * (level + 1))
         sep, end = "," + pad, "\n" + " " * (indent * level)
@@ -92,7 +115,7 @@ def _write_items(
         if i:
             out.append(sep)
         out.append(key)
-        _write(item, out, indent, level + 1)
+        _write(item, out, indent, level + 1, number)
     out.append(end)
     out.append(brackets[1])
 
@@ -129,75 +152,101 @@ def from_plain(tp: Any, value: Any) -> Any:
     return value
 
 
-# --- the fast compact writer (batch output: one document per line) --------------------------
+# --- the compact writer (batch output: one document per line), by msgspec ------------------
+#
+# msgspec writes JSON in C and writes a Decimal as a JSON number (its str(), exact digits), but
+# it writes a NamedTuple as an array. So each record type gets a small converter, generated once
+# from the type's fields on first sight, that turns an instance into a dict; the converters are
+# generic (no list of types here), so a field or a record type added to the document just works.
+# Today's digits are kept: a Decimal is written as str() unless its exponent is below -28, where
+# it is written in full positional form, as before; non-ASCII characters (and DEL) are written as
+# \u escapes, as ``json.dumps`` does.
 
-_KEYS: dict[type, list[str]] = {}
-_BAND = '{"low":%s,"typical":%s,"high":%s}'
-
-
-def dumps_compact(obj: Any) -> str:
-    """Compact JSON of a NamedTuple/dataclass tree, fast: batch writes thousands a second."""
-    parts: list[str] = []
-    _compact(obj, parts.append)
-    return "".join(parts)
-
-
-def _keys(tp: type, names: tuple[str, ...]) -> list[str]:
-    keys = _KEYS.get(tp)
-    if keys is None:
-        keys = [("{" if i == 0 else ",") + _encode_string(n) + ":" for i, n in enumerate(names)]
-        _KEYS[tp] = keys
-    return keys
+_LEAVES = frozenset({str, int, bool, type(None), datetime.date})
+_CONVERTERS: dict[type, Any] = {}
+_ENCODER: Any = None
 
 
-def _compact(obj: Any, put: Any) -> None:
+def dumps_compact(obj: Any) -> bytes:
+    """Compact JSON (ASCII bytes) of a NamedTuple/dataclass tree, fast: batch writes thousands
+    a second."""
+    global _ENCODER
+    if _ENCODER is None:
+        import msgspec  # only batch pays for the import; `estimate --json` starts without it
+
+        _ENCODER = msgspec.json.Encoder(decimal_format="number")
+    try:
+        raw: bytes = _ENCODER.encode(_plain(obj))
+    except UnicodeEncodeError:  # a lone surrogate in some text: json's own escapes
+        return dumps(obj, indent=None, compact=True).encode("ascii")
+    if not raw.isascii():
+        raw = raw.decode("utf-8").encode("ascii", "ketacost-json")
+    if b"\x7f" in raw:  # json.dumps escapes DEL too; it can only occur inside a string
+        raw = raw.replace(b"\x7f", b"\\u007f")
+    return raw
+
+
+def _plain(obj: Any) -> Any:
     tp = type(obj)
-    if tp is Band:
-        put(_BAND % obj)
-    elif tp is Decimal:
-        put(str(obj) if obj.as_tuple().exponent >= -28 else format(obj, "f"))
-    elif tp is str:
-        put(_encode_string(obj))
-    elif obj is None:
-        put("null")
-    elif tp is bool:
-        put("true" if obj else "false")
-    elif tp is int:
-        put(str(obj))
-    elif tp is datetime.date:
-        put('"' + obj.isoformat() + '"')
-    elif hasattr(obj, "_fields"):
-        if not obj:
-            put("{}")
-            return
-        for key, value in zip(_keys(tp, obj._fields), obj, strict=True):
-            put(key)
-            kind = type(value)  # the common leaves inline: batch writes ~250 values a record
-            if kind is Band:
-                put(_BAND % value)
-            elif kind is str:
-                put(_encode_string(value))
-            elif kind is int:
-                put(str(value))
-            elif value is None:
-                put("null")
-            else:
-                _compact(value, put)
-        put("}")
-    elif tp is tuple or tp is list:
-        put("[")
-        for i, value in enumerate(obj):
-            if i:
-                put(",")
-            _compact(value, put)
-        put("]")
-    elif tp is dict:
-        put("{")
-        for i, (key, value) in enumerate(obj.items()):
-            put(("," if i else "") + _encode_string(str(key)) + ":")
-            _compact(value, put)
-        put("}")
-    elif dataclasses.is_dataclass(obj):
-        _compact(to_plain(obj, decimal_as=Decimal), put)
-    else:  # pragma: no cover
+    if tp in _LEAVES:
+        return obj
+    convert = _CONVERTERS.get(tp)
+    if convert is None:
+        convert = _CONVERTERS[tp] = _converter(tp)
+    return convert(obj)
+
+
+def _decimal(value: Decimal) -> Any:
+    if value.as_tuple().exponent >= -28:  # type: ignore[operator]
+        return value  # msgspec writes str(value)
+    import msgspec
+
+    return msgspec.Raw(_compact_number(value).encode("ascii"))
+
+
+def _converter(tp: type) -> Any:
+    """A function from an instance of ``tp`` to plain values msgspec writes as we want."""
+    if tp is Decimal:
+        return _decimal
+    if tp is tuple or tp is list:
+        return lambda obj: [_plain(v) for v in obj]
+    if tp is dict:
+        return lambda obj: {str(k): _plain(v) for k, v in obj.items()}
+    names: tuple[str, ...] | None = getattr(tp, "_fields", None)
+    if names is not None:
+        get = "".join(f"a{i}, " for i in range(len(names))) + "= obj"  # unpack the tuple once
+    elif dataclasses.is_dataclass(tp):
+        names = tuple(f.name for f in dataclasses.fields(tp))
+        get = "\n    ".join(f"a{i} = obj.{name}" for i, name in enumerate(names))
+    else:
         raise TypeError(f"cannot write {tp.__name__} as JSON")
+    if not names:
+        return lambda obj: {}
+    # Each field: a leaf as it is; a Band (most of the document) as a dict, inline; anything
+    # else through _plain. The field's type is looked at per value, not trusted from annotations.
+    items = ",\n        ".join(
+        f"{json.dumps(name)}: (a{i} if type(a{i}) in L else "
+        f"{{'low': a{i}[0], 'typical': a{i}[1], 'high': a{i}[2]}} if type(a{i}) is B else P(a{i}))"
+        for i, name in enumerate(names)
+    )
+    source = f"def convert(obj):\n    {get}\n    return {{\n        {items}\n    }}\n"
+    namespace: dict[str, Any] = {"L": _LEAVES, "B": Band, "P": _plain}
+    exec(source, namespace)  # field names are identifiers, quoted by json.dumps: safe code
+    return namespace["convert"]
+
+
+def _escape_non_ascii(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: ``\\uXXXX`` escapes (surrogate pairs above U+FFFF), as json does."""
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), error.end
+
+
+codecs.register_error("ketacost-json", _escape_non_ascii)
