@@ -22,10 +22,8 @@ idle cores. Settings: BENCH_RUNS (start-up rounds, default 30), BENCH_LINES (bat
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -35,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from workload import mixed_lines  # noqa: E402 - the script's own folder, put on the path above
+from workload import mixed_lines  # the script's own folder, put on the path above
 
 PYTHON = sys.executable
 KETACOST = shutil.which("ketacost", path=str(Path(PYTHON).parent)) or "ketacost"
@@ -127,7 +125,8 @@ def profile() -> list[Result]:
         best = [min(b, t) for b, t in zip(best, (t1 - t0, t2 - t1, t3 - t2), strict=True)]
     per = [1e6 * b / len(lines) for b in best]
     print(f"profile   one record: parse {per[0]:5.0f} us + compute {per[1]:5.0f} us + encode "
-          f"{per[2]:5.0f} us = {sum(per):5.0f} us CPU; {size / len(lines):,.0f} bytes out")  # fmt: skip
+          f"{per[2]:5.0f} us = {sum(per):5.0f} us CPU; "
+          f"{size / len(lines):,.0f} bytes out")  # fmt: skip
     return []
 
 

@@ -8,12 +8,15 @@ The caller (the CLI) opens the files; this module only maps lines to lines.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
 import multiprocessing
+import multiprocessing.pool
+import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from .codec import dumps_compact
@@ -134,8 +137,12 @@ def run_batch(
     *,
     jobs: int = 1,
     source: str = "builtin",
-) -> Iterator[Chunk]:
-    """Yield the output of every record, chunk by chunk, in input order."""
+) -> Generator[Chunk, None, None]:
+    """Yield the output of every record, chunk by chunk, in input order.
+
+    With workers, leaving early (an exception in the caller, Ctrl-C, the generator closed) kills
+    them and never waits on the pool's own teardown, which can hang (see :func:`_kill_pool`).
+    """
     if jobs <= 1:
         _init_worker(pricing, today, source)
         for chunk in _chunks(records):
@@ -143,7 +150,17 @@ def run_batch(
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs, initializer=_init_worker, initargs=(pricing, today, source)) as pool:
+    # Workers start with SIGINT and SIGTERM blocked and set their own handlers before unblocking
+    # them: a Ctrl-C during the fork cannot reach a worker still running the parent's handlers.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        pool = context.Pool(
+            jobs, initializer=_init_worker_process, initargs=(pricing, today, source, blocked)
+        )
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    finished = False
+    try:
         pending: deque[Any] = deque()
         for chunk in _chunks(records):
             pending.append(pool.apply_async(_work, (chunk,)))
@@ -151,3 +168,50 @@ def run_batch(
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+        finished = True
+    finally:
+        if finished:
+            pool.close()  # every task is done: the workers read their sentinel and exit
+            pool.join()
+        else:
+            _kill_pool(pool)
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _init_worker_process(
+    pricing: PricingModel, today: dt.date, source: str, mask: set[signal.Signals]
+) -> None:
+    """A worker ignores Ctrl-C (the parent stops it) and dies quietly on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    _init_worker(pricing, today, source)
+
+
+def _kill_pool(pool: Any) -> None:
+    """Stop the workers now and reap them, without ``Pool.terminate``.
+
+    terminate() drains the task pipe under a lock an idle worker holds while it waits for work,
+    and joins threads that can be blocked on pipes no one will write again: it can wait forever
+    (seen in 2 of 12 Ctrl-Cs on ``--jobs 4``). So: stop the thread that replaces dead workers,
+    SIGKILL every worker, reap each (bounded), and cancel the pool's exit-time finalizer, which
+    would run the same teardown. The pool's other threads are daemons and end with the process.
+    """
+    handler = getattr(pool, "_worker_handler", None)
+    if handler is not None:
+        handler._state = multiprocessing.pool.TERMINATE  # start no new worker
+        with contextlib.suppress(Exception):
+            pool._change_notifier.put(None)  # wake it to see that
+        handler.join(timeout=5)
+    workers = list(getattr(pool, "_pool", []))
+    for worker in workers:
+        with contextlib.suppress(Exception):
+            worker.kill()
+    for worker in workers:
+        with contextlib.suppress(Exception):
+            worker.join(timeout=5)
+    finalizer = getattr(pool, "_terminate", None)
+    if finalizer is not None and hasattr(finalizer, "cancel"):
+        finalizer.cancel()

@@ -8,13 +8,14 @@ imported only by the commands that need them, so ``estimate --json`` starts fast
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import functools
 import inspect
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 import typer
@@ -782,30 +783,63 @@ def batch_command(
     workers = jobs or os.cpu_count() or 1
     failed = total = 0
     progress = _progress()
-    with output_stream(output, [source, pricing_path(pricing_file)],
-                       force=_replace_read_only["force"]) as out:  # fmt: skip
-        write = _binary_writer(out)
-        for chunk in run_batch(records, pricing, dt.date.today(), jobs=workers, source=label):
-            if fail_fast and chunk.failed:
-                keep = chunk.failed[0] + 1  # up to and including the first bad record
-                write(b"".join(chunk.text.splitlines(keepends=True)[:keep]))
-                total, failed = total + keep, failed + 1
-                break
-            write(chunk.text)
-            total, failed = total + chunk.records, failed + len(chunk.failed)
-            if progress is not None:
-                progress(total, failed)
+    inputs = [source, pricing_path(pricing_file)]
+    chunks = run_batch(records, pricing, dt.date.today(), jobs=workers, source=label)
+    force = _replace_read_only["force"]
+    with (
+        _stop_on_sigterm(),
+        output_stream(output, inputs, force=force) as out,
+        contextlib.closing(chunks),
+    ):
+        write, flush = _binary_writer(out)
+        try:
+            for chunk in chunks:
+                if fail_fast and chunk.failed:
+                    keep = chunk.failed[0] + 1  # up to and including the first bad record
+                    write(b"".join(chunk.text.splitlines(keepends=True)[:keep]))
+                    total, failed = total + keep, failed + 1
+                    break
+                write(chunk.text)
+                total, failed = total + chunk.records, failed + len(chunk.failed)
+                if progress is not None:
+                    progress(total, failed)
+            flush()
+        except BrokenPipeError:  # `ketacost batch … | head -1`: the reader has what it wanted
+            _reader_left()  # before typer's own EPIPE handler, which would exit 1
     if failed:
         raise BatchIncomplete(f"{failed} of {total} record(s) failed; see their error lines")
 
 
-def _binary_writer(out: Any) -> Callable[[bytes], Any]:
-    """Write batch output (ASCII bytes) to the stream's buffer, or as text when it has none."""
+def _binary_writer(out: Any) -> tuple[Callable[[bytes], Any], Callable[[], Any]]:
+    """(write, flush) for batch output (ASCII bytes): to the stream's buffer, or as text when it
+    has none."""
     buffer = getattr(out, "buffer", None)
     if buffer is None:
-        return lambda data: out.write(data.decode("ascii"))
+        return (lambda data: out.write(data.decode("ascii"))), out.flush
     out.flush()
-    return buffer.write  # type: ignore[no-any-return]
+    return buffer.write, buffer.flush
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM during a whole batch (not only while a file is written) unwinds like Ctrl-C:
+    the workers are stopped, a temporary output file is removed, exit 143."""
+    import signal
+
+    from .files import Terminated
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread (an embedding program): leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _progress() -> Callable[[int, int], None] | None:
