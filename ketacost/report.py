@@ -58,10 +58,12 @@ def _split_chart(est: Estimate) -> str:
 
 
 def _visit_chart(est: Estimate) -> str:
+    years = {v.date[:4] for v in est.visits}
+    day = "%b %-d" if len(years) == 1 else "%b %-d ’%y"  # a course across years names them
     stacks = [
         svg.Stack(
             f"#{v.number}",
-            dt.date.fromisoformat(v.date).strftime("%b %-d"),
+            dt.date.fromisoformat(v.date).strftime(day),
             (
                 svg.Part("you", "you pay", v.patient_pays.typical),
                 svg.Part("program", "savings program", v.program_pays.typical),

@@ -208,7 +208,8 @@ def stacked_bars(stacks: Sequence[Stack], title: str, width: float = 720) -> str
     n = max(1, len(stacks))
     slot = (right - left) / n
     bar = max(1.0, min(44.0, slot * 0.72))
-    every = max(1, math.ceil(n / max(1, int((right - left) // 34))))  # a label every 34 px
+    room = max((text_width(t) for st in stacks for t in (st.label, st.sub)), default=0.0) + 10
+    every = max(1, math.ceil(n / max(1, int((right - left) // room))))  # labels never touch
     for i, stack in enumerate(stacks):
         x = left + slot * i + (slot - bar) / 2
         base = Decimal(0)
