@@ -209,7 +209,7 @@ def _cases(
     for met, total, label, what, applies in (
         ("deductible_met", "deductible", "Deductible already met", "deductible", in_network),
         ("oop_met", "oop_max", "Out-of-pocket already paid", "OOP maximum", in_network),
-        ("oon_deductible_met", "oon_deductible", "Out-of-network deductible already met",
+        ("oon_deductible_met", "oon_deductible", "Out-of-network deductible met",
          "out-of-network deductible", out_of_network),
     ):  # fmt: skip
         whole: Decimal | None = getattr(s, total)

@@ -356,7 +356,7 @@ def tornado(rows: Sequence[Swing], baseline: Decimal, title: str, width: float =
     """Bars left (cheaper) and right (dearer) of the baseline: the input at its low value in
     one colour, at its high value in another, each end labelled with the input's value."""
     row_h = 30.0
-    label_w = min(230.0, max((text_width(r.label) for r in rows), default=40.0) + 12)
+    label_w = min(260.0, max((text_width(r.label) for r in rows), default=40.0) + 12)
     left, right, top = label_w + 56, width - 64, 22.0
     height = top + row_h * max(1, len(rows)) + 30
     bottom = height - 26

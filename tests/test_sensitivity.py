@@ -179,3 +179,23 @@ def test_a_clinics_own_prices_move_like_a_quote() -> None:
         ("evaluation_price", 225.00, 375.00, 3525.00, 3675.00, 150.00),
         # no location row: the clinic's prices are not scaled by location
     ]
+
+
+def test_tornado_bar_cells() -> None:
+    from decimal import Decimal
+
+    from ketacost.render_sensitivity import tornado_cells
+    from ketacost.sensitivity import Row
+
+    def row(low: str, high: str) -> Row:
+        return Row("x", 1, 2, Decimal(low), Decimal(high), abs(Decimal(high) - Decimal(low)),
+                   "X", "count", 1, "")  # fmt: skip
+
+    base, reach = Decimal(1000), Decimal(400)
+    # −$200 is half of a 4-cell side (▒, the input's low value); +$400 fills it (█, high)
+    assert tornado_cells(row("800", "1400"), base, reach, 4).plain == "  ▒▒│████"
+    # Both values dearer (a kink): the longer bar first, the shorter one drawn over it
+    assert tornado_cells(row("1100", "1400"), base, reach, 4).plain == "    │▒███"
+    assert tornado_cells(row("1000", "1000"), base, reach, 4).plain == "    │    "
+    # Any change shows: $1 of $400 is still one cell
+    assert tornado_cells(row("999", "1000"), base, reach, 4).plain == "   ▒│    "
