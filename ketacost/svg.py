@@ -252,8 +252,8 @@ def cumulative_lines(series: Sequence[Series], title: str, width: float = 720) -
     left, right, top, bottom = 64.0, width - 14 - min(label_room, 260.0), 14.0, height - 36
     days = [d for s in visible for d, _ in s.points]
     if not days:
-        canvas = Canvas(width, 60, title, "no payments")
-        canvas.text(8, 30, "No payments to draw", cls="tick")
+        canvas = Canvas(width, 60, title, "nothing to pay")
+        canvas.text(8, 30, "Nothing to pay: no payment leaves your pocket", cls="key")
         return canvas.render()
     first, last = min(days), max(days)
     if last == first:
