@@ -21,7 +21,7 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import InputError, KetacostError
+from .errors import InputError, KetacostError, printable
 from .scenario import FIELDS, Scenario
 
 app = typer.Typer(
@@ -369,7 +369,8 @@ def compare_command(
     merged, labels = read_values(values, scenario_file)
     result = compare(
         merged, pricing, dt.date.today(),
-        providers=_split(providers), locations=_split(locations), months=months, labels=labels,
+        providers=_split(providers, "--providers"), locations=_split(locations, "--locations"),
+        months=months, labels=labels,
         clinic=clinic,
     )  # fmt: skip
     inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
@@ -444,9 +445,16 @@ def sensitivity_command(
     _print_rich(sensitivity_renderables(result, width), output, inputs)
 
 
-def _split(text: str | None) -> list[str] | None:
+MAX_OPTIONS = 60  # every state and DC side by side, with room to spare
+
+
+def _split(text: str | None, option: str) -> list[str] | None:
+    """A comma-separated list, at most :data:`MAX_OPTIONS` items (each is a whole estimate)."""
     if text is None:
         return None
+    if text.count(",") >= MAX_OPTIONS:
+        raise InputError(f"{option}: at most {MAX_OPTIONS} items, not {text.count(',') + 1:,}",
+                         field=option)  # fmt: skip
     items = [part.strip() for part in text.split(",") if part.strip()]
     return items or None
 
@@ -508,8 +516,8 @@ def pricing_validate(
         model = load_pricing(pricing_file, use_cache=False)
     except PricingError as exc:
         for problem in exc.problems:
-            sys.stderr.write(f"{pricing_file}: {problem}\n")
-        sys.stderr.write(f"Error: {pricing_file}: {len(exc.problems)} problem(s)\n")
+            sys.stderr.write(printable(f"{pricing_file}: {problem}") + "\n")
+        _error(f"{pricing_file}: {len(exc.problems)} problem(s)")
         raise typer.Exit(exc.exit_code) from None
     zips = sum(len(ranges) for ranges in model.locations.zip_prefixes.values())
     sys.stdout.write(
@@ -868,6 +876,7 @@ def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     if sys.stdout is None:  # started with standard output closed (`ketacost estimate >&-`)
         sys.stdout = _ClosedOutput()
+    _ascii_fallback()
     try:
         result = command.main(args=argv, prog_name="ketacost", standalone_mode=False)
         code = result if isinstance(result, int) else 0
@@ -936,4 +945,41 @@ class _ClosedOutput:
 def _error(message: str) -> None:
     if sys.stderr is None:  # started with standard error closed: the exit code still tells
         return
-    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.write(f"Error: {printable(message)}\n")
+
+
+# What a terminal that is not UTF-8 (PYTHONIOENCODING=ascii, LC_ALL=C without UTF-8 mode) shows
+# instead of the characters it cannot encode; anything else becomes "?". One character for one,
+# so that tables measured with the original text stay aligned.
+_ASCII = {
+    "\u2014": "-", "\u2013": "-", "\u2212": "-", "\u2264": "<", "\u2265": ">",
+    "\u2026": ".", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+    "\u2192": ">", "\u2022": "*", "\u00b7": "*", "\u00d7": "x", "\u00b1": "~",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00a7": "S", "\u2588": "#",
+    "\u258f": "|", "\u2502": "|", "\u2500": "-", "\u2248": "~", "\u00e9": "e",
+}  # fmt: skip
+
+
+def _ascii_fallback() -> None:
+    """Standard output and error that cannot encode Unicode get plain ASCII, not a crash."""
+    import codecs
+
+    def replace(exc: UnicodeError) -> tuple[str, int]:
+        if not isinstance(exc, UnicodeEncodeError):
+            raise exc
+        bad = exc.object[exc.start : exc.end]
+        return "".join(_ASCII.get(ch, "?") for ch in bad), exc.end
+
+    with contextlib.suppress(LookupError):
+        codecs.lookup_error("ketacost-ascii")
+        replace = None  # type: ignore[assignment]
+    if replace is not None:
+        codecs.register_error("ketacost-ascii", replace)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = str(getattr(stream, "encoding", None) or "utf-8")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None or encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            continue
+        with contextlib.suppress(LookupError, ValueError, OSError):
+            if codecs.lookup(encoding).name != "utf-8":
+                reconfigure(errors="ketacost-ascii")

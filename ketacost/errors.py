@@ -6,6 +6,19 @@ code. Anything else is a bug (exit 1), shown as a traceback only with ``KETACOST
 
 from __future__ import annotations
 
+# C0 controls (ESC, BEL, CR, newline…), DEL, C1 controls, line/paragraph separators and the
+# bidirectional overrides ("Trojan source"): shown as \x1b, \u202e… so that a key or label from
+# a file can neither move the cursor, clear the screen, forge a second "Error:" line nor reorder
+# what is shown (issue 13, item 6).
+_UNPRINTABLE = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F),
+                *range(0x2066, 0x206A)]  # fmt: skip
+_ESCAPES = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNPRINTABLE}
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character escaped (``\x1b``): safe to show on a terminal."""
+    return text.translate(_ESCAPES)
+
 
 class KetacostError(Exception):
     """Base of every error the user can cause."""

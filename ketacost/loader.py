@@ -16,14 +16,14 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .codec import from_plain, to_plain
-from .errors import PricingError
+from .errors import PricingError, printable
 from .model import PricingModel
 
 MAX_BYTES = 1_048_576  # a price list is tens of KB; refuse anything over 1 MiB
@@ -87,6 +87,9 @@ def parse_pricing(raw: bytes, label: str) -> PricingModel:
     document = parse_yaml(raw, label)
     if not isinstance(document, dict):
         raise PricingError(label, ["the file must be a YAML mapping (key: value) at the top"])
+    unprintable = list(_control_characters(document, ""))
+    if unprintable:
+        raise PricingError(label, unprintable)
     import pydantic
 
     from .model import PricingModel as Model
@@ -95,6 +98,27 @@ def parse_pricing(raw: bytes, label: str) -> PricingModel:
         return pydantic.TypeAdapter(Model).validate_python(document)
     except pydantic.ValidationError as exc:
         raise PricingError(label, [_problem(err) for err in exc.errors()]) from None
+
+
+_LINES_AND_TABS = str.maketrans("\n\t", "  ")
+
+
+def _control_characters(value: Any, path: str) -> Iterator[str]:
+    """Keys and text with control characters (a "\\e[2J" label would clear the screen of
+    whoever runs `pricing show`): every place, as ``path: problem``."""
+    if isinstance(value, str):
+        text = value.translate(_LINES_AND_TABS)  # a literal block's lines and tabs are text
+        if printable(text) != text:
+            yield f'{path or "(top)"}: control character in "{printable(value)[:60]}"'
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{printable(str(key))}" if path else printable(str(key))
+            if isinstance(key, str) and printable(key) != key:
+                yield f"{where}: control character in a key"
+            yield from _control_characters(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _control_characters(item, f"{path}.{index}")
 
 
 def _pricing_error(label: str, message: str) -> Exception:

@@ -26,6 +26,13 @@ _ZIP_RANGE = re.compile(r"^(\d{3})(?:-(\d{3}))?$")
 
 
 MAX_AMOUNT = Decimal(10_000_000)  # no price, limit or bracket in a price list comes near this
+# Bounds of a protocol, the same as the command line's: a course is at most 200 sessions of a
+# kind (weekly for four years), boosters at most a year apart, the first session at most a year
+# after the evaluation. A pricing file beyond them made a course of 100,000,000 sessions
+# (1.6-15 GB) or a date past the year 9999 (issue 13, item 4).
+MAX_SESSIONS = 200
+MAX_WEEKS = 52
+MAX_LEAD_DAYS = 365
 
 
 def _check_date(date: str, name: str = "date") -> None:
@@ -165,8 +172,10 @@ class BoosterPhase(_Value):
     every_weeks: int
 
     def __post_init__(self) -> None:
-        if self.sessions < 1 or self.every_weeks < 1:
-            raise ValueError("sessions and every_weeks must be at least 1")
+        if not 1 <= self.sessions <= MAX_SESSIONS:
+            raise ValueError(f"sessions must be from 1 to {MAX_SESSIONS}, not {self.sessions}")
+        if not 1 <= self.every_weeks <= MAX_WEEKS:
+            raise ValueError(f"every_weeks must be from 1 to {MAX_WEEKS}, not {self.every_weeks}")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -187,14 +196,18 @@ class Protocol(_Value):
 
     def __post_init__(self) -> None:
         _check_sourced(self.reference, self.date)
-        if self.induction_sessions < 1:
-            raise ValueError("induction_sessions must be at least 1")
-        if not 1 <= self.sessions_per_week <= 7:
-            raise ValueError("sessions_per_week must be 1 to 7")
-        if self.booster_every_weeks < 1:
-            raise ValueError("booster_every_weeks must be at least 1")
-        if self.evaluation_lead_days < 0 or self.standard_boosters < 0:
-            raise ValueError("evaluation_lead_days and standard_boosters must be at least 0")
+        bounds = {
+            "induction_sessions": (1, MAX_SESSIONS), "sessions_per_week": (1, 7),
+            "booster_every_weeks": (1, MAX_WEEKS), "evaluation_lead_days": (0, MAX_LEAD_DAYS),
+            "standard_boosters": (0, MAX_SESSIONS),
+        }  # fmt: skip
+        for name, (low, high) in bounds.items():
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ValueError(f"{name} must be from {low} to {high}, not {value}")
+        phased = sum(phase.sessions for phase in self.booster_phases)
+        if phased > MAX_SESSIONS:
+            raise ValueError(f"booster_phases hold {phased} sessions; at most {MAX_SESSIONS}")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -383,8 +396,14 @@ class PricingModel(_Value):
             if key not in self.line_items:
                 raise ValueError(f"line_items needs {key!r}")
         for name, route in self.routes.items():
-            if route.default_provider not in self.providers:
+            provider = self.providers.get(route.default_provider)
+            if provider is None:
                 raise ValueError(f"routes.{name}.default_provider names an unknown provider")
+            if name not in provider.routes:  # else every estimate of the route is refused
+                raise ValueError(
+                    f"routes.{name}.default_provider: {route.default_provider} does not offer "
+                    f"{name} (providers.{route.default_provider}.routes)"
+                )
         if not self.tax.years:
             raise ValueError("tax.years needs at least one year")
         missing = sorted(set(self.references()) - set(self.sources))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -43,10 +44,32 @@ def to_json(document: Any) -> str:
     return dumps(document) + "\n"
 
 
+# A cell a spreadsheet would run as a formula (=HYPERLINK(…) from a pricing label, issue 13
+# item 6) starts with a quote instead, as OWASP advises; plain numbers (-5.00) stay numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs as a formula."""
+    formula = isinstance(value, str) and value.startswith(_FORMULA_START)
+    return "'" + value if formula and not _PLAIN_NUMBER.fullmatch(value) else value
+
+
+class SafeCsvWriter:
+    """``csv.writer`` whose text cells are passed through :func:`csv_cell`."""
+
+    def __init__(self, out: Any) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+
 def to_csv(est: Estimate) -> str:
     """One row per figure of each line item and visit, then the totals (long format)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)
     writer.writerow(
         ["section", "ref", "date", "label", "codes", "quantity", "coverage", "figure",
          "low", "typical", "high"]

@@ -14,13 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, NamedTuple
 
 from .errors import InputError
-from .model import FILINGS, PROVIDERS, ROUTES, PricingModel
+from .model import FILINGS, MAX_SESSIONS, MAX_WEEKS, PROVIDERS, ROUTES, PricingModel
 
 COVERAGES = ("auto", "none", "in-network", "out-of-network")
 PLAN_TYPES = ("commercial", "medicare", "medicaid")
 MAX_MONEY = Decimal("1000000")  # no single figure of a therapy course comes near $1M
-MAX_COUNT = 200  # sessions of one kind; a weekly course for four years is 200
-MAX_WEEKS = 52
+MAX_COUNT = MAX_SESSIONS  # sessions of one kind; a weekly course for four years is 200
 MAX_MONTHS = 120
 MAX_CHILDREN = 20
 FIRST_YEAR, LAST_YEAR = 2000, 2100

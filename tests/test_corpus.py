@@ -19,6 +19,7 @@ import pytest
 from conftest import REPO
 from corpus_checks import (
     CORPUS,
+    TIME_LIMIT,
     assert_accepted,
     assert_rejected,
     read_manifest,
@@ -164,6 +165,10 @@ CLINIC_FACTOR = """\
       reference: [thervo, kan, rejuvenate]
 """
 IV_PROTOCOL = """\
+      induction_sessions: 6
+      sessions_per_week: 2
+      booster_every_weeks: 4
+      evaluation_lead_days: 7
       standard_boosters: 0
       reference: [psychable, dreamscape, thirdnature]
 """
@@ -320,6 +325,42 @@ PRICING_CASES: dict[str, PricingCase] = {
         change("standard_boosters: 0", "standard_boosters: " + "9" * 5000, IV_PROTOCOL),
         "routes.iv.protocol.standard_boosters",
     ),
+    # --- counts and labels that passed `pricing validate` but broke estimates (issue 13 items
+    # 4, 5, 6): every one exits 3 naming the key, from `validate` too ---
+    "induction_sessions_100000": PricingCase(
+        change("induction_sessions: 6", "induction_sessions: 100000", IV_PROTOCOL),
+        "routes.iv.protocol",
+    ),
+    "standard_boosters_100000": PricingCase(
+        change("standard_boosters: 0", "standard_boosters: 100000", IV_PROTOCOL),
+        "routes.iv.protocol",
+    ),
+    "booster_phase_100000000_sessions": PricingCase(
+        change("- sessions: 4\n", "- sessions: 100000000\n"), "routes.spravato.protocol"
+    ),
+    "booster_phase_every_1000_weeks": PricingCase(
+        change("every_weeks: 1\n", "every_weeks: 1000\n"), "routes.spravato.protocol"
+    ),
+    "evaluation_lead_days_overflow": PricingCase(
+        change("evaluation_lead_days: 7", "evaluation_lead_days: 999999999", IV_PROTOCOL),
+        "routes.iv.protocol",
+    ),
+    "booster_every_weeks_overflow": PricingCase(
+        change("booster_every_weeks: 4", "booster_every_weeks: 999999999", IV_PROTOCOL),
+        "routes.iv.protocol",
+    ),
+    "default_provider_does_not_offer_route": PricingCase(
+        change("default_provider: telehealth", "default_provider: clinic"),
+        "routes.oral.default_provider",
+    ),
+    "label_with_escape_sequence": PricingCase(
+        change("label: IV ketamine infusion", 'label: "IV \\e[2J\\a infusion"'),
+        "routes.iv.session.label",
+    ),
+    "key_with_escape_sequence": PricingCase(append('"\\e]0;owned\\a": 1\n'), "control character"),
+    "source_title_with_bidi_override": PricingCase(
+        append('colour: "\\u202eevil"\n'), "control character"
+    ),
     "drug_share_above_one": PricingCase(
         change("value: 0.5238", "value: 1.5238"), "savings_programs.0"
     ),
@@ -402,3 +443,60 @@ def test_manifest_rows_are_well_formed() -> None:
     for case in SCENARIO_CASES:
         assert case["exit"] in {"0", "2"}, case
         json.dumps(case)
+
+
+PROTOCOL_BREAKERS = [
+    "induction_sessions_100000",
+    "booster_phase_100000000_sessions",
+    "evaluation_lead_days_overflow",
+    "default_provider_does_not_offer_route",
+    "key_with_escape_sequence",
+]
+
+
+@pytest.mark.parametrize("name", PROTOCOL_BREAKERS)
+@pytest.mark.parametrize("command", ["validate", "compare"])
+def test_pricing_validate_and_compare_blame_the_file(
+    name: str, command: str, tmp_path: Path
+) -> None:
+    """A file that `validate` passed made `compare` blame `sessions` (exit 2), crash on a date
+    (exit 1) or say "provider clinic does not offer iv": the file's fault is exit 3, naming it."""
+    path = tmp_path / "pricing.yaml"
+    content = PRICING_CASES[name].make(tmp_path)
+    path.write_text(content if isinstance(content, str) else content.decode(), encoding="utf-8")
+    args = ("pricing", "validate", str(path)) if command == "validate" else (
+        "compare", "--json", "--pricing", str(path))  # fmt: skip
+    run, elapsed = timed_run(*args)
+    assert run.code == 3, (run.code, run.err[:300])
+    assert "Traceback" not in run.err and run.out == ""
+    assert PRICING_CASES[name].word in run.err.replace(str(path), "")
+    assert "\x1b" not in run.err and "\x07" not in run.err
+    assert elapsed < TIME_LIMIT
+
+
+def test_compare_lists_are_capped() -> None:
+    """`compare --locations` with 100,000 items ran 100,000 estimates."""
+    run, elapsed = timed_run("compare", "--json", "--locations", ",".join(["CA"] * 100_000))
+    assert_rejected(run, 2, "at most 60", elapsed)
+    run, elapsed = timed_run("compare", "--json", "--route", "iv", "--providers",
+                             ",".join(["clinic"] * 61))  # fmt: skip
+    assert_rejected(run, 2, "--providers", elapsed)
+
+
+def test_csv_cells_are_never_formulas(tmp_path: Path) -> None:
+    """A pricing label reached the CSV as =HYPERLINK(…): a spreadsheet would run it."""
+    path = tmp_path / "pricing.yaml"
+    formula = '=HYPERLINK(""http://x.example"",""open"")'
+    path.write_text(
+        change(
+            "label: IV ketamine infusion", 'label: "=HYPERLINK(\\"http://x.example\\",\\"open\\")"'
+        )(tmp_path),
+        encoding="utf-8",
+    )
+    run, _ = timed_run(
+        "estimate", "--format", "csv", "--pricing", str(path), "--start", "2026-11-27"
+    )
+    assert run.code == 0, run.err
+    rows = [line for line in run.out.splitlines() if "HYPERLINK" in line]
+    assert rows and all(f'"\'{formula}"' in line for line in rows), rows[:2]
+    assert ",-" not in run.out.replace(",-,", "")  # numbers are untouched: none is negative

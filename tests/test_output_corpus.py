@@ -234,3 +234,24 @@ def test_sigterm_during_batch_output_leaves_no_temporary_file(tmp_path: Path) ->
     assert code == 128 + signal.SIGTERM, (code, err)
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["estimate", "--schedule"], ["estimate", "--format", "markdown"], ["pricing", "sources"],
+     ["compare"]],
+    ids=["table", "markdown", "sources", "compare"],
+)  # fmt: skip
+def test_standard_output_that_is_not_utf8_gets_ascii(args: list[str], tmp_path: Path) -> None:
+    """PYTHONIOENCODING=ascii (or LC_ALL=C without UTF-8 mode) crashed with UnicodeEncodeError."""
+    env = _environment(tmp_path)
+    env.update(PYTHONIOENCODING="ascii", PYTHONUTF8="0", LC_ALL="C", COLUMNS="100")
+    if args[0] != "pricing":
+        args = [*args, "--start", START]
+    done = subprocess.run(
+        [sys.executable, "-m", "ketacost", *args], cwd=tmp_path, env=env, capture_output=True,
+        timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    text = done.stdout.decode("ascii")  # plain ASCII, or this raises
+    assert "$" in text and "?" * 3 not in text
