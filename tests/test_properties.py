@@ -208,13 +208,22 @@ def patient_never_falls(
     values: dict[str, Any], change: dict[str, str], pricing: PricingModel
 ) -> None:
     """What the patient pays with ``change`` applied is at least what they paid without it, at
-    every band edge, with the savings program off, and on unless its yearly maximum runs out."""
+    every band edge, with the savings program off, and on unless its yearly maximum runs out or
+    visits the program does not pay (the evaluation, integration) share the deductible with the
+    sessions: then a change that moves deductible dollars onto a Spravato session lets the program
+    pay the drug part of them, and the patient really pays less (see
+    test_program_pays_more_when_the_deductible_moves_onto_a_session)."""
     annual_max = pricing.savings_programs[0].annual_max.value
     for program in (True, False):
         values["copay_program"] = program
         before_doc = run(values, pricing)
         after_doc = run({**values, **change}, pricing)
         if program and any(capped(d, annual_max) for d in (before_doc, after_doc)):
+            continue
+        if program and any(
+            v.kind in ("consult", "integration") and v.coverage != "self-pay"
+            for v in before_doc.visits
+        ):
             continue
         pairs = zip(cost(before_doc, "patient_pays"), cost(after_doc, "patient_pays"), strict=True)
         for before, after in pairs:
@@ -502,3 +511,33 @@ def test_savings_program_pays_within_its_terms(
         if e == "typical":  # the warning speaks of typical prices
             capped = any(year == 0 for year in left.values())
             assert capped == ("program_cap_reached" in {w.code for w in doc.warnings})
+
+
+def test_program_pays_more_when_the_deductible_moves_onto_a_session(
+    pricing: PricingModel,
+) -> None:
+    """A real exception to "dearer sessions never cost the patient less", found by hypothesis.
+
+    HDHP, $1,500 deductible, then a $25 copay; Spravato at $800.00 vs $800.01 a session with three
+    integration visits between the first sessions. The dearer sessions take one more cent of the
+    deductible, so the third integration visit takes one cent less: the patient's own cost share is
+    the same ($2,637.79 both times), but the savings program pays 52.38% of the drug part of
+    session cost-sharing, and now one more cent of it sits on a session: the program's total rises
+    by a cent (1,003.26 → 1,003.27; cents of 52.38% of the cumulative drug share) and the patient
+    pays a cent less (1,634.53 → 1,634.52).
+    """
+    values = {
+        "route": "spravato", "hdhp": True, "deductible": "1500", "copay": "25", "oop_max": "21500",
+        "coinsurance": "50", "sessions": "8", "integration": "3", "consult": False,
+        "start": "2026-01-01",
+    }  # fmt: skip
+    cheaper = run({**values, "session_price": "800.00"}, pricing).totals
+    dearer = run({**values, "session_price": "800.01"}, pricing).totals
+    assert (cheaper.program_pays.typical, dearer.program_pays.typical) == (
+        Decimal("1003.26"), Decimal("1003.27"),
+    )  # fmt: skip
+    assert (cheaper.patient_pays.typical, dearer.patient_pays.typical) == (
+        Decimal("1634.53"), Decimal("1634.52"),
+    )  # fmt: skip
+    own = [t.patient_pays.typical + t.program_pays.typical for t in (cheaper, dearer)]
+    assert own == [Decimal("2637.79"), Decimal("2637.79")]
