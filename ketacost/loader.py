@@ -5,8 +5,10 @@
 - Numbers with a fraction become ``Decimal`` from their text, never via float; dates stay text.
 - The parsed document is validated into :class:`ketacost.model.PricingModel` by pydantic; each
   problem is reported as ``path.inside.file: message``.
-- A validated model is cached as JSON keyed by the file's length and CRC-32 (the built-in model
-  ships its compiled form), so YAML and pydantic are imported only when the cache is stale.
+- A validated model is cached as JSON keyed by a BLAKE2b hash of the file, the model code and
+  the version (the built-in model ships its compiled form), so YAML and pydantic are imported
+  only when the cache is stale; only a private cache folder and this user's own regular files
+  in it are trusted.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import contextlib
 import json
 import os
 import re
-import zlib
+import stat
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +33,8 @@ MAX_DEPTH = 32
 MAX_NODES = 10_000  # keys, values and list items: the built-in model has about 1,800
 _PACKAGE = Path(__file__).resolve().parent
 COMPILED = _PACKAGE / "data" / "pricing.compiled.json"
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
+MAX_CACHE_BYTES = 8 * 1_048_576  # a cached model is about the size of its YAML
 
 
 def builtin_path() -> Path:
@@ -41,13 +44,21 @@ def builtin_path() -> Path:
 
 
 def fingerprint(raw: bytes) -> str:
-    """A key for a pricing file's bytes and the model code that validated them.
+    """A key for a pricing file's bytes, the model code that validated them and the version.
 
-    CRC-32 and length, not a cryptographic hash: the key only tells a fresh cache from a stale
-    one of the user's own files, and hashlib's import costs more than the whole estimate.
+    A cryptographic hash (BLAKE2b): with a length and a CRC-32, a same-length edit with the same
+    CRC was served stale (issue 13, item 3). ``_blake2`` is imported, not ``hashlib``, whose
+    OpenSSL import alone costs about 11 ms of every start.
     """
-    model_code = (_PACKAGE / "model.py").read_bytes()
-    return f"{len(raw):x}-{zlib.crc32(raw):08x}-{zlib.crc32(model_code):08x}-{_CACHE_FORMAT}"
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - an interpreter without the built-in module
+        from hashlib import blake2b
+    digest = blake2b(digest_size=32, person=b"ketacost-pricing")
+    for part in (__version__.encode(), (_PACKAGE / "model.py").read_bytes(), raw):
+        digest.update(len(part).to_bytes(8, "big"))  # lengths first: no two splits collide
+        digest.update(part)
+    return f"{digest.hexdigest()}-{_CACHE_FORMAT}"
 
 
 def read_bytes(path: Path, label: str) -> bytes:
@@ -292,21 +303,55 @@ def cache_dir() -> Path | None:
 
 
 def _read_cache(key: str, *, builtin: bool) -> PricingModel | None:
+    """The cached model for ``key``, or None: missing, stale, broken or not trustworthy.
+
+    Only a private folder is used (owned by this user, writable by no one else: another user's
+    planted model priced IV at $48,350), and only a regular file of this user's, size-capped and
+    opened without blocking (a planted FIFO hung every run). Any problem with an entry means
+    rebuilding it from the YAML, never an error (issue 13, item 3).
+    """
     if builtin:
-        candidates = [COMPILED]
+        candidate, private = COMPILED, False  # shipped in the package, owned by its installer
     else:
         directory = cache_dir()
-        candidates = [directory / f"pricing-{key}.json"] if directory else []
-    for candidate in candidates:
-        try:
-            payload = json.loads(candidate.read_bytes())
-            if payload.get("key") != key or payload.get("version") != __version__:
-                continue
-            model: PricingModel = from_plain(PricingModel, payload["model"])
-            return model
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            continue  # missing, stale or broken: rebuild from the YAML
-    return None
+        if directory is None or not _private_folder(directory):
+            return None
+        candidate, private = directory / f"pricing-{key}.json", True
+    try:
+        payload = json.loads(_read_regular(candidate, private=private))
+        if payload.get("key") != key or payload.get("version") != __version__:
+            return None
+        model: PricingModel = from_plain(PricingModel, payload["model"])
+        return model
+    except Exception:  # missing, stale or corrupt: rebuild from the YAML
+        return None
+
+
+def _private_folder(directory: Path) -> bool:
+    """A real folder (not a link), owned by this user and writable by no one else."""
+    try:
+        info = os.lstat(directory)
+    except OSError:
+        return False
+    owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022
+
+
+def _read_regular(path: Path, *, private: bool) -> bytes:
+    """A regular file's bytes, at most MAX_CACHE_BYTES; with ``private``, only this user's."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        owner = os.geteuid() if hasattr(os, "geteuid") else info.st_uid
+        if not stat.S_ISREG(info.st_mode) or (private and info.st_uid != owner):
+            raise ValueError("not a regular file of this user's")
+        if info.st_size > MAX_CACHE_BYTES:
+            raise ValueError("too large")
+        raw = handle.read(MAX_CACHE_BYTES + 1)
+    if len(raw) > MAX_CACHE_BYTES:
+        raise ValueError("too large")
+    return raw
 
 
 def compiled_payload(key: str, model: PricingModel) -> str:
@@ -323,6 +368,8 @@ def _write_cache(key: str, model: PricingModel) -> None:
 
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private_folder(directory):
+            return  # someone else's, or open to others: not ours to fill
         fd, tmp = tempfile.mkstemp(prefix=".pricing-", suffix=".tmp", dir=directory)
     except OSError:
         return  # a read-only or full disk only costs speed
