@@ -196,7 +196,7 @@ def estimate(
         kind: band_sum([price] + [extra[3] for extra in extras.get(kind, [])])
         for kind, (_, price, _) in items.items()
     }
-    plan, plan_notes = plan_for(scenario, pricing.tax)
+    plan, plan_notes = plan_for(scenario, pricing.plan_limits, [v.date for v in visits])
     program_terms = program_for(scenario, pricing.savings_programs)
     program_on = program_terms is not None
     networks = {kind: network_for(spec.coverage, scenario) for kind, (spec, _, _) in items.items()}
@@ -218,7 +218,7 @@ def estimate(
     dates = [visit.date for visit in visits]
 
     def carryover(year: int) -> Decimal:
-        return pricing.tax.year(year).fsa_carryover
+        return pricing.plan_limits.figure("fsa_carryover", year)[0]
 
     payments = {
         edge: apply_accounts(
@@ -248,7 +248,11 @@ def estimate(
             plan_band = Band(lo.plan_pays, ty.plan_pays, hi.plan_pays)
             program_band = Band(lo.program_pays, ty.program_pays, hi.program_pays)
             patient = Band(lo.patient_pays, ty.patient_pays, hi.patient_pays)
-            deductible_left = Band(lo.deductible_left, ty.deductible_left, hi.deductible_left)
+            deductible_left = (
+                None
+                if ty.deductible_left is None  # an out-of-network claim not counted
+                else Band(lo.deductible_left, ty.deductible_left, hi.deductible_left)
+            )
             oop_left = None if ty.oop_left is None else Band(lo.oop_left, ty.oop_left, hi.oop_left)
         if pay_lo.total or pay_ty.total or pay_hi.total:
             paid = Band(pay_lo.total, pay_ty.total, pay_hi.total)

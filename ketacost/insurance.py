@@ -24,10 +24,11 @@ Pure functions over frozen values; one call adjudicates one band edge.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-from .model import SavingsProgram, TaxRules
+from .model import PlanLimits, SavingsProgram
 from .money import ZERO, cents, percent
 from .scenario import Scenario
 
@@ -35,7 +36,13 @@ Network = Literal["self-pay", "in-network", "out-of-network"]
 
 
 class Plan(NamedTuple):
-    """The plan's terms. ``None`` for a maximum means no cap."""
+    """The plan's terms. ``None`` for a maximum means no cap.
+
+    ``deductible_by_year`` / ``oop_max_by_year`` give a default figure per plan year (the
+    year's ACA or HDHP limit, the year's Medicare Part B deductible); they apply when the user
+    gave no figure. ``oon_reimbursed`` is False when out-of-network terms are missing: a
+    superbill's reimbursement is then not counted.
+    """
 
     deductible: Decimal = ZERO
     deductible_met: Decimal = ZERO
@@ -51,6 +58,17 @@ class Plan(NamedTuple):
     oon_allowed: Decimal = Decimal(100)  # percent of billed
     oon_oop_max: Decimal | None = None
     oon_oop_met: Decimal = ZERO
+    deductible_by_year: dict[int, Decimal] | None = None
+    oop_max_by_year: dict[int, Decimal] | None = None
+    oon_reimbursed: bool = True
+
+    def deductible_for(self, year: int) -> Decimal:
+        by_year = self.deductible_by_year
+        return self.deductible if by_year is None else by_year[year]
+
+    def oop_max_for(self, year: int) -> Decimal | None:
+        by_year = self.oop_max_by_year
+        return self.oop_max if by_year is None else by_year[year]
 
 
 class Program(NamedTuple):
@@ -144,16 +162,18 @@ def adjudicate(
     program_left: dict[int, Decimal] = {}
     drug_total = ZERO
     for claim in claims:
-        if claim.network == "self-pay":  # nothing to adjudicate; accumulators do not move
+        if claim.network == "self-pay" or (
+            claim.network == "out-of-network" and not plan.oon_reimbursed
+        ):  # nothing to adjudicate (or nothing counted); accumulators do not move
             results.append(ClaimResult(ZERO, ZERO, claim.billed, None, None, 0))
             continue
         year = plan_year_of(claim.date, plan.plan_year_start)
         first = year == first_year
         if year not in inn:
             inn[year] = _fresh(
-                plan.deductible,
+                plan.deductible_for(year),
                 plan.deductible_met if first else ZERO,
-                plan.oop_max,
+                plan.oop_max_for(year),
                 plan.oop_met if first else ZERO,
             )
             oon[year] = _fresh(
@@ -225,35 +245,97 @@ def network_for(default: str, scenario: Scenario) -> Network:
     return "in-network"
 
 
-def plan_for(scenario: Scenario, tax: TaxRules) -> tuple[Plan, list[str]]:
-    """The plan's terms from the scenario, with notes on the defaults it had to assume."""
+OON_TERMS = ("oon_allowed", "oon_coinsurance", "oon_deductible")
+
+
+def missing_oon_terms(scenario: Scenario) -> list[str]:
+    """The out-of-network terms a superbill claim needs that were not given. Without all of
+    them the reimbursement is not counted: none of them is guessed (an allowed amount of the
+    whole bill, no coinsurance or no deductible would each assume a generous plan)."""
+    return [name for name in OON_TERMS if getattr(scenario, name) is None]
+
+
+def plan_for(
+    scenario: Scenario, limits: PlanLimits, dates: Iterable[dt.date] = ()
+) -> tuple[Plan, list[str]]:
+    """The plan's terms from the scenario, with notes on the defaults it had to assume.
+
+    ``dates`` are the course's visit dates: each plan year they fall in gets its own figures."""
     notes: list[str] = []
     month, day = (int(part) for part in scenario.plan_year_start.split("-"))
-    oop_max = scenario.oop_max
-    if oop_max is None and scenario.plan_type == "commercial":
-        year = tax.year(plan_year_of(scenario.start, (month, day)))
-        oop_max = year.aca_oop_max_self
+    years = sorted({plan_year_of(d, (month, day)) for d in [scenario.start, *dates]})
+    deductible = scenario.deductible or ZERO
+    coinsurance = scenario.coinsurance or ZERO
+    deductible_by_year = oop_by_year = None
+    if scenario.plan_type == "medicare":
+        if scenario.deductible is None:
+            deductible_by_year = _by_year(limits, "medicare_part_b_deductible", years)
+            notes.append(
+                "No --deductible given: the Medicare Part B deductible is used: "
+                + _yearly(limits, "medicare_part_b_deductible", years)
+                + "."
+            )
+        if scenario.coinsurance is None and scenario.copay is None:
+            coinsurance, _ = limits.figure("medicare_part_b_coinsurance", years[0])
+            notes.append(
+                f"No --coinsurance given: Medicare Part B's {coinsurance}% of the approved amount "
+                "after the deductible."
+            )
+        if scenario.oop_max is None:
+            notes.append("Original Medicare has no out-of-pocket maximum: none is applied.")
+    elif scenario.oop_max is None and scenario.plan_type == "commercial":
+        name = "hdhp_oop_max_self" if scenario.hdhp else "aca_oop_max_self"
+        oop_by_year = _by_year(limits, name, years)
+        what = (
+            "the IRS maximum for an HSA-qualified high-deductible plan (self-only)"
+            if scenario.hdhp
+            else "the ACA limit for self-only in-network cover"
+        )
         notes.append(
-            f"No --oop-max given: the ACA limit for self-only in-network cover (${oop_max:,}) is "
-            "used as the out-of-pocket maximum."
+            f"No --oop-max given: {what} is used as the out-of-pocket maximum: "
+            + _yearly(limits, name, years)
+            + "."
         )
     plan = Plan(
-        deductible=scenario.deductible or ZERO,
+        deductible=deductible,
         deductible_met=scenario.deductible_met or ZERO,
-        coinsurance=scenario.coinsurance or ZERO,
+        coinsurance=coinsurance,
         copay=scenario.copay,
-        oop_max=oop_max,
+        oop_max=scenario.oop_max,
         oop_met=scenario.oop_met or ZERO,
         hdhp=scenario.hdhp,
         plan_year_start=(month, day),
         oon_deductible=scenario.oon_deductible or ZERO,
         oon_deductible_met=scenario.oon_deductible_met or ZERO,
         oon_coinsurance=scenario.oon_coinsurance or ZERO,
-        oon_allowed=scenario.oon_allowed if scenario.oon_allowed is not None else Decimal(100),
+        oon_allowed=scenario.oon_allowed if scenario.oon_allowed is not None else ZERO,
         oon_oop_max=scenario.oon_oop_max,
         oon_oop_met=scenario.oon_oop_met or ZERO,
+        deductible_by_year=deductible_by_year,
+        oop_max_by_year=oop_by_year,
+        oon_reimbursed=not missing_oon_terms(scenario),
     )
     return plan, notes
+
+
+def _by_year(limits: PlanLimits, name: str, years: list[int]) -> dict[int, Decimal]:
+    return {year: limits.figure(name, year)[0] for year in years}
+
+
+def _yearly(limits: PlanLimits, name: str, years: list[int]) -> str:
+    """``$10,600 for the 2026 plan year, $12,000 for 2027``, saying where a year is not on file."""
+    parts = []
+    for index, year in enumerate(years):
+        value, used = limits.figure(name, year)
+        text = (
+            f"${value:,}"
+            + (" for the " if index == 0 else " for ")
+            + (f"{year} plan year" if index == 0 else str(year))
+        )
+        if used != year:
+            text += f" ({year} not on file: the {used} figure)"
+        parts.append(text)
+    return ", ".join(parts)
 
 
 def program_for(scenario: Scenario, programs: tuple[SavingsProgram, ...]) -> Program | None:

@@ -310,7 +310,8 @@ class SavingsProgram(_Value):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class TaxYear(_Value):
-    """One year's account and plan figures (the tax law itself is in ``data/tax.yaml``)."""
+    """One year's payroll-tax figures (the income-tax law is in ``data/tax.yaml``, the plan and
+    account limits in :class:`PlanLimits`)."""
 
     __pydantic_config__ = _STRICT
 
@@ -319,30 +320,85 @@ class TaxYear(_Value):
     social_security_rate: Decimal
     medicare_rate: Decimal
     social_security_wage_base: Decimal
-    fsa_limit: Decimal
-    fsa_carryover: Decimal
-    hsa_limit_self: Decimal
-    hsa_limit_family: Decimal
-    hdhp_min_deductible_self: Decimal
-    hdhp_min_deductible_family: Decimal
-    aca_oop_max_self: Decimal
-    aca_oop_max_family: Decimal
     note: str = ""
 
     def __post_init__(self) -> None:
         _check_sourced(self.reference, self.date)
-        _check_non_negative(
-            social_security_wage_base=self.social_security_wage_base,
-            fsa_limit=self.fsa_limit, fsa_carryover=self.fsa_carryover,
-            hsa_limit_self=self.hsa_limit_self, hsa_limit_family=self.hsa_limit_family,
-            hdhp_min_deductible_self=self.hdhp_min_deductible_self,
-            hdhp_min_deductible_family=self.hdhp_min_deductible_family,
-            aca_oop_max_self=self.aca_oop_max_self, aca_oop_max_family=self.aca_oop_max_family,
-        )  # fmt: skip
+        _check_non_negative(social_security_wage_base=self.social_security_wage_base)
         for name in ("social_security_rate", "medicare_rate"):
             rate = getattr(self, name)
             if not (rate.is_finite() and 0 <= rate <= 100):
                 raise ValueError(f"{name} must be a percentage from 0 to 100")
+
+
+# Plan and account figures that change by year, each in USD except the coinsurance (percent).
+PLAN_YEAR_FIGURES = (
+    "aca_oop_max_self", "aca_oop_max_family",
+    "hdhp_min_deductible_self", "hdhp_min_deductible_family",
+    "hdhp_oop_max_self", "hdhp_oop_max_family",
+    "hsa_limit_self", "hsa_limit_family", "hsa_catch_up",
+    "fsa_limit", "fsa_carryover",
+    "medicare_part_b_deductible", "medicare_part_b_coinsurance",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PlanYear(_Value):
+    """One year's published plan and account limits; a figure not yet published is null.
+
+    ACA and HDHP figures apply to plan years beginning in the year, HSA limits and Medicare
+    Part B to the calendar year, FSA figures to plan years beginning in the year.
+    """
+
+    __pydantic_config__ = _STRICT
+
+    reference: tuple[str, ...]
+    date: str
+    aca_oop_max_self: Decimal | None = None
+    aca_oop_max_family: Decimal | None = None
+    hdhp_min_deductible_self: Decimal | None = None
+    hdhp_min_deductible_family: Decimal | None = None
+    hdhp_oop_max_self: Decimal | None = None
+    hdhp_oop_max_family: Decimal | None = None
+    hsa_limit_self: Decimal | None = None
+    hsa_limit_family: Decimal | None = None
+    hsa_catch_up: Decimal | None = None
+    fsa_limit: Decimal | None = None
+    fsa_carryover: Decimal | None = None
+    medicare_part_b_deductible: Decimal | None = None
+    medicare_part_b_coinsurance: Decimal | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        _check_non_negative(**{name: getattr(self, name) for name in PLAN_YEAR_FIGURES})
+        rate = self.medicare_part_b_coinsurance
+        if rate is not None and rate > 100:
+            raise ValueError("medicare_part_b_coinsurance is a percentage from 0 to 100")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PlanLimits(_Value):
+    """Plan and account figures by year (ACA, HDHP, HSA, FSA, Medicare Part B)."""
+
+    __pydantic_config__ = _STRICT
+
+    years: dict[int, PlanYear]
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        for name in PLAN_YEAR_FIGURES:
+            if all(getattr(year, name) is None for year in self.years.values()):
+                raise ValueError(f"years: no year gives {name}")
+
+    def figure(self, name: str, year: int) -> tuple[Decimal, int]:
+        """``name``'s value for ``year`` and the year it was read from: the year itself when on
+        file, else the nearest year that gives it (the latest before, or the earliest after)."""
+        have = sorted(y for y, figures in self.years.items() if getattr(figures, name) is not None)
+        before = [y for y in have if y <= year]
+        used = before[-1] if before else have[0]
+        value: Decimal = getattr(self.years[used], name)
+        return value, used
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -383,6 +439,7 @@ class PricingModel(_Value):
     providers: dict[ProviderName, ProviderSpec]
     locations: Locations
     savings_programs: tuple[SavingsProgram, ...]
+    plan_limits: PlanLimits
     tax: TaxRules
     assumptions: tuple[str, ...] = field(default=())
 
@@ -426,6 +483,8 @@ class PricingModel(_Value):
                 + program.annual_max.reference
                 + program.drug_share.reference
             )
+        for limits in self.plan_limits.years.values():
+            refs += limits.reference
         for year in self.tax.years.values():
             refs += year.reference
         refs += self.tax.hsa_taxed_reference

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .course import Visit
-from .insurance import ClaimResult, Network, Plan, plan_year_of
+from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_year_of
 from .model import PricingModel
 from .money import ZERO
 from .scenario import Scenario
@@ -77,7 +77,11 @@ def assumptions(
             f"Insurance ({scenario.plan_type}) applied to: {', '.join(covered)}; in-network "
             "allowed amount taken to equal the billed price."
         )
-        if scenario.coinsurance is None and "in-network" in networks.values():
+        if (
+            scenario.coinsurance is None
+            and scenario.plan_type != "medicare"
+            and "in-network" in networks.values()
+        ):
             out.append("No --coinsurance given: 0% coinsurance after the deductible.")
         out += plan_notes
     if program_on:
@@ -162,26 +166,27 @@ def warnings(
             )
         )
     in_network = "in-network" in networks.values()
-    if in_network and all(
-        getattr(scenario, name) is None for name in ("deductible", "coinsurance", "copay")
+    if (
+        in_network
+        and scenario.plan_type != "medicare"  # Part B's deductible and 20% are the defaults
+        and all(getattr(scenario, name) is None for name in ("deductible", "coinsurance", "copay"))
     ):
         out.append(
             Warning(
                 "plan_terms_missing",
-                "No deductible, coinsurance or copay given: the plan is assumed to pay all it "
-                "covers. Give your plan's figures (for Original Medicare Part B: its deductible "
-                "and 20% coinsurance).",
+                "No deductible, coinsurance or copay given: the plan is assumed to pay everything "
+                "it covers. Give --deductible, --coinsurance or --copay to count your share.",
             )
         )
-    if scenario.coverage == "out-of-network" and all(
-        getattr(scenario, name) is None
-        for name in ("oon_deductible", "oon_coinsurance", "oon_allowed", "oon_oop_max")
-    ):
+    missing = missing_oon_terms(scenario)
+    if "out-of-network" in networks.values() and missing:
+        names = ["--" + name.replace("_", "-") for name in missing]
+        options = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         out.append(
             Warning(
                 "oon_terms_missing",
-                "No out-of-network terms given: the plan is assumed to reimburse the whole bill. "
-                "Ask your insurer for the OON deductible, coinsurance and allowed amount.",
+                "The superbill's reimbursement is not counted: you pay the whole bill here. "
+                f"Give {options} (ask your insurer) to count what the plan would pay back.",
             )
         )
     out += _account_warnings(scenario, pricing, visits, payments)
@@ -195,43 +200,94 @@ def _account_warnings(
     payments: dict[str, list[Any]],
 ) -> list[Warning]:
     out: list[Warning] = []
-    year = pricing.tax.year(scenario.start.year)
-    on_file = pricing.tax.year_on_file(scenario.start.year)
-    if scenario.fsa and scenario.fsa > year.fsa_limit:
+    limits = pricing.plan_limits
+    start = scenario.start.year
+
+    def figure(name: str, year: int) -> tuple[Decimal, str]:
+        """The figure and the words for its year (saying when another year's is used)."""
+        value, used = limits.figure(name, year)
+        return value, (str(year) if used == year else f"{year} (not on file: {used}'s figure)")
+
+    fsa_limit, when = figure("fsa_limit", start)
+    if scenario.fsa and scenario.fsa > fsa_limit:
         out.append(
             Warning(
                 "fsa_over_limit",
-                f"FSA funds of {money(scenario.fsa)} are above the {on_file} health "
-                f"FSA limit of {money(year.fsa_limit)} per employee.",
+                f"FSA funds of {money(scenario.fsa)} are above the {when} health "
+                f"FSA limit of {money(fsa_limit)} per employee.",
             )
         )
     if scenario.fsa:
-        end = dt.date(scenario.start.year, 12, 31)
+        carryover, _ = figure("fsa_carryover", start)
+        end = dt.date(start, 12, 31)
         spent = sum(
             (p.fsa for v, p in zip(visits, payments["typical"], strict=True) if v.date <= end),
             ZERO,
         )
         left = scenario.fsa - spent
         if left > 0 and visits and visits[-1].date > end:
-            lost = max(ZERO, left - year.fsa_carryover)
+            lost = max(ZERO, left - carryover)
             out.append(
                 Warning(
                     "fsa_use_it_or_lose_it",
                     f"{money(left)} of FSA money is unspent at the end of {end.year} while the "
-                    f"course goes on: use it or lose it. At most {money(year.fsa_carryover)} "
+                    f"course goes on: use it or lose it. At most {money(carryover)} "
                     f"carries over, so {money(lost)} is counted as lost (typical prices); "
                     "spend it by December 31, or check whether your plan has a grace period.",
                 )
             )
-    if scenario.hdhp and (
-        scenario.deductible is None or scenario.deductible < year.hdhp_min_deductible_self
-    ):
+    if scenario.hsa:
+        limit, when = figure("hsa_limit_family", start)
+        catch_up, _ = figure("hsa_catch_up", start)
+        if scenario.hsa > limit + catch_up:
+            out.append(
+                Warning(
+                    "hsa_over_limit",
+                    f"HSA funds of {money(scenario.hsa)} are more than one year's contributions "
+                    f"can be ({when}: {money(limit)} family + {money(catch_up)} catch-up at 55): "
+                    "a balance saved over several years is fine; the tax saving counted assumes "
+                    "every dollar went in before tax.",
+                )
+            )
+    if scenario.hdhp:
+        out += _hdhp_warnings(scenario, visits, figure)
+    return out
+
+
+def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -> list[Warning]:
+    """Each plan year of the course against that year's IRS limits for an HSA-qualified HDHP
+    (26 USC 223(c)(2)): a minimum deductible and a maximum out-of-pocket."""
+    out: list[Warning] = []
+    month, day = (int(part) for part in scenario.plan_year_start.split("-"))
+    years = sorted(
+        {plan_year_of(d, (month, day)) for d in [scenario.start] + [v.date for v in visits]}
+    )
+    low = []
+    high = []
+    for year in years:
+        least, when = figure("hdhp_min_deductible_self", year)
+        family, _ = figure("hdhp_min_deductible_family", year)
+        if scenario.deductible is None or scenario.deductible < least:
+            low.append(f"{money(least)} for plan years beginning in {when} "
+                       f"(family {money(family)})")  # fmt: skip
+        most, when = figure("hdhp_oop_max_self", year)
+        if scenario.oop_max is not None and scenario.oop_max > most:
+            high.append(f"{money(most)} for plan years beginning in {when}")
+    if low:
         out.append(
             Warning(
                 "hdhp_deductible_low",
-                f"An HSA-eligible HDHP needs a deductible of at least "
-                f"{money(year.hdhp_min_deductible_self)} (self-only, {on_file}; "
-                f"{money(year.hdhp_min_deductible_family)} family).",
+                "An HSA-eligible HDHP needs a self-only deductible of at least "
+                + "; ".join(low)
+                + ".",
+            )
+        )
+    if high:
+        out.append(
+            Warning(
+                "hdhp_oop_max_high",
+                f"An out-of-pocket maximum of {money(scenario.oop_max or ZERO)} is above what an "
+                "HSA-eligible HDHP may have (self-only): " + "; ".join(high) + ".",
             )
         )
     return out

@@ -14,6 +14,8 @@ from .money import ZERO
 from .render import DISCLAIMER, TOTAL_LABELS, band_text, money
 
 BAR_WIDTH = 20
+# Warnings shown in the headline box as well: the figure above them rests on them.
+HEADLINE_WARNINGS = ("oon_terms_missing", "plan_terms_missing")
 
 
 def bar(value: Decimal, largest: Decimal, width: int = BAR_WIDTH) -> str:
@@ -51,6 +53,9 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
             head.append(f"  (saves {money(t.tax_savings.typical)})")
         else:
             head.append(f"  (the accounts add {money(-t.tax_savings.typical)} of tax)")
+    for w in est.warnings:  # what the "You pay" figure leaves out belongs next to it
+        if w.code in HEADLINE_WARNINGS:
+            head.append(f"\n{w.message}", style="yellow")
     parts.append(Panel(head, title=title, title_align="left", expand=False))
 
     items = Table(title="Line items", title_justify="left", show_lines=False)
@@ -144,7 +149,8 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     parts.append(flow)
 
     for w in est.warnings:
-        parts.append(Text(f"! {w.message}", style="yellow"))
+        if w.code not in HEADLINE_WARNINGS:
+            parts.append(Text(f"! {w.message}", style="yellow"))
     notes = Text("Assumptions\n", style="bold")
     for a in est.assumptions:
         notes.append(f"• {a}\n", style="dim")

@@ -163,7 +163,7 @@ def test_cashflow_has_every_calendar_month() -> None:
 
 
 def test_out_of_network_terms_alone_file_covered_visits_out_of_network() -> None:
-    d = doc("--oon-allowed", "60", "--oon-coinsurance", "40")
+    d = doc("--oon-allowed", "60", "--oon-coinsurance", "40", "--oon-deductible", "0")
     assert d["line_items"][0]["coverage"] == "out-of-network"  # the evaluation
     assert d["line_items"][1]["coverage"] == "self-pay"  # off-label infusions
     # evaluation 250: allowed 150, 40% = 60 cost share + 100 balance bill; the plan pays 90
@@ -266,10 +266,24 @@ def test_force_color_turns_colour_on(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_plan_without_cost_sharing_is_flagged() -> None:
-    d = doc("--route", "spravato", "--plan-type", "medicare")
+    d = doc("--route", "spravato", "--coverage", "in-network")
     codes = [w["code"] for w in d["warnings"]]
-    assert "plan_terms_missing" in codes and "program_ineligible" in codes
+    assert "plan_terms_missing" in codes
+    assert d["totals"]["patient_pays"]["typical"] == 0
+
+
+def test_medicare_without_figures_uses_part_b_and_no_program() -> None:
+    d = doc("--route", "spravato", "--plan-type", "medicare", "--boosters", "2")
+    codes = [w["code"] for w in d["warnings"]]
+    assert "plan_terms_missing" not in codes and "program_ineligible" in codes
     assert d["totals"]["program_pays"]["typical"] == 0
+    notes = " ".join(d["assumptions"])
+    assert "Medicare Part B deductible is used: $283 for the 2026 plan year" in notes
+    # the course runs into 2027, whose Part B deductible is not on file yet: said so
+    assert "2027 not on file: the 2026 figure" in notes
+    assert "Medicare Part B's 20% of the approved amount" in notes
+    assert "no out-of-pocket maximum" in notes
+    assert all(v["oop_left"] is None for v in d["visits"])
 
 
 def test_an_apr_too_small_to_price_is_refused_not_a_crash(cli: Any) -> None:
@@ -277,3 +291,13 @@ def test_an_apr_too_small_to_price_is_refused_not_a_crash(cli: Any) -> None:
     run = cli("estimate", "--json", "--finance-months", "60", "--apr", "1e-30")
     assert run.code == 2 and run.out == ""
     assert run.err.startswith("Error: --apr:")
+
+
+def test_the_headline_says_what_the_you_pay_figure_leaves_out(cli: Any) -> None:
+    run = cli("estimate", "--coverage", "out-of-network", "--start", "2026-12-01")
+    head = " ".join(run.out.split("Line items")[0].replace("│", " ").split())
+    assert "superbill's reimbursement is not counted" in head
+    assert "--oon-allowed, --oon-coinsurance and --oon-deductible" in head
+    run = cli("estimate", "--coverage", "in-network", "--start", "2026-12-01")
+    head = " ".join(run.out.split("Line items")[0].replace("│", " ").split())
+    assert "the plan is assumed to pay everything it covers" in head

@@ -465,7 +465,7 @@ def test_tax_savings_use_fsa_dollars_first_rounded_once(
         for v in doc.visits:
             day = dt.date.fromisoformat(v.date)
             while day.year > year:  # use it or lose it: 2026's carryover is $680
-                fsa = min(fsa, pricing.tax.year(year).fsa_carryover)
+                fsa = min(fsa, pricing.plan_limits.figure("fsa_carryover", year)[0])
                 year += 1
             share = at(v, "patient_pays", e)
             paid_fsa = min(share, fsa)
