@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from .codec import dumps_compact
 from .errors import InputError, KetacostError
 from .estimate import estimate
-from .files import loads_json
+from .files import MAX_LINE, LineTooLong, loads_json
 from .model import PricingModel
 from .scenario import parse_scenario
 
@@ -33,22 +33,47 @@ Record = tuple[int, Any]  # (line number, raw JSON text or a CSV row mapping)
 
 def csv_records(lines: Iterable[str]) -> Iterator[Record]:
     """CSV rows with a header of option names; an empty cell means "not given"."""
-    reader = csv.DictReader(iter(lines))
-    header = reader.fieldnames or []
+    cut: list[int] = []  # numbers of the lines too long to read (LineTooLong)
+
+    def watched() -> Iterator[str]:
+        for number, line in enumerate(lines, start=1):
+            if isinstance(line, LineTooLong):
+                cut.append(number)
+            yield line
+
+    reader = csv.DictReader(watched())
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise InputError(f"CSV header: {exc}") from None
     twice = [name for i, name in enumerate(header) if name in header[:i]]
     if twice:  # DictReader would silently keep the last cell of the two
         raise InputError(f"CSV header: column {twice[0]!r} appears twice")
-    for row in reader:
+    rows, done = iter(reader), reader.line_num
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # a cell over 131,072 characters aborted the whole batch
+            done += 1  # the reader does not count the line it gave up on
+            yield done, {"__unreadable__": f"CSV: {exc}"}
+            continue
         values = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
         if None in row:
             values = {"__extra_cells__": row[None]}
-        yield reader.line_num, values
+        if cut and cut[-1] > done:
+            values = {"__unreadable__": f"line longer than {MAX_LINE:,} characters"}
+        done = reader.line_num
+        yield done, values
 
 
 def jsonl_records(lines: Iterable[str]) -> Iterator[Record]:
     """Non-blank JSON lines, numbered by their line in the input."""
     for number, line in enumerate(lines, start=1):
-        if line.strip():
+        if isinstance(line, LineTooLong):
+            yield number, {"__unreadable__": line.strip()}
+        elif line.strip():
             yield number, line
 
 
@@ -81,6 +106,8 @@ def estimate_record(
         values = raw
     if "__extra_cells__" in values:
         return _error_line(number, "invalid_input", "more cells than header columns", None), False
+    if "__unreadable__" in values:
+        return _error_line(number, "invalid_input", values["__unreadable__"], None), False
     try:
         scenario = parse_scenario(values, pricing, today)
         document = dumps_compact(estimate(scenario, pricing, pricing_source=source))

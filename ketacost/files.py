@@ -70,14 +70,18 @@ def _mapping(value: Any, label: str) -> dict[str, Any]:
 
 
 def _read_input(path: str, what: str) -> bytes:
-    """The bytes of a small input file (at most MAX_BYTES); empty is an error."""
-    file = Path(path)
+    """The bytes of a small input file (at most MAX_BYTES); empty is an error.
+
+    Capped by the bytes read, not by the size stat reports: /dev/zero and pipes say 0 bytes and
+    never end (issue 13, item 4).
+    """
     try:
-        if file.stat().st_size > MAX_BYTES:
-            raise _input_error(path, f"a {what} may be at most {MAX_BYTES:,} bytes")
-        raw = file.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _input_error(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise _input_error(path, f"a {what} may be at most {MAX_BYTES:,} bytes")
     if not raw.strip():
         raise _input_error(path, f"the {what} is empty")
     return raw
@@ -160,24 +164,58 @@ def scenario_template() -> str:
     return "\n".join(lines) + "\n"
 
 
+MAX_LINE = 1_048_576  # characters in one batch record; a real one has a few hundred
+MAX_SKIP = 16 * MAX_LINE  # an over-long line is skipped up to this, then the input refused
+
+
+class LineTooLong(str):
+    """Stands for an input line over :data:`MAX_LINE` characters, which is skipped unread."""
+
+
 def open_lines(source: str) -> Iterator[str]:
     """The lines of a file, or of stdin for ``-``; undecodable bytes become U+FFFD and a
-    byte-order mark (Excel's CSV) is dropped."""
+    byte-order mark (Excel's CSV) is dropped. A line over :data:`MAX_LINE` characters becomes a
+    :class:`LineTooLong` (``batch /dev/zero`` read one endless line until memory ran out)."""
     if source == "-":
         stream = sys.stdin
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-        return _without_bom(iter(stream))
+        return _without_bom(_bounded_lines(stream, "standard input"))
     try:
         handle = open(source, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}", field=source) from None
-    return _without_bom(_closing_lines(handle))
+    return _without_bom(_closing_lines(handle, source))
 
 
-def _closing_lines(handle: TextIO) -> Iterator[str]:
+def _closing_lines(handle: TextIO, label: str) -> Iterator[str]:
     with handle:
-        yield from handle
+        yield from _bounded_lines(handle, label)
+
+
+def _bounded_lines(handle: TextIO, label: str) -> Iterator[str]:
+    number = 0
+    while True:
+        line = handle.readline(MAX_LINE + 1)
+        number += 1
+        if not line:
+            return
+        if len(line) > MAX_LINE and not line.endswith("\n"):
+            skipped = len(line)
+            while True:  # the rest of the line, in bounded pieces, unkept
+                rest = handle.readline(MAX_LINE)
+                skipped += len(rest)
+                if not rest or rest.endswith("\n"):
+                    break
+                if skipped > MAX_SKIP:  # /dev/zero, a disk image: no end of line to wait for
+                    raise InputError(
+                        f"{label}: line {number} runs past {MAX_SKIP:,} characters; "
+                        "batch reads JSONL or CSV text",
+                        field=label,
+                    )
+            yield LineTooLong(f"line longer than {MAX_LINE:,} characters\n")
+            continue
+        yield line
 
 
 def _without_bom(lines: Iterator[str]) -> Iterator[str]:

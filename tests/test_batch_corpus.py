@@ -250,3 +250,46 @@ def test_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
     assert run.code == 2, (run.code, run.err)
     assert run.out == ""
     assert run.err == "Error: CSV header: column 'route' appears twice\n"
+
+
+# --- bounded reads (issue 13, item 4) ------------------------------------------------------------
+
+
+def test_csv_cell_over_the_csv_limit_is_one_error_line(tmp_path: Path) -> None:
+    """A 131,073-character cell aborted the whole batch with exit 1."""
+    path = tmp_path / "scenarios.csv"
+    path.write_text(f"route,location\niv,{'x' * 131_073}\nspravato,NY\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 4, (run.code, run.err)
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [2, 3]
+    assert "CSV" in _error(docs[0])["message"]
+    assert docs[1]["scenario"]["route"] == "spravato"
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_line_over_one_mib_is_one_error_line(kind: str, tmp_path: Path) -> None:
+    """A record line is capped at 1 MiB: read no further, reported, and the run goes on."""
+    path = tmp_path / f"scenarios.{kind}"
+    huge = "y" * 1_100_000
+    if kind == "jsonl":
+        path.write_text(f'{GOOD_IV}\n{{"location": "{huge}"}}\n{GOOD_SPRAVATO}\n')
+        lines = [1, 2, 3]
+    else:
+        path.write_text(f"route,start\niv,2026-11-27\niv,{huge}\nspravato,2026-11-27\n")
+        lines = [2, 3, 4]
+    run = run_cli("batch", str(path))
+    assert run.code == 4, (run.code, run.err)
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == lines
+    assert _error(docs[1])["message"] == "line longer than 1,048,576 characters"
+    assert "error" not in docs[0] and "error" not in docs[2]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_batch_of_dev_zero_stops() -> None:
+    """`batch /dev/zero` (stat says 0 bytes) read one endless line until memory ran out."""
+    run = run_cli("batch", "/dev/zero")
+    assert run.code == 2, (run.code, run.err[:200])
+    assert run.err.startswith("Error: /dev/zero: line 1 runs past")
+    assert run.err.count("\n") == 1

@@ -134,6 +134,15 @@ def test_generated_scenario_file(name: str, tmp_path: Path) -> None:
     assert_rejected(run, 2, word, elapsed, file=path)
 
 
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+@pytest.mark.parametrize(("option", "code"), [("--scenario", 2), ("--pricing", 3), ("--clinic", 2)])
+def test_endless_file_is_capped_by_bytes_read(option: str, code: int) -> None:
+    """`--scenario /dev/zero` read until memory ran out: stat says 0 bytes, the reads never end."""
+    run, elapsed = timed_run("estimate", "--json", option, "/dev/zero")
+    assert_rejected(run, code, "/dev/zero", elapsed)
+    assert "1,048,576" in run.err
+
+
 def test_scenario_file_is_a_folder(tmp_path: Path) -> None:
     run, elapsed = timed_run("estimate", "--json", "--scenario", str(tmp_path))
     assert_rejected(run, 2, "{file}", elapsed, file=tmp_path)
