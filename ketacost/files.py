@@ -103,9 +103,12 @@ def read_scenario_file(path: str) -> dict[str, Any]:
 def read_clinic_file(path: str, pricing: Any) -> Any:
     """Read and validate a clinic profile (YAML); problems name the file and the key (exit 2)."""
     from .clinic import parse_clinic
+    from .loader import control_characters
 
-    return parse_clinic(parse_yaml(_read_input(path, "clinic profile"), path, _input_error),
-                        path, pricing)  # fmt: skip
+    document = parse_yaml(_read_input(path, "clinic profile"), path, _input_error)
+    for problem in control_characters(document):  # a name that clears the screen, or worse
+        raise _input_error(path, problem)
+    return parse_clinic(document, path, pricing)
 
 
 def same_file(a: str | Path, b: str | Path) -> bool:

@@ -98,7 +98,7 @@ def parse_pricing(raw: bytes, label: str) -> PricingModel:
     document = parse_yaml(raw, label)
     if not isinstance(document, dict):
         raise PricingError(label, ["the file must be a YAML mapping (key: value) at the top"])
-    unprintable = list(_control_characters(document, ""))
+    unprintable = list(control_characters(document))
     if unprintable:
         raise PricingError(label, unprintable)
     import pydantic
@@ -114,7 +114,7 @@ def parse_pricing(raw: bytes, label: str) -> PricingModel:
 _LINES_AND_TABS = str.maketrans("\n\t", "  ")
 
 
-def _control_characters(value: Any, path: str) -> Iterator[str]:
+def control_characters(value: Any, path: str = "") -> Iterator[str]:
     """Keys and text with control characters (a "\\e[2J" label would clear the screen of
     whoever runs `pricing show`): every place, as ``path: problem``."""
     if isinstance(value, str):
@@ -126,10 +126,10 @@ def _control_characters(value: Any, path: str) -> Iterator[str]:
             where = f"{path}.{printable(str(key))}" if path else printable(str(key))
             if isinstance(key, str) and printable(key) != key:
                 yield f"{where}: control character in a key"
-            yield from _control_characters(item, where)
+            yield from control_characters(item, where)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _control_characters(item, f"{path}.{index}")
+            yield from control_characters(item, f"{path}.{index}")
 
 
 def _pricing_error(label: str, message: str) -> Exception:

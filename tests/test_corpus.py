@@ -509,3 +509,16 @@ def test_csv_cells_are_never_formulas(tmp_path: Path) -> None:
     rows = [line for line in run.out.splitlines() if "HYPERLINK" in line]
     assert rows and all(f'"\'{formula}"' in line for line in rows), rows[:2]
     assert ",-" not in run.out.replace(",-,", "")  # numbers are untouched: none is negative
+
+
+def test_clinic_profile_with_escape_sequence_is_refused(tmp_path: Path) -> None:
+    """A clinic name with ESC would reach the table, the GFE and the terminal raw."""
+    path = tmp_path / "clinic.yaml"
+    run, _ = timed_run("clinic", "init", str(path))
+    assert run.code == 0, run.err
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\nname: ") == 1
+    name_line = next(line for line in text.splitlines() if line.startswith("name: "))
+    path.write_text(text.replace(name_line, 'name: "Sunrise\\e[2J\\a Clinic"'), encoding="utf-8")
+    run, elapsed = timed_run("estimate", "--json", "--clinic", str(path))
+    assert_rejected(run, 2, "name: control character", elapsed, file=path)
