@@ -39,8 +39,8 @@ PLACES_OF_SERVICE = {
     "22": "On campus-outpatient hospital",
     "49": "Independent clinic",
 }
-KEYS = ("name", "npi", "tin", "address", "location", "phone", "place_of_service", "prices",
-        "codes", "extras")  # fmt: skip
+KEYS = ("name", "npi", "tin", "address", "location", "phone", "place_of_service", "taxonomy",
+        "prices", "codes", "extras")  # fmt: skip
 REQUIRED = ("name", "npi", "tin", "address", "location", "prices")
 _PRICE = FieldSpec("price", "money", "A self-pay price in dollars.")
 _CODE = re.compile(r"^[A-Z0-9]{4,7}$")  # CPT 99214, HCPCS J3490 / G2082, with modifiers apart
@@ -70,6 +70,7 @@ class ClinicProfile(NamedTuple):
     prices: dict[str, Decimal]
     codes: dict[str, tuple[str, ...]]
     extras: tuple[ExtraItem, ...]
+    taxonomy: str | None = None  # NUCC provider taxonomy code (the FHIR GFE carries it)
 
     @property
     def routes(self) -> tuple[str, ...]:
@@ -165,11 +166,15 @@ def parse_clinic(document: Any, source: str, pricing: PricingModel) -> ClinicPro
         raise _fail(source, "place_of_service",
                     f"must be a CMS place-of-service code ({', '.join(PLACES_OF_SERVICE)}), "
                     f"not {place!r}")  # fmt: skip
+    taxonomy = _text(document, "taxonomy", source, 10)
+    if taxonomy is not None and not re.fullmatch(r"\d{3}[0-9A-Z]{6}X", taxonomy.upper()):
+        raise _fail(source, "taxonomy",
+                    f"must be a NUCC taxonomy code like 2084P0800X, not {taxonomy!r}")  # fmt: skip
     prices = _prices(document["prices"], source)
     codes = _codes(document.get("codes"), source)
     extras = _extras(document.get("extras"), source)
     return ClinicProfile(source, name or "", npi, tin, address, location, state, phone, place,
-                         prices, codes, extras)  # fmt: skip
+                         prices, codes, extras, taxonomy and taxonomy.upper())  # fmt: skip
 
 
 def _prices(raw: Any, source: str) -> dict[str, Decimal]:
@@ -345,6 +350,7 @@ location: TX                # the state (code or name) or ZIP where care is give
 phone: "512-555-0100"
 place_of_service: "11"      # CMS place-of-service code: 11 office, 49 independent clinic,
                             # 10 telehealth in the patient's home, 02 telehealth elsewhere
+# taxonomy: "2084P0800X"    # optional NUCC provider taxonomy (2084P0800X: psychiatry)
 
 prices:                     # dollars per unit; delete the routes you do not offer
   evaluation: 300           # initial psychiatric evaluation

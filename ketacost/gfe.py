@@ -151,6 +151,7 @@ class Provider(NamedTuple):
     items: tuple[Item, ...]
     total: Decimal
     notes: tuple[str, ...]
+    taxonomy: str | None
 
 
 class Dispute(NamedTuple):
@@ -325,6 +326,7 @@ def build_gfe(
         "convening", clinic.name, clinic.npi, clinic.tin, clinic.address, clinic.state,
         clinic.phone, place, PLACES_OF_SERVICE[place], items, total,
         (f"Expected charges are {clinic.name}'s self-pay (cash) prices, including any discount.",),
+        clinic.taxonomy,
     )  # fmt: skip
     dosing = [v for v in inside if v.kind in ("induction", "booster")]
     session = services["induction"][0] if "induction" in services else None

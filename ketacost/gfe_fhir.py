@@ -206,6 +206,15 @@ def _linking(gfe: GoodFaithEstimate) -> dict[str, Any]:
     ])  # fmt: skip
 
 
+def _billing_provider(provider: Provider, ref: str) -> dict[str, Any]:
+    """The billing provider, with its NUCC taxonomy when the clinic profile gives one."""
+    out: dict[str, Any] = {"reference": ref}
+    if provider.taxonomy:
+        out["extension"] = [_ext("providerTaxonomy", valueCodeableConcept=_concept(
+            "http://nucc.org/provider-taxonomy", provider.taxonomy))]  # fmt: skip
+    return out
+
+
 def _gfe_bundle(
     gfe: GoodFaithEstimate, provider: Provider, refs: dict[str, str], resources: dict[str, Any]
 ) -> dict[str, Any]:
@@ -245,7 +254,7 @@ def _gfe_bundle(
                 "system": "urn:ietf:rfc:3986", "value": _uuid(gfe, f"claim-{part}")}],
             "type": _concept(CLAIM_TYPE, "professional", "Professional"),
             **_claim_common(gfe, refs["patient"], refs["coverage"]),
-            "provider": {"reference": refs["organization"]},
+            "provider": _billing_provider(provider, refs["organization"]),
             "item": [_claim_item(n, item, provider, len(gfe.diagnoses))
                      for n, item in enumerate(chunk, start=1)],
             "total": _money(sum((i.expected_charge for i in chunk), Decimal("0.00"))),

@@ -97,6 +97,8 @@ def test_compare_covers_the_routes_the_clinic_prices() -> None:
         (("  iv: 550", "  ivv: 550"), "prices.ivv"),
         (("name: Sunrise Ketamine Clinic\n", ""), "name"),
         (("phone:", "fax:"), "fax"),
+        (("phone:", "taxonomy: psychiatry\nphone:"), "taxonomy"),
+        (("name: Sunrise Ketamine Clinic", 'name: "Sunrise\\a"'), "name"),
     ],
 )
 def test_a_bad_profile_names_the_file_and_key(

@@ -103,3 +103,19 @@ def test_the_packet_validates_against_the_fhir_resource_models() -> None:
 
     doc = json.loads(json.dumps(packet("--route", "im"), default=float))
     assert Bundle.model_validate(doc).type == "document"
+
+
+def test_a_clinic_taxonomy_goes_on_the_billing_provider(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    profile = tmp_path / "c.yaml"
+    profile.write_text(Path(SUNRISE).read_text() + "taxonomy: 2084p0800x\n")
+    run = run_cli("gfe", "--clinic", str(profile), "--patient-name", "Ana Diaz", "--patient-dob",
+                  "1990-01-01", "--diagnosis", "F33.2", "--format", "fhir")  # fmt: skip
+    assert run.code == 0, run.err
+    gfe_bundle = json.loads(run.out)["entry"][-1]["resource"]
+    claim = gfe_bundle["entry"][1]["resource"]
+    assert claim["provider"]["extension"] == [{
+        "url": f"{PCT}/StructureDefinition/providerTaxonomy",
+        "valueCodeableConcept": {"coding": [{"system": "http://nucc.org/provider-taxonomy",
+                                             "code": "2084P0800X"}]}}]  # fmt: skip
