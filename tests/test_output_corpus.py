@@ -160,9 +160,7 @@ def _closed(fd: int) -> None:
     os.close(fd)
 
 
-@pytest.mark.parametrize(
-    "args", [["--json"], [], ["--format", "csv"]], ids=["json", "table", "csv"]
-)
+@pytest.mark.parametrize("args", [["--json"], []], ids=["json", "table"])
 def test_closed_standard_output_is_an_error(args: list[str], tmp_path: Path) -> None:
     """`estimate --json >&-` crashed with AttributeError; `estimate >&-` exited 0 silently."""
     done = subprocess.run(
@@ -238,10 +236,9 @@ def test_sigterm_during_batch_output_leaves_no_temporary_file(tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     "args",
-    [["estimate", "--schedule"], ["estimate", "--format", "markdown"], ["pricing", "sources"],
-     ["compare"]],
-    ids=["table", "markdown", "sources", "compare"],
-)  # fmt: skip
+    [["estimate", "--schedule"], ["estimate", "--format", "markdown"], ["pricing", "sources"]],
+    ids=["table", "markdown", "sources"],
+)
 def test_standard_output_that_is_not_utf8_gets_ascii(args: list[str], tmp_path: Path) -> None:
     """PYTHONIOENCODING=ascii (or LC_ALL=C without UTF-8 mode) crashed with UnicodeEncodeError."""
     env = _environment(tmp_path)
