@@ -81,10 +81,16 @@ def _check_sourced(reference: tuple[str, ...], date: str) -> None:
     _check_date(date)
 
 
+PLACES = Decimal("1e-10")  # a figure with more decimal places is a typo or an attack: 4.0e-999999
+# is a few bytes of YAML and a million digits in every document and cache file written from it
+
+
 def _check_non_negative(**values: Decimal | None) -> None:
     for name, value in values.items():
         if value is not None and (not value.is_finite() or not 0 <= value <= MAX_AMOUNT):
             raise ValueError(f"{name} must be a number from 0 to {MAX_AMOUNT:,}, not {value:.6}")
+        if value is not None and value != value.quantize(PLACES):
+            raise ValueError(f"{name} may have at most 10 decimal places, not {value:.6}")
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -296,6 +296,9 @@ PRICING_CASES: dict[str, PricingCase] = {
         change("typical: 600.00", "typical: six hundred", IV_BAND),
         "routes.iv.session.price.typical",
     ),
+    "band_tiny_exponent": PricingCase(
+        change("low: 400.00", "low: 4.0e-999999", IV_BAND), "routes.iv.session.price"
+    ),
     "band_absurd_price_1e30": PricingCase(
         change("high: 800.00", "high: 8.0e+30", IV_BAND), "routes.iv.session.price"
     ),
