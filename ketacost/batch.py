@@ -44,6 +44,8 @@ def csv_records(lines: Iterable[str]) -> Iterator[Record]:
     reader = csv.DictReader(watched())
     try:
         header = reader.fieldnames or []
+        # `plan-year-start` or `--plan-year-start` as a header too
+        header = reader.fieldnames = [option_name(name) for name in header]
     except csv.Error as exc:
         raise InputError(f"CSV header: {exc}") from None
     twice = [name for i, name in enumerate(header) if name in header[:i]]
@@ -66,6 +68,12 @@ def csv_records(lines: Iterable[str]) -> Iterator[Record]:
             values = {"__unreadable__": f"line longer than {MAX_LINE:,} characters"}
         done = reader.line_num
         yield done, values
+
+
+def option_name(header: str) -> str:
+    """A CSV header as a scenario key: ``--plan-year-start`` and ``plan-year-start`` are
+    ``plan_year_start``."""
+    return header.strip().lstrip("-").replace("-", "_")
 
 
 def jsonl_records(lines: Iterable[str]) -> Iterator[Record]:

@@ -22,7 +22,8 @@ import typer
 
 from . import __version__
 from .errors import InputError, KetacostError, printable
-from .scenario import FIELDS, Scenario
+from .scenario import FIELDS, PANELS, Scenario
+from .words import did_you_mean, plural
 
 app = typer.Typer(
     name="ketacost",
@@ -31,10 +32,13 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     no_args_is_help=True,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 pricing_app = typer.Typer(
     help="Inspect and validate pricing models.\n\nExample: ketacost pricing validate clinic.yaml",
     no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(pricing_app, name="pricing")
 clinic_app = typer.Typer(
@@ -44,6 +48,15 @@ clinic_app = typer.Typer(
 )
 app.add_typer(clinic_app, name="clinic")
 FORMATS = ("table", "json", "csv", "markdown", "html")
+NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
+# What compare does differently with some estimate options, said in its --help.
+COMPARE_NOTES = {
+    "route": " Only with --providers or --locations; otherwise every route is compared "
+    "(--routes A,B for some).",
+    "provider": " Not with --providers.",
+    "location": " Not with --locations.",
+    "session_price": " Only with --providers or --locations (one route).",
+}
 
 
 def _version(value: bool) -> None:
@@ -69,6 +82,28 @@ def _root(
 
 # --- options shared by estimate and compare, made from the scenario's FIELDS table ------------
 
+OUTPUT_PANEL = "Files and output"
+
+
+class PanelCommand(typer.core.TyperCommand):
+    """Plain-text help with the options grouped in panels (course, plan, …, output)."""
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                panel = "Arguments"
+            else:
+                panel = getattr(param, "rich_help_panel", None) or OUTPUT_PANEL
+            groups.setdefault(panel, []).append(record)
+        order = ["Arguments", *PANELS, OUTPUT_PANEL]
+        for panel in sorted(groups, key=lambda p: order.index(p) if p in order else len(order)):
+            with formatter.section(panel):
+                formatter.write_dl(groups[panel])
+
 
 def _choices(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
     def complete(incomplete: str) -> list[str]:
@@ -81,16 +116,19 @@ _METAVARS = {"money": "AMOUNT", "percent": "PCT", "count": "N", "date": "YYYY-MM
              "monthday": "MM-DD"}  # fmt: skip
 
 
-def _scenario_parameters(names: tuple[str, ...] | None = None) -> list[inspect.Parameter]:
+def _scenario_parameters(
+    notes: dict[str, str], names: tuple[str, ...] | None = None
+) -> list[inspect.Parameter]:
     params = []
     for spec in FIELDS:
         if names is not None and spec.name not in names:
             continue
         default = f" [default: {spec.default}]" if spec.default not in (None, True, False) else ""
+        default += notes.get(spec.name, "")
         if spec.kind == "flag":
             decls = [f"{spec.option}/{spec.flag_off}"] if spec.flag_off else [spec.option]
-            option = typer.Option(*decls, help=spec.help, rich_help_panel=spec.group,
-                                  show_default=False)  # fmt: skip
+            option = typer.Option(*decls, help=spec.help + notes.get(spec.name, ""),
+                                  rich_help_panel=spec.group, show_default=False)  # fmt: skip
             annotation: Any = Annotated[bool | None, option]
         else:
             metavar = "|".join(spec.choices) or _METAVARS.get(spec.kind, "TEXT")
@@ -111,17 +149,27 @@ def _scenario_parameters(names: tuple[str, ...] | None = None) -> list[inspect.P
 
 
 def scenario_options(
-    fn: Callable[..., Any], names: tuple[str, ...] | None = None
+    notes: dict[str, str] | None = None, names: tuple[str, ...] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Give a command every scenario option (or those ``names``; ``notes``: words added to some
+    options' help, for what this command does differently); it receives them as ``**values``."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        return _with_scenario_options(fn, notes or {}, names)
+
+    return decorate
+
+
+def _with_scenario_options(
+    fn: Callable[..., Any], notes: dict[str, str], names: tuple[str, ...] | None
 ) -> Callable[..., Any]:
-    """Give a command every scenario option (or those ``names``); it receives them as
-    ``**values``."""
     own = [
         p
         for p in inspect.signature(fn, eval_str=True).parameters.values()
         if p.kind != inspect.Parameter.VAR_KEYWORD
     ]
     own_names = {p.name for p in own}
-    signature = inspect.Signature(own + _scenario_parameters(names))
+    signature = inspect.Signature(own + _scenario_parameters(notes, names))
 
     @functools.wraps(fn)
     def command(**kwargs: Any) -> Any:
@@ -137,18 +185,22 @@ def scenario_options(
 FormatOpt = Annotated[
     str | None,
     typer.Option("--format", help="Output: table, json, csv, markdown or html. [default: table]",
-                 metavar="|".join(FORMATS), autocompletion=_choices(FORMATS), show_default=False),
+                 metavar="|".join(FORMATS), autocompletion=_choices(FORMATS), show_default=False,
+                 rich_help_panel=OUTPUT_PANEL),
 ]  # fmt: skip
-JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Same as --format json.", rich_help_panel=OUTPUT_PANEL)
+]
+PricingJsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ScenarioOpt = Annotated[
     str | None,
     typer.Option("--scenario", help="A YAML or JSON scenario file; options given here override it.",
-                 metavar="FILE"),
+                 metavar="FILE", rich_help_panel=OUTPUT_PANEL),
 ]  # fmt: skip
 PricingOpt = Annotated[
     str | None,
     typer.Option("--pricing", help="Another pricing model (also $KETACOST_PRICING).",
-                 metavar="FILE"),
+                 metavar="FILE", rich_help_panel=OUTPUT_PANEL),
 ]  # fmt: skip
 PricingArg = Annotated[
     str | None,
@@ -161,8 +213,9 @@ ClinicOpt = Annotated[
 ]  # fmt: skip
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", help="Write the output to FILE, atomically.", metavar="FILE"),
-]
+    typer.Option("--output", help="Write the output to FILE, atomically (- : standard output).",
+                 metavar="FILE", rich_help_panel=OUTPUT_PANEL),
+]  # fmt: skip
 _replace_read_only = {"force": False}  # set by --force, read by emit() and batch
 
 
@@ -173,14 +226,19 @@ def _remember_force(value: bool) -> bool:
 
 ForceOpt = Annotated[
     bool,
-    typer.Option("--force", help="Replace a read-only --output FILE.", callback=_remember_force),
+    typer.Option(
+        "--force",
+        help="Replace a read-only --output FILE.",
+        callback=_remember_force,
+        rich_help_panel=OUTPUT_PANEL,
+    ),
 ]
 
 
 def output_format(fmt: str | None, json_flag: bool) -> str:
     if fmt is not None and fmt.lower() not in FORMATS:
-        raise InputError(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}",
-                         field="--format")  # fmt: skip
+        raise InputError(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}"
+                         f"{did_you_mean(fmt, FORMATS)}", field="--format")  # fmt: skip
     if json_flag and fmt is not None and fmt.lower() != "json":
         raise InputError(f"--json contradicts --format {fmt}", field="--json")
     return "json" if json_flag else (fmt or "table").lower()
@@ -191,9 +249,23 @@ def pricing_path(option: str | None) -> str | None:
 
 
 def load_model(option: str | None) -> tuple[Any, str]:
+    """The pricing model named by --pricing, else $KETACOST_PRICING, else the built-in one; an
+    error names where the file name came from (a stale variable is hard to spot otherwise)."""
+    from .errors import PricingError
     from .loader import load_pricing
 
+    if option is not None and not option.strip():
+        raise InputError("--pricing: needs a file name, not an empty one", field="--pricing")
     path = pricing_path(option)
+    if option is None and path is not None:
+        if not os.path.isfile(path):
+            why = "no such file" if not os.path.exists(path) else "not a file"
+            raise PricingError(f"$KETACOST_PRICING={path}", [f"{why} (unset it to use the "
+                               "built-in model, or point it at a pricing file)"])  # fmt: skip
+        try:
+            return load_pricing(path), path
+        except PricingError as exc:
+            raise PricingError(f"$KETACOST_PRICING={exc.file}", exc.problems) from None
     return load_pricing(path), (path or "builtin")
 
 
@@ -239,7 +311,7 @@ def load_clinic(path: str | None, pricing: Any) -> Any:
 
 def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
     """Write data to stdout, or atomically to --output (never over an input file)."""
-    if output is None:
+    if output is None or output == "-":
         sys.stdout.write(text)
         return
     from .files import write_atomic
@@ -251,6 +323,8 @@ def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
     out = Console(stderr=stderr, highlight=False)
+    if out.width < NARROWEST:  # COLUMNS=0 or 1: lay out for 40 columns, the terminal wraps
+        out.width = NARROWEST
     out.on_broken_pipe = _reader_left  # type: ignore[method-assign]
     return out
 
@@ -262,12 +336,19 @@ def _reader_left() -> None:
     raise SystemExit(0)
 
 
-@app.command("estimate")
-@scenario_options
+@app.command("estimate", cls=PanelCommand)
+@scenario_options()
 def estimate_command(
     fmt: FormatOpt = None,
     json_flag: JsonOpt = False,
-    schedule: Annotated[bool, typer.Option("--schedule", help="Also list every visit.")] = False,
+    schedule: Annotated[
+        bool,
+        typer.Option(
+            "--schedule",
+            help="Also list every visit (table and markdown).",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = False,
     scenario_file: ScenarioOpt = None,
     pricing_file: PricingOpt = None,
     clinic_file: ClinicOpt = None,
@@ -306,21 +387,21 @@ def estimate_command(
 
 
 def _print_rich(renderables: list[Any], output: str | None, inputs: list[str | None]) -> None:
-    if output is None:
+    if output is None or output == "-":
         out = console()
         for item in renderables:
-            out.print(item)
+            out.print(item, crop=False)  # a line never cuts a figure or a URL
         return
     from rich.console import Console
 
     recorder = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
     for item in renderables:
-        recorder.print(item)
+        recorder.print(item, crop=False)
     emit(recorder.export_text(), output, inputs)
 
 
-@app.command("compare")
-@scenario_options
+@app.command("compare", cls=PanelCommand)
+@scenario_options(COMPARE_NOTES)
 def compare_command(
     providers: Annotated[
         str | None,
@@ -332,6 +413,12 @@ def compare_command(
         str | None,
         typer.Option(
             "--locations", help="Compare these locations (X,Y): states or ZIPs.", metavar="X,Y"
+        ),
+    ] = None,
+    routes: Annotated[
+        str | None,
+        typer.Option(
+            "--routes", help="Compare only these routes (A,B) [default: all].", metavar="A,B"
         ),
     ] = None,
     months: Annotated[
@@ -353,17 +440,15 @@ def compare_command(
 ) -> None:
     """Compare routes (default), providers or locations side by side, under the same plan.
 
-    Rows are sorted by typical net cost; each route gets its standard first course unless
-    --sessions/--boosters are given, or --months N runs every protocol for N months.
+    Rows are sorted by typical net cost; each row is the course `estimate` would price with the
+    same options (its route's protocol unless --sessions/--boosters are given), or --months N
+    runs every protocol for N months.
 
     Example: ketacost compare --deductible 1500 --coinsurance 20 --months 3
     """
     from .compare import compare
 
     kind = output_format(fmt, json_flag)
-    if kind in ("csv", "markdown"):
-        raise InputError(f"--format: compare prints table, json or html, not {kind}",
-                         field="--format")  # fmt: skip
     pricing, _ = load_model(pricing_file)
     clinic = load_clinic(clinic_file, pricing)
     merged, labels = read_values(values, scenario_file)
@@ -371,34 +456,36 @@ def compare_command(
         merged, pricing, dt.date.today(),
         providers=_split(providers, "--providers"), locations=_split(locations, "--locations"),
         months=months, labels=labels,
-        clinic=clinic,
+        clinic=clinic, routes=_split(routes, "--routes"),
     )  # fmt: skip
     inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
-    if kind == "json":
-        from .render import to_json
-
-        emit(to_json(result), output, inputs)
-        return
     if kind == "html":
         from .report import comparison_html
 
         emit(comparison_html(result, pricing), output, inputs)
+        return
+    if kind != "table":
+        from . import render
+
+        renderer = {"json": render.to_json, "csv": render.comparison_csv,
+                    "markdown": render.comparison_markdown}  # fmt: skip
+        emit(renderer[kind](result), output, inputs)
         return
     from .render_table import comparison_renderables
 
     _print_rich(comparison_renderables(result), output, inputs)
 
 
-@app.command("sensitivity")
-@scenario_options
+@app.command("sensitivity", cls=PanelCommand)
+@scenario_options()
 def sensitivity_command(
     fmt: Annotated[
         str | None,
         typer.Option(
             "--format",
-            help="Output: table or json. [default: table]",
-            metavar="table|json",
-            autocompletion=_choices(("table", "json")),
+            help="Output: table, json or html. [default: table]",
+            metavar="table|json|html",
+            autocompletion=_choices(("table", "json", "html")),
             show_default=False,
         ),
     ] = None,
@@ -462,7 +549,7 @@ def _split(text: str | None, option: str) -> list[str] | None:
 @pricing_app.command("show")
 def pricing_show(
     pricing_file: PricingArg = None,
-    json_flag: JsonOpt = False,
+    json_flag: PricingJsonOpt = False,
 ) -> None:
     """Show the pricing model: routes, bands, protocols, providers, locations, program terms.
 
@@ -484,7 +571,7 @@ def pricing_show(
 @pricing_app.command("sources")
 def pricing_sources(
     pricing_file: PricingArg = None,
-    json_flag: JsonOpt = False,
+    json_flag: PricingJsonOpt = False,
 ) -> None:
     """List every source of the pricing model: title, URL, date and what it supports.
 
@@ -517,21 +604,22 @@ def pricing_validate(
     except PricingError as exc:
         for problem in exc.problems:
             sys.stderr.write(printable(f"{pricing_file}: {problem}") + "\n")
-        _error(f"{pricing_file}: {len(exc.problems)} problem(s)")
+        _error(f"{pricing_file}: {plural(len(exc.problems), 'problem')}")
         raise typer.Exit(exc.exit_code) from None
     zips = sum(len(ranges) for ranges in model.locations.zip_prefixes.values())
     sys.stdout.write(
-        f"{pricing_file}: valid — as of {model.as_of}; {len(model.routes)} route(s), "
-        f"{len(model.providers)} provider(s), {len(model.locations.states)} location(s), "
-        f"{zips} ZIP range(s), {len(model.sources)} source(s)\n"
+        f"{pricing_file}: valid — as of {model.as_of}; {plural(len(model.routes), 'route')}, "
+        f"{plural(len(model.providers), 'provider')}, "
+        f"{plural(len(model.locations.states), 'location')}, {plural(zips, 'ZIP range')}, "
+        f"{plural(len(model.sources), 'source')}\n"
     )
 
 
 @pricing_app.command("copy")
 def pricing_copy(
-    target: Annotated[str, typer.Argument(metavar="FILE", help="Where to write the copy.")] = (
-        "pricing.yaml"
-    ),
+    target: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="Where to write the copy (- : standard output).")
+    ] = "pricing.yaml",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing FILE.")] = False,
 ) -> None:
     """Copy the built-in pricing model to FILE, to edit into a clinic's own price list.
@@ -541,7 +629,11 @@ def pricing_copy(
     from .files import write_new
     from .loader import builtin_path
 
-    write_new(target, builtin_path().read_text(encoding="utf-8"), force=force)
+    text = builtin_path().read_text(encoding="utf-8")
+    if target == "-":
+        sys.stdout.write(text)
+        return
+    write_new(target, text, force=force)
     sys.stderr.write(f"Wrote {target}; edit it, then: ketacost pricing validate {target}\n")
 
 
@@ -586,8 +678,8 @@ COURSE_FIELDS = ("route", "sessions", "boosters", "booster_every", "start", "con
                  "integration")  # fmt: skip
 
 
-@app.command("gfe")
-@functools.partial(scenario_options, names=COURSE_FIELDS)
+@app.command("gfe", cls=PanelCommand)
+@scenario_options(names=COURSE_FIELDS)
 def gfe_command(
     clinic_file: Annotated[
         str | None,
@@ -740,6 +832,7 @@ def init_command(
 
 @app.command("batch")
 def batch_command(
+    ctx: typer.Context,
     source: Annotated[
         str,
         typer.Argument(metavar="[FILE|-]", help="JSONL or CSV scenarios; - (default) reads stdin."),
@@ -773,6 +866,10 @@ def batch_command(
     from .errors import BatchIncomplete
     from .files import open_lines, output_stream
 
+    if source == "-" and sys.stdin.isatty():  # nothing piped in: say how, rather than wait
+        sys.stderr.write(ctx.get_help() + "\n\n")
+        raise InputError("batch: give a FILE, or pipe scenarios in (… | ketacost batch -)",
+                         field="FILE")  # fmt: skip
     pricing, label = load_model(pricing_file)
     lines = open_lines(source)
     head: list[str] = []  # blank lines before the first record still count as lines
@@ -815,7 +912,9 @@ def batch_command(
         except BrokenPipeError:  # `ketacost batch … | head -1`: the reader has what it wanted
             _reader_left()  # before typer's own EPIPE handler, which would exit 1
     if failed:
-        raise BatchIncomplete(f"{failed} of {total} record(s) failed; see their error lines")
+        raise BatchIncomplete(
+            f"{failed} of {plural(total, 'record')} failed; see their error lines"
+        )
 
 
 def _binary_writer(out: Any) -> tuple[Callable[[bytes], Any], Callable[[], Any]]:

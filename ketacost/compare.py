@@ -1,9 +1,10 @@
 """Side-by-side estimates: routes (default), providers or locations, under one plan.
 
-Fairness: by default each route gets its standard first course (the protocol's induction plus its
-standard boosters: Spravato's label runs 8 weeks, IV 6 infusions); counts the user gives apply to
-every row. With ``months`` every option instead runs its protocol, boosters included, for the same
-number of months from the same start, so a long protocol is not penalised for being long.
+Fairness: each row gets the same course ``estimate`` would give it with the same options (by
+default the route's protocol induction: IV 6 infusions, Spravato the label's 8 twice-weekly
+sessions), so a row and the matching ``estimate`` agree to the cent; counts the user gives apply
+to every row. With ``months`` every option instead runs its protocol, boosters included, for the
+same number of months from the same start, so a long protocol is not penalised for being long.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .model import PricingModel, RouteSpec
 from .money import ZERO
 from .notes import Warning
 from .scenario import MAX_COUNT, FieldSpec, Scenario, convert, parse_scenario
+from .words import did_you_mean, plural
 
 MAX_MONTHS = 24  # two years of boosters is as far as a comparison of protocols goes
 WEEKS_A_YEAR = 52  # break-even: boosters are compared up to a year of them
@@ -36,6 +38,7 @@ class Row(NamedTuple):
     visits: int
     totals: Totals
     warnings: tuple[Warning, ...]
+    location_input: str  # the location as typed (`10001`), resolved in `location` (`NY`)
 
 
 class BreakEven(NamedTuple):
@@ -77,8 +80,18 @@ def _within_months(
     sessions = sum(1 for v in inside if v.kind == "induction")
     boosters = sum(1 for v in inside if v.kind == "booster")
     if sessions == 0:
-        raise InputError(f"--months: {months} month(s) hold no session", field="--months")
+        raise InputError(f"--months: {plural(months, 'month')} hold no session", field="--months")
     return {**values, "sessions": sessions, "boosters": boosters}
+
+
+def _refuse_single(values: dict[str, Any], labels: dict[str, str], name: str, many: str) -> None:
+    """``--location`` next to ``--locations`` would be silently replaced: refuse it."""
+    if values.get(name) is not None:
+        option = labels.get(name, name)
+        raise InputError(
+            f"{option}: {many} sets the {name} of each row; put it in the {many} list instead",
+            field=option,
+        )
 
 
 def compare(
@@ -91,6 +104,7 @@ def compare(
     months: str | int | None = None,
     labels: dict[str, str] | None = None,
     clinic: ClinicProfile | None = None,
+    routes: list[str] | None = None,
 ) -> Comparison:
     """Estimate each option under the same plan and accounts; rows sorted by typical net cost.
 
@@ -98,8 +112,10 @@ def compare(
     With a ``clinic`` profile, the routes it prices at its own prices.
     """
     span: int | None = None if months is None else convert(MONTHS, months, "--months")
-    if providers and locations:
-        raise InputError("give --providers or --locations, not both", field="--providers")
+    chosen = [name for name, given in (("--routes", routes), ("--providers", providers),
+                                       ("--locations", locations)) if given]  # fmt: skip
+    if len(chosen) > 1:
+        raise InputError(f"give one of {', '.join(chosen)}, not both", field=chosen[1])
     variants: list[dict[str, Any]]
     labels = dict(labels or {})
     if clinic is not None:
@@ -108,10 +124,12 @@ def compare(
                              field="--providers")  # fmt: skip
         values = course_values(values, clinic, labels, route=values.get("route") is not None)
     if providers:
+        _refuse_single(values, labels, "provider", "--providers")
         variants = [{**values, "provider": p} for p in providers]
         labels["provider"] = "--providers"
         basis = "providers"
     elif locations:
+        _refuse_single(values, labels, "location", "--locations")
         variants = [{**values, "location": loc} for loc in locations]
         labels["location"] = "--locations"
         basis = "locations"
@@ -122,17 +140,22 @@ def compare(
                 option = labels.get(name, name)
                 raise InputError(
                     f"{option}: compare sets each route's own {name.replace('_', ' ')}; use "
-                    "`estimate` for one route, or --providers / --locations with --route",
+                    "`estimate` for one route, --routes A,B for some, or --providers / "
+                    "--locations with --route",
                     field=option,
                 )
-        variants = []
-        for name, route in pricing.routes.items():
-            if clinic is not None and name not in clinic.prices:
-                continue
-            variant = {**values, "route": name, "provider": None}
-            variant.setdefault("sessions", route.protocol.induction_sessions)
-            variant.setdefault("boosters", route.protocol.standard_boosters)
-            variants.append(variant)
+        for name in routes or ():
+            if name.lower() not in pricing.routes:
+                raise InputError(
+                    f"--routes: the pricing model has no {name!r} route"
+                    f"{did_you_mean(name, pricing.routes)}; routes: {', '.join(pricing.routes)}",
+                    field="--routes",
+                )
+        names = list(dict.fromkeys(n.lower() for n in routes)) if routes else list(pricing.routes)
+        if clinic is not None:  # the routes the clinic prices
+            names = [name for name in names if name in clinic.prices]
+        variants = [{**values, "route": name, "provider": None} for name in names]
+        labels["route"] = "--routes"
     rows = []
     by_route: dict[str, Scenario] = {}
     for variant in variants:
@@ -146,13 +169,12 @@ def compare(
         route = pricing.routes[scenario.route]  # type: ignore[index]
         rows.append(
             Row(scenario.route, scenario.provider, scenario.location, route.label, dosing,
-                len(result.visits), result.totals, result.warnings)
+                len(result.visits), result.totals, result.warnings,
+                str(variant.get("location", scenario.location)).strip())
         )  # fmt: skip
     rows.sort(key=lambda r: (r.totals.net_cost.typical, r.route, r.provider, r.location))
     if span is not None:
-        basis += f", first {span} month(s) of each protocol"
-    else:
-        basis += ", standard first course" if basis == "routes" else ""
+        basis += f", first {plural(span, 'month')} of each protocol"
     return Comparison(1, basis, tuple(rows), break_evens(by_route, pricing, clinic))
 
 

@@ -57,7 +57,8 @@ class PricingError(KetacostError):
         self.file = file
         self.problems = problems
         first = problems[0] if problems else "invalid"
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        extra = len(problems) - 1
+        more = f" (and {extra} more problem{'s' if extra > 1 else ''})" if extra else ""
         super().__init__(f"{file}: {first}{more}")
 
 

@@ -268,7 +268,7 @@ def estimate(
     financing, loans = _financing(scenario, totals)
     notes = assumptions(
         scenario, pricing, provider_factor, location_factor, networks, taxed.notes, plan_notes,
-        program_on, prices=None if clinic is None else prices_note(clinic),
+        program_on, visits=visits, prices=None if clinic is None else prices_note(clinic),
     )  # fmt: skip
     cautions = warnings(scenario, pricing, visits, networks, results, payments, plan)
     cautions += [Warning(code, message) for code, message in taxed.cautions]

@@ -471,7 +471,8 @@ class PricingModel(_Value):
             raise ValueError("tax.years needs at least one year")
         missing = sorted(set(self.references()) - set(self.sources))
         if missing:
-            raise ValueError(f"reference names unknown source(s): {', '.join(missing)}")
+            what = "source" if len(missing) == 1 else "sources"
+            raise ValueError(f"reference names unknown {what}: {', '.join(missing)}")
 
     def references(self) -> list[str]:
         """Every source id the model cites, in the order first cited."""

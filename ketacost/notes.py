@@ -14,7 +14,8 @@ from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_year_of
 from .model import PricingModel
 from .money import ZERO
-from .scenario import Scenario
+from .scenario import FIELD_BY_NAME, PLAN_FIGURES, Scenario
+from .words import plural
 
 
 class Warning(NamedTuple):
@@ -24,6 +25,43 @@ class Warning(NamedTuple):
 
 def money(amount: Decimal) -> str:
     return f"${amount:,.2f}"
+
+
+# How each kind of visit is named in a sentence, in course order.
+VISIT_WORDS = {"consult": "evaluation", "induction": "induction sessions",
+               "booster": "boosters", "integration": "integration therapy"}  # fmt: skip
+
+
+def _every(weeks: int) -> str:
+    return "weekly" if weeks == 1 else f"every {weeks} weeks"
+
+
+def course_text(scenario: Scenario, protocol: Any) -> str:
+    """The course in words: induction, then boosters phase by phase, as they are scheduled."""
+    text = "an initial evaluation, then " if scenario.consult else ""
+    text += (f"{plural(scenario.sessions, 'induction session')}, "
+             f"{protocol.sessions_per_week} a week")  # fmt: skip
+    runs: list[list[int]] = []  # [count, every_weeks], the protocol's phases then the interval
+    left = scenario.boosters
+    for phase in protocol.booster_phases:
+        take = min(left, phase.sessions)
+        if take:
+            runs.append([take, phase.every_weeks])
+            left -= take
+    if left:
+        runs.append([left, scenario.booster_every])
+    merged: list[list[int]] = []
+    for run in runs:
+        if merged and merged[-1][1] == run[1]:
+            merged[-1][0] += run[0]
+        else:
+            merged.append(run)
+    if len(merged) == 1:
+        text += f", then {plural(scenario.boosters, 'booster')} {_every(merged[0][1])}"
+    elif merged:
+        steps = [f"{count} {_every(weeks)}" for count, weeks in merged]
+        text += f", then {plural(scenario.boosters, 'booster')} (" + ", then ".join(steps) + ")"
+    return text + f"; first visit {scenario.start.isoformat()}"
 
 
 def assumptions(
@@ -36,6 +74,7 @@ def assumptions(
     plan_notes: list[str],
     program_on: bool,
     prices: str | None = None,
+    visits: tuple[Visit, ...] = (),
 ) -> list[str]:
     """What the estimate assumes, in words. ``prices`` replaces the sentence on how the
     session price was made (a clinic profile's own prices)."""
@@ -61,30 +100,32 @@ def assumptions(
             f"Session price: the national {route.label} band × {provider.label.lower()} factor "
             f"{provider_factor} × location {where}."
         )
-    protocol = route.protocol
-    out.append(
-        f"Course: {scenario.sessions} induction session(s), {protocol.sessions_per_week} a week"
-        + (f", then {scenario.boosters} booster(s)" if scenario.boosters else "")
-        + (f" every {scenario.booster_every} week(s)" if scenario.boosters else "")
-        + (", after an initial evaluation" if scenario.consult else "")
-        + f"; first visit {scenario.start.isoformat()}."
-    )
-    if all(n == "self-pay" for n in networks.values()):
-        out.append("Self-pay: no insurance is applied (give plan figures to apply a plan).")
+    out.append(f"Course: {course_text(scenario, route.protocol)}.")
+    kinds = [k for k in VISIT_WORDS if any(v.kind == k for v in visits)] or list(networks)
+    insured = {k: networks[k] for k in kinds if networks[k] != "self-pay"}
+    if not insured:
+        why = " (--coverage none)" if scenario.coverage == "none" else ""
+        hint = "" if why else " (give plan figures to apply a plan)"
+        out.append(f"Self-pay{why}: no insurance is applied{hint}.")
     else:
-        covered = sorted({k for k, n in networks.items() if n != "self-pay"})
-        out.append(
-            f"Insurance ({scenario.plan_type}) applied to: {', '.join(covered)}; in-network "
-            "allowed amount taken to equal the billed price."
-        )
-        if (
-            scenario.coinsurance is None
-            and scenario.plan_type != "medicare"
-            and "in-network" in networks.values()
-        ):
-            out.append("No --coinsurance given: 0% coinsurance after the deductible.")
-        out += plan_notes
-    if program_on:
+        for network in ("in-network", "out-of-network"):
+            claimed = [VISIT_WORDS[k] for k, n in insured.items() if n == network]
+            if not claimed:
+                continue
+            if network == "in-network":
+                how = "the allowed amount is taken to equal the billed price"
+            else:
+                allowed = scenario.oon_allowed if scenario.oon_allowed is not None else 100
+                how = (f"a superbill claim, allowed amount {allowed}% of the bill; you also owe "
+                       "the rest of the bill")  # fmt: skip
+            out.append(f"Insurance ({scenario.plan_type}, {network}) applied to: "
+                       f"{', '.join(claimed)}; {how}.")  # fmt: skip
+        if "in-network" in insured.values():  # the notes are about in-network terms
+            if scenario.coinsurance is None and scenario.plan_type != "medicare":
+                out.append("No --coinsurance given: 0% coinsurance after the deductible.")
+            out += plan_notes
+    dosing_insured = any(networks[k] != "self-pay" for k in ("induction", "booster") if k in kinds)
+    if program_on and dosing_insured:
         out.append("Spravato savings program applied to the drug part of your cost-sharing.")
     if scenario.fsa or scenario.hsa:
         out += tax_notes
@@ -189,6 +230,19 @@ def warnings(
                 f"Give {options} (ask your insurer) to count what the plan would pay back.",
             )
         )
+    if scenario.coverage == "none":
+        given = [FIELD_BY_NAME[name].option for name in PLAN_FIGURES
+                 if getattr(scenario, name) is not None]  # fmt: skip
+        given += ["--hdhp"] if scenario.hdhp else []
+        given += [f"--plan-type {scenario.plan_type}"] if scenario.plan_type != "commercial" else []
+        if given:
+            out.append(
+                Warning(
+                    "plan_figures_ignored",
+                    f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} ignored: "
+                    "--coverage none prices every visit as self-pay (drop it to apply the plan).",
+                )
+            )
     out += _account_warnings(scenario, pricing, visits, payments)
     return out
 
@@ -236,6 +290,14 @@ def _account_warnings(
                     "spend it by December 31, or check whether your plan has a grace period.",
                 )
             )
+    if (scenario.fsa or scenario.hsa) and scenario.tax_rate is None and scenario.income is None:
+        out.append(
+            Warning(
+                "tax_rate_missing",
+                "FSA/HSA dollars are counted with no tax saving: give --income (your wages) or "
+                "--tax-rate (your combined marginal rate) to count what they save.",
+            )
+        )
     if scenario.hsa:
         limit, when = figure("hsa_limit_family", start)
         catch_up, _ = figure("hsa_catch_up", start)
@@ -274,10 +336,15 @@ def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -
         if scenario.oop_max is not None and scenario.oop_max > most:
             high.append(f"{money(most)} for plan years beginning in {when}")
     if low:
+        # with no --deductible the plan is taken to have none: say so first
+        missing = "--hdhp without --deductible: the deductible is taken as $0.00. " * (
+            scenario.deductible is None
+        )
         out.append(
             Warning(
                 "hdhp_deductible_low",
-                "An HSA-eligible HDHP needs a self-only deductible of at least "
+                missing
+                + "An HSA-eligible HDHP needs a self-only deductible of at least "
                 + "; ".join(low)
                 + ".",
             )

@@ -97,6 +97,55 @@ def to_csv(est: Estimate) -> str:
     return out.getvalue()
 
 
+def option_label(row: Any, basis: str) -> str:
+    """A comparison row as a person names it: ``iv · clinic``, ``iv · 10001 (NY)``."""
+    place = row.location_input
+    where = place if place.upper() == row.location else f"{place} ({row.location})"
+    if basis.startswith("locations"):
+        return f"{row.route} · {where}"
+    return f"{row.route} · {row.provider}" + ("" if row.location == "US" else f" · {where}")
+
+
+COMPARE_FIGURES = ("gross", "plan_pays", "program_pays", "patient_pays", "account_paid",
+                   "tax_savings", "net_cost", "cash_out_of_pocket")  # fmt: skip
+
+
+def comparison_csv(result: Any) -> str:
+    """One row per option, sorted as the table: the option, then every total at each edge."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    edges = ("low", "typical", "high")
+    figures = [f"{name}_{edge}" for name in COMPARE_FIGURES for edge in edges]
+    writer.writerow(["route", "provider", "location", "location_input", "sessions", "visits",
+                     *figures])  # fmt: skip
+    for row in result.rows:
+        figures = [format(getattr(getattr(row.totals, name), edge), "f")
+                   for name in COMPARE_FIGURES for edge in edges]  # fmt: skip
+        writer.writerow([row.route, row.provider, row.location, row.location_input,
+                         row.sessions, row.visits, *figures])  # fmt: skip
+    return out.getvalue()
+
+
+def comparison_markdown(result: Any) -> str:
+    """The comparison as a Markdown table, sorted by typical net cost, with its warnings."""
+    lines = [f"# Compared by {result.basis}", "", "Sorted by typical net cost.", ""]
+    lines += _md_table(
+        ["Option", "Sessions", "Clinic bill", "Insurance pays", "Savings program pays",
+         "You pay", "Net cost (low–high)"],
+        [[option_label(r, result.basis), str(r.sessions), money(r.totals.gross.typical),
+          money(r.totals.plan_pays.typical), money(r.totals.program_pays.typical),
+          money(r.totals.patient_pays.typical), band_text(r.totals.net_cost)]
+         for r in result.rows],
+        "lrrrrrr",
+    )  # fmt: skip
+    notes = [f"- {option_label(r, result.basis)}: {w.message}" for r in result.rows
+             for w in r.warnings]  # fmt: skip
+    if notes:
+        lines += ["## Warnings", "", *notes, ""]
+    lines += [f"_{DISCLAIMER}_", ""]
+    return "\n".join(lines)
+
+
 def _md_row(cells: list[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 

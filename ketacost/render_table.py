@@ -2,20 +2,126 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from typing import Any, NamedTuple
 
-from rich.console import Console, Group
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from .estimate import Estimate
-from .money import ZERO
-from .render import DISCLAIMER, TOTAL_LABELS, band_text, money
+from .money import ZERO, Band
+from .render import DISCLAIMER, TOTAL_LABELS, band_text, money, option_label
+from .words import plural
 
 BAR_WIDTH = 20
 # Warnings shown in the headline box as well: the figure above them rests on them.
 HEADLINE_WARNINGS = ("oon_terms_missing", "plan_terms_missing")
+MIN_WIDTH = 40  # narrower terminals (COLUMNS=0 or 1) get the 40-column layout, never less
+EMPTY = ("", "—", "$0.00")
+
+
+class Col(NamedTuple):
+    """A column of a :class:`FitTable`."""
+
+    header: str
+    short: str | None = None  # a shorter header, used when space is short
+    justify: str = "right"
+    wrap: bool = False  # text that may wrap between words (a label); figures never wrap
+    style: str | None = None
+    drop_empty: bool = False  # left out when every cell is empty ("", "—" or "$0.00")
+    optional: bool = False  # left out before the table turns into the stacked layout
+
+
+Cell = str | Text
+
+
+def _plain(cell: Cell) -> str:
+    return cell.plain if isinstance(cell, Text) else cell
+
+
+def _longest_word(text: str) -> int:
+    return max((cell_len(word) for word in text.split()), default=0)
+
+
+class FitTable:
+    """A table that never cuts a figure or a date.
+
+    At render time it tries, in order: the full table; shorter headers; a compact table
+    without borders; without its optional columns; and finally a stacked layout (each row as a
+    heading and ``name value`` pairs), whose lines are never cropped. Columns that are empty in
+    every row are left out from the start.
+    """
+
+    def __init__(self, title: str, columns: list[Col], rows: Sequence[Sequence[Cell]], *,
+                 key: int = 1) -> None:  # fmt: skip
+        keep = [
+            i for i, col in enumerate(columns)
+            if not (col.drop_empty and all(_plain(r[i]).strip() in EMPTY for r in rows))
+        ]  # fmt: skip
+        self.title = title
+        self.columns = [columns[i] for i in keep]
+        self.rows = [[row[i] for i in keep] for row in rows]
+        self.key = key  # the leading columns that name a row (its heading when stacked)
+
+    def _table(self, short: bool, compact: bool, optional: bool) -> Table:
+        table = Table(title=self.title, title_justify="left",
+                      box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD,
+                      show_edge=not compact, pad_edge=not compact)  # fmt: skip
+        index = [i for i, c in enumerate(self.columns) if optional or not c.optional]
+        for i in index:
+            col = self.columns[i]
+            header = (col.short or col.header) if short else col.header
+            cells = [_plain(row[i]) for row in self.rows]
+            justify: Any = col.justify
+            if col.wrap:
+                least = max([_longest_word(c) for c in cells] + [4])
+                table.add_column(header, justify=justify, style=col.style, min_width=least)
+            else:
+                # as wide as its widest figure (which has no space, so never wraps); the
+                # header may wrap between its words
+                width = max([cell_len(c) for c in cells] + [_longest_word(header)])
+                table.add_column(header, justify=justify, style=col.style, width=width)
+        for row in self.rows:
+            table.add_row(*(row[i] for i in index))
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, MIN_WIDTH)
+        wide = options.update(width=10_000)
+        for short, compact, optional in ((False, False, True), (True, False, True),
+                                         (True, True, True), (True, True, False)):  # fmt: skip
+            table = self._table(short, compact, optional)
+            if Measurement.get(console, wide, table).minimum <= width:
+                yield table
+                return
+        yield from self._stacked(width)
+
+    def _stacked(self, width: int) -> Iterator[Text]:
+        """Each row: its key cells as a heading, then ``header value`` pairs packed in lines."""
+        yield Text(self.title, style="italic", overflow="ignore")
+        for row in self.rows:
+            heading = Text(" ".join(_plain(c) for c in row[: self.key] if _plain(c)),
+                           style="bold", overflow="ignore")  # fmt: skip
+            yield heading
+            pairs = []
+            for col, cell in zip(self.columns[self.key :], row[self.key :], strict=True):
+                value = _plain(cell)
+                if value.strip():
+                    pairs.append(f"{col.header or col.short or ''} {value}".strip())
+            line = ""
+            for pair in pairs:
+                if line and cell_len(line) + 3 + cell_len(pair) > width:
+                    yield Text(line, no_wrap=True, overflow="ignore")
+                    line = ""
+                line = f"{line} · {pair}" if line else f"  {pair}"
+            if line:
+                yield Text(line, no_wrap=True, overflow="ignore")
 
 
 def bar(value: Decimal, largest: Decimal, width: int = BAR_WIDTH) -> str:
@@ -26,26 +132,51 @@ def bar(value: Decimal, largest: Decimal, width: int = BAR_WIDTH) -> str:
 
 
 def _range(low: Decimal, high: Decimal) -> str:
-    """A low–high range in whole dollars (the band is an estimate; cents would be noise)."""
+    """A low–high range in whole dollars (the band is an estimate; cents would be noise);
+    empty for a flat figure, in cents where whole dollars would show two equal ends."""
     if low == high:
-        return money(low)
-    return f"${low:,.0f}–${high:,.0f}"
+        return ""
+    whole = f"${low:,.0f}–${high:,.0f}"
+    return whole if f"{low:,.0f}" != f"{high:,.0f}" else f"{money(low)}–{money(high)}"
+
+
+def _headline_range(band: Band) -> str:
+    span = _range(band.low, band.high)
+    return f"  (range {span})" if span else ""
+
+
+FOOTNOTE = (
+    "Low, typical and high: the whole course priced at the lowest, typical and highest prices "
+    "in the sources; a range is low to high."
+)
+NET_NOTE = " Net of tax: what you pay less the income tax your FSA/HSA dollars escape."
+
+
+def _sources(est: Estimate) -> Group:
+    """Each source: its title and date, then its URL on a line of its own, never broken (a
+    Group keeps each line's own wrapping; the console would merge bare Texts)."""
+    lines = [Text(f"Sources (pricing model as of {est.pricing.as_of})", style="bold")]
+    for src in est.sources:
+        lines.append(Text(f"• {src.title} ({src.date})", style="dim"))
+        lines.append(Text(f"  {src.url}", style="dim blue", no_wrap=True, overflow="ignore"))
+    return Group(*lines)
 
 
 def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[object]:
     s = est.scenario
     t = est.totals
     parts: list[object] = []
-    title = f"{s.route.upper()} · {s.provider} · {s.location} · {s.sessions} session(s)" + (
-        f" + {s.boosters} booster(s)" if s.boosters else ""
-    )
+    title = f"{s.route.upper()} · {s.provider} · {s.location} · {plural(s.sessions, 'session')}"
+    if s.boosters:
+        title += f" + {plural(s.boosters, 'booster')}"
     head = Text()
+    head.append(title + "\n", style="bold")
     head.append("Clinic bill  ", style="bold")
     head.append(money(t.gross.typical), style="bold cyan")
-    head.append(f"  (range {_range(t.gross.low, t.gross.high)})\n")
+    head.append(_headline_range(t.gross) + "\n")
     head.append("You pay      ", style="bold")
     head.append(money(t.patient_pays.typical), style="bold green")
-    head.append(f"  (range {_range(t.patient_pays.low, t.patient_pays.high)})")
+    head.append(_headline_range(t.patient_pays))
     if t.tax_savings.typical:
         head.append("\nNet of tax   ", style="bold")
         head.append(money(t.net_cost.typical), style="bold green")
@@ -56,39 +187,34 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     for w in est.warnings:  # what the "You pay" figure leaves out belongs next to it
         if w.code in HEADLINE_WARNINGS:
             head.append(f"\n{w.message}", style="yellow")
-    parts.append(Panel(head, title=title, title_align="left", expand=False))
+    parts.append(Panel(head, expand=False))
 
-    items = Table(title="Line items", title_justify="left", show_lines=False)
-    items.add_column("Item (billing codes)", ratio=1)
-    items.add_column("Qty", justify="right")
-    items.add_column("Unit", justify="right", no_wrap=True)
-    items.add_column("Amount", justify="right", no_wrap=True)
-    items.add_column("Low–high", justify="right", style="dim", no_wrap=True)
+    items: list[list[Cell]] = []
     for item in est.line_items:
         label = Text(item.label)
         label.append(f" ({', '.join(item.codes)})", style="dim")
-        items.add_row(
-            label,
-            str(item.quantity),
-            money(item.unit_price.typical),
-            money(item.amount.typical),
-            _range(item.amount.low, item.amount.high),
-        )
-    parts.append(items)
+        span = _range(item.amount.low, item.amount.high)
+        items.append([label, str(item.quantity), money(item.unit_price.typical),
+                      money(item.amount.typical), span])  # fmt: skip
+    parts.append(FitTable("Line items", [
+        Col("Item (billing codes)", "Item", justify="left", wrap=True),
+        Col("Qty"), Col("Unit"), Col("Amount"),
+        Col("Low–high", "Range", style="dim", drop_empty=True),
+    ], items))  # fmt: skip
 
-    totals = Table(title="Totals", title_justify="left")
-    totals.add_column("")
-    for edge in ("Low", "Typical", "High"):
-        totals.add_column(edge, justify="right", style="bold" if edge == "Typical" else None)
-    for name, title in TOTAL_LABELS.items():
+    rows: list[list[Cell]] = []
+    for name, title_text in TOTAL_LABELS.items():
         band = getattr(t, name)
         if name in ("program_pays", "account_paid", "tax_savings") and not any(band.edges()):
             continue
-        totals.add_row(title, *(money(v) for v in band.edges()))
+        rows.append([title_text, *(money(v) for v in band.edges())])
     if est.financing is not None:
-        totals.add_row("Loan payments (with interest)",
-                       *(money(v) for v in est.financing.total_paid.edges()))  # fmt: skip
-    parts.append(totals)
+        rows.append(["Loan payments (with interest)",
+                     *(money(v) for v in est.financing.total_paid.edges())])  # fmt: skip
+    parts.append(FitTable("Totals", [
+        Col("", justify="left", wrap=True), Col("Low"), Col("Typical", style="bold"), Col("High"),
+    ], rows))  # fmt: skip
+    parts.append(Text(FOOTNOTE + (NET_NOTE if t.tax_savings.typical else ""), style="dim"))
     if t.tax_savings.typical and t.patient_pays.typical:
         rate = t.tax_savings.typical / t.patient_pays.typical * 100
         parts.append(Text(f"Effective savings rate: {rate:.1f}% of what you pay (typical)."))
@@ -103,50 +229,35 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
         )
 
     if schedule:
-        visits = Table(title="Visits (typical prices)", title_justify="left")
-        for name, justify in (
-            ("#", "right"),
-            ("Date", "left"),
-            ("Visit", "left"),
-            ("Billed", "right"),
-            ("Plan", "right"),
-            ("Program", "right"),
-            ("You", "right"),
-            ("Ded. left", "right"),
-            ("OOP left", "right"),
-        ):
-            visits.add_column(name, justify=justify)  # type: ignore[arg-type]
+        visits: list[list[Cell]] = []
         for v in est.visits:
-            visits.add_row(
+            visits.append([
                 str(v.number), v.date, v.kind, money(v.billed.typical),
                 money(v.plan_pays.typical), money(v.program_pays.typical),
                 money(v.patient_pays.typical),
                 money(v.deductible_left.typical) if v.deductible_left else "—",
                 money(v.oop_left.typical) if v.oop_left else "—",
-            )  # fmt: skip
-        parts.append(visits)
+            ])  # fmt: skip
+        parts.append(FitTable("Visits (typical prices)", [
+            Col("#"), Col("Date", justify="left"), Col("Visit", justify="left"),
+            Col("Billed"), Col("Plan", drop_empty=True), Col("Program", drop_empty=True),
+            Col("You"), Col("Ded. left", "Ded.", drop_empty=True),
+            Col("OOP left", "OOP", drop_empty=True),
+        ], visits, key=3))  # fmt: skip
 
-    flow = Table(title="Month by month (typical)", title_justify="left")
-    flow.add_column("Month")
-    flow.add_column("You pay", justify="right")
-    flow.add_column("FSA/HSA", justify="right")
-    flow.add_column("Cash", justify="right")
-    financed = est.financing is not None
-    if financed:
-        flow.add_column("Loan", justify="right")
-    flow.add_column("")
     largest = max((m.patient_pays.typical for m in est.cashflow), default=ZERO)
-    for m in est.cashflow:
-        loan = [money(m.loan_payment.typical)] if financed else []
-        flow.add_row(
-            m.month,
-            money(m.patient_pays.typical),
-            money(m.account_paid.typical),
-            money(m.cash.typical),
-            *loan,
-            Text(bar(m.patient_pays.typical, largest), style="cyan"),
-        )
-    parts.append(flow)
+    financed = est.financing is not None
+    months: list[list[Cell]] = [
+        [m.month, money(m.patient_pays.typical), money(m.account_paid.typical),
+         money(m.cash.typical), money(m.loan_payment.typical) if financed else "",
+         Text(bar(m.patient_pays.typical, largest), style="cyan")]
+        for m in est.cashflow
+    ]  # fmt: skip
+    parts.append(FitTable("Month by month (typical)", [
+        Col("Month", justify="left"), Col("You pay"), Col("FSA/HSA", drop_empty=True),
+        Col("Cash"), Col("Loan", drop_empty=True),
+        Col("", justify="left", optional=True, drop_empty=True),
+    ], months))  # fmt: skip
 
     for w in est.warnings:
         if w.code not in HEADLINE_WARNINGS:
@@ -155,11 +266,7 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     for a in est.assumptions:
         notes.append(f"• {a}\n", style="dim")
     parts.append(notes)
-    cited = Text(f"Sources (pricing model as of {est.pricing.as_of})\n", style="bold")
-    for src in est.sources:
-        cited.append(f"• {src.title} ({src.date}) ", style="dim")
-        cited.append(f"{src.url}\n", style="dim blue")
-    parts.append(cited)
+    parts.append(_sources(est))
     parts.append(Text(DISCLAIMER, style="italic"))
     return parts
 
@@ -186,53 +293,102 @@ def band_bar(
     return text
 
 
-def _option(row: object, basis: str) -> str:
-    route, provider, location = row.route, row.provider, row.location  # type: ignore[attr-defined]
-    if basis.startswith("locations"):
-        return f"{route} · {location}"
-    return f"{route} · {provider}" + ("" if location == "US" else f" · {location}")
+def nice_scale(largest: Decimal) -> Decimal:
+    """The smallest 1, 2, 2.5 or 5 × 10ⁿ dollars at or above ``largest`` (the chart's end)."""
+    if largest <= 0:
+        return Decimal(1)
+    step = Decimal(1)
+    while step * 10 <= largest:
+        step *= 10
+    for factor in (1, 2, Decimal("2.5"), 5, 10):
+        if step * factor >= largest:
+            return step * factor
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _whole(amount: Decimal) -> str:
+    return f"${amount:,.0f}"
+
+
+def dollar_axis(scale: Decimal, width: int) -> Text:
+    """``$0 … $2,500 … $5,000`` under a band of ``width`` columns."""
+    left, mid, right = _whole(ZERO), _whole(scale / 2), _whole(scale)
+    line = [" "] * width
+    for text, start in ((left, 0), (mid, (width - 1) // 2 - len(mid) // 2),
+                        (right, width - len(right))):  # fmt: skip
+        for k, ch in enumerate(text):
+            if 0 <= start + k < width:
+                line[start + k] = ch
+    ticks = ["─"] * width
+    for at in (0, (width - 1) // 2, width - 1):
+        ticks[at] = "┴" if 0 < at < width - 1 else ("└" if at == 0 else "┘")
+    return Text("".join(ticks) + "\n" + "".join(line), style="dim")
+
+
+class BandChart:
+    """The net-cost band of each option on one dollar scale, as wide as the terminal allows."""
+
+    def __init__(self, title: str, rows: list[tuple[str, Band]]) -> None:
+        self.title, self.rows = title, rows
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width, MIN_WIDTH)
+        label = max((cell_len(name) for name, _ in self.rows), default=0)
+        scale = nice_scale(max((band.high for _, band in self.rows), default=ZERO))
+        side = label + 1 <= width // 2  # labels beside the bars, or above each one
+        bar_width = max(10, min(50, width - (label + 1 if side else 0) - 1))
+        pad = " " * (label + 1) if side else ""
+        yield Text(self.title, style="italic", overflow="ignore")
+        for name, band in self.rows:
+            line = band_bar(band.low, band.typical, band.high, scale, bar_width)
+            if side:
+                yield Text(name.ljust(label) + " ", overflow="ignore").append_text(line)
+            else:
+                yield Text(name, overflow="ignore")
+                yield line
+        axis = dollar_axis(scale, bar_width)
+        for part in axis.split("\n"):
+            yield Text(pad) + part
 
 
 def comparison_renderables(result: object) -> list[object]:
     from .compare import Comparison
 
     assert isinstance(result, Comparison)
-    table = Table(title=f"Compared by {result.basis} (sorted by typical net cost)",
-                  title_justify="left")  # fmt: skip
-    table.add_column("Option", ratio=1)
-    table.add_column("Sessions", justify="right")
-    table.add_column("Net cost", justify="right", style="bold", no_wrap=True)
-    table.add_column("Low–high", justify="right", style="dim", no_wrap=True)
-    table.add_column("Insurance", justify="right", no_wrap=True)
-    table.add_column("You pay", justify="right", no_wrap=True)
+    rows: list[list[Cell]] = []
     for row in result.rows:
         t = row.totals
-        table.add_row(
-            _option(row, result.basis),
-            str(row.sessions),
-            money(t.net_cost.typical),
+        rows.append([
+            option_label(row, result.basis), str(row.sessions), money(t.gross.typical),
+            money(t.plan_pays.typical), money(t.program_pays.typical),
+            money(t.patient_pays.typical), money(t.net_cost.typical),
             _range(t.net_cost.low, t.net_cost.high),
-            money(t.plan_pays.typical + t.program_pays.typical),
-            money(t.patient_pays.typical),
-        )
-    chart = Table(title="Net cost bands (─ low to high, ● typical)", title_justify="left",
-                  show_header=False, box=None)  # fmt: skip
-    chart.add_column("Option")
-    chart.add_column("Band")
-    largest = max((r.totals.net_cost.high for r in result.rows), default=ZERO)
-    for row in result.rows:
-        n = row.totals.net_cost
-        chart.add_row(_option(row, result.basis), band_bar(n.low, n.typical, n.high, largest))
-    notes = []
+        ])  # fmt: skip
+    table = FitTable(f"Compared by {result.basis} (sorted by typical net cost)", [
+        Col("Option", justify="left", wrap=True), Col("Sessions", "#"),
+        Col("Clinic bill", "Bill"), Col("Insurance", "Plan", drop_empty=True),
+        Col("Program", drop_empty=True), Col("You pay", "You"),
+        Col("Net cost", "Net", style="bold"),
+        Col("Low–high", "Range", style="dim", optional=True, drop_empty=True),
+    ], rows)  # fmt: skip
+    chart = BandChart(
+        "Net cost bands (─ low to high, ● typical)",
+        [(option_label(row, result.basis), row.totals.net_cost) for row in result.rows],
+    )
+    notes: list[object] = []
+    said: set[tuple[str, str]] = set()  # once per route: locations share a route's warnings
     for row in result.rows:
         for w in row.warnings:
             if w.code in ("off_label", "prior_authorization", "program_ineligible"):
-                notes.append(Text(f"! {row.route}: {w.message}", style="yellow"))
+                if (row.route, w.message) not in said:
+                    said.add((row.route, w.message))
+                    notes.append(Text(f"! {row.route}: {w.message}", style="yellow"))
                 break
     from .compare import describe
 
     crossings = [Text(f"Break-even: {describe(e)}", style="bold") for e in result.break_even]
-    return [table, *crossings, chart, *notes, Text(DISCLAIMER, style="italic")]
+    footnote = Text(FOOTNOTE + " Net cost: what you pay less tax savings.", style="dim")
+    return [table, footnote, *crossings, chart, *notes, Text(DISCLAIMER, style="italic")]
 
 
 def pricing_renderables(pricing: object, source: str) -> list[object]:
@@ -248,7 +404,7 @@ def pricing_renderables(pricing: object, source: str) -> list[object]:
         p = route.protocol
         routes.add_row(f"{route_key}: {route.label}", money(band.low), money(band.typical),
                        money(band.high), f"{p.induction_sessions} ({p.sessions_per_week}/week)",
-                       f"{p.booster_every_weeks} week(s)")  # fmt: skip
+                       plural(p.booster_every_weeks, "week"))  # fmt: skip
     parts.append(routes)
     items = Table(title="Other line items", title_justify="left")
     for name in ("Item", "Codes", "Low", "Typical", "High", "Coverage"):

@@ -15,6 +15,7 @@ from typing import Any, Literal, NamedTuple
 
 from .errors import InputError
 from .model import FILINGS, MAX_SESSIONS, MAX_WEEKS, PROVIDERS, ROUTES, PricingModel
+from .words import did_you_mean
 
 COVERAGES = ("auto", "none", "in-network", "out-of-network")
 PLAN_TYPES = ("commercial", "medicare", "medicaid")
@@ -49,7 +50,8 @@ def _f(name: str, kind: Kind, help: str, **kw: Any) -> FieldSpec:
     return FieldSpec(name, kind, help, **kw)
 
 
-_PLAN, _TAX, _FIN = "Insurance", "FSA / HSA and taxes", "Financing"
+_PLAN, _OON, _TAX, _FIN = "Plan", "Out-of-network", "Accounts and taxes", "Financing"
+PANELS = ("Course", _PLAN, _OON, _TAX, _FIN)  # the option groups of --help, in order
 FIELDS: tuple[FieldSpec, ...] = (
     _f("route", "choice", "Administration route.", default="iv", choices=ROUTES),
     _f("provider", "choice", "Provider type (default: the route's usual one).", choices=PROVIDERS),
@@ -76,7 +78,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f(
         "coverage",
         "choice",
-        "How sessions are covered (auto: self-pay unless plan figures are given).",
+        "How visits are claimed. auto: self-pay without plan figures; with them, each visit "
+        "as the pricing model says (Spravato, evaluations and therapy covered; IV, IM and oral "
+        "sessions self-pay). in-network / out-of-network: every visit claimed so. none: "
+        "self-pay, plan figures ignored.",
         default="auto",
         choices=COVERAGES,
         group=_PLAN,
@@ -102,14 +107,12 @@ FIELDS: tuple[FieldSpec, ...] = (
         default="01-01",
         group=_PLAN,
     ),
-    _f("oon_deductible", "money", "Out-of-network deductible.", group=_PLAN),
-    _f("oon_deductible_met", "money", "Out-of-network deductible already met.", group=_PLAN),
-    _f("oon_coinsurance", "percent", "Out-of-network coinsurance, percent.", group=_PLAN),
-    _f(
-        "oon_allowed", "percent", "Out-of-network allowed amount, percent of the bill.", group=_PLAN
-    ),
-    _f("oon_oop_max", "money", "Out-of-network out-of-pocket maximum.", group=_PLAN),
-    _f("oon_oop_met", "money", "Out-of-network out-of-pocket already paid.", group=_PLAN),
+    _f("oon_deductible", "money", "Out-of-network deductible.", group=_OON),
+    _f("oon_deductible_met", "money", "Out-of-network deductible already met.", group=_OON),
+    _f("oon_coinsurance", "percent", "Out-of-network coinsurance, percent.", group=_OON),
+    _f("oon_allowed", "percent", "Out-of-network allowed amount, percent of the bill.", group=_OON),
+    _f("oon_oop_max", "money", "Out-of-network out-of-pocket maximum.", group=_OON),
+    _f("oon_oop_met", "money", "Out-of-network out-of-pocket already paid.", group=_OON),
     _f(
         "copay_program",
         "flag",
@@ -266,8 +269,10 @@ def parse_scenario(
     unknown = sorted(set(values) - set(FIELD_BY_NAME))
     if unknown:
         where = labels.get(unknown[0], unknown[0][:40])
+        hint = did_you_mean(unknown[0].replace("-", "_"), FIELD_BY_NAME)
         raise InputError(
-            f"{where}: unknown key {_show(unknown[0])} (known keys: `ketacost schema scenario`)",
+            f"{where}: unknown key {_show(unknown[0])}{hint} (known keys: `ketacost schema "
+            "scenario`)",
             field=where,
         )
     out: dict[str, Any] = {}
@@ -305,7 +310,8 @@ def convert(spec: FieldSpec, raw: Any, label: str) -> Any:
     if kind == "choice":
         lowered = text.lower()
         if lowered not in spec.choices:
-            raise _fail(label, f"must be one of {', '.join(spec.choices)}, not {_show(text)}")
+            raise _fail(label, f"must be one of {', '.join(spec.choices)}, not {_show(text)}"
+                               f"{did_you_mean(lowered, spec.choices)}")  # fmt: skip
         return lowered
     if kind == "text":
         if not text or len(text) > 100:

@@ -23,9 +23,20 @@ def test_compare_routes_sorted_by_typical_net_cost() -> None:
     iv = next(r for r in rows if r["route"] == "iv")
     assert iv["totals"]["gross"]["typical"] == 3850.0 and iv["provider"] == "clinic"
     spravato = next(r for r in rows if r["route"] == "spravato")
-    # standard first course: the label's first 8 weeks = 8 induction + 4 weekly boosters
-    assert spravato["sessions"] == 12
-    assert spravato["totals"]["gross"]["typical"] == 12850.0  # 250 + 12 × 1,050
+    # the same course as `estimate --route spravato`: the label's 8 twice-weekly sessions
+    assert spravato["sessions"] == 8
+    assert spravato["totals"]["gross"]["typical"] == 8650.0  # 250 + 8 × 1,050
+
+
+def test_compare_rows_agree_with_estimate_to_the_cent() -> None:
+    plan = ["--deductible", "1500", "--coinsurance", "20", "--start", "2027-01-04"]
+    rows = run_cli("compare", "--json", *plan).json()["rows"]
+    assert len(rows) == 4
+    for row in rows:
+        alone = run_cli("estimate", "--json", "--route", row["route"], *plan).json()
+        assert row["totals"] == alone["totals"], row["route"]
+        assert row["sessions"] == sum(v["kind"] in ("induction", "booster")
+                                      for v in alone["visits"])  # fmt: skip
 
 
 def test_compare_with_insurance_makes_spravato_cheaper() -> None:
@@ -64,7 +75,7 @@ def test_batch_reads_a_file_with_a_byte_order_mark(tmp_path: Path) -> None:
 
 def test_compare_first_months_is_fair() -> None:
     rows = run_cli("compare", "--json", *START, "--months", "3").json()
-    assert rows["basis"] == "routes, first 3 month(s) of each protocol"
+    assert rows["basis"] == "routes, first 3 months of each protocol"
     for row in rows["rows"]:
         assert row["sessions"] >= 6
 
@@ -124,7 +135,7 @@ def test_batch_jsonl_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
         '{"route": "spravato", "session_price": "1000", "consult": false}',
     ]
     code, out, err = batch(tmp_path, "\n".join(lines) + "\n", "--jobs", "1")
-    assert code == 4 and err.startswith("Error: 2 of 4 record(s) failed")
+    assert code == 4 and err.startswith("Error: 2 of 4 records failed")
     assert [o["line"] for o in out] == [1, 2, 4, 5]
     assert out[0]["totals"]["gross"]["typical"] == 3850.0
     assert out[1]["error"] == {"code": "invalid_input", "field": "coinsurance",

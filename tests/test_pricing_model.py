@@ -93,12 +93,12 @@ def test_validate_lists_every_problem(tmp_path: Path) -> None:
     assert run.code == 3
     assert f"{path}: routes.iv.session.price:" in run.err
     assert f"{path}: routes.im.session.price:" in run.err
-    assert run.err.rstrip().endswith("2 problem(s)")
+    assert run.err.rstrip().endswith("2 problems")
 
 
 def test_validate_passes_the_builtin_model() -> None:
     run = run_cli("pricing", "validate", str(BUILTIN))
-    assert run.code == 0 and "valid" in run.out and "4 route(s)" in run.out
+    assert run.code == 0 and "valid" in run.out and "4 routes" in run.out
 
 
 def test_clinic_price_list_is_used_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -140,7 +140,11 @@ def test_compare_page_and_break_even(tmp_path: Path, pricing: Any) -> None:
     result = compare(plan, pricing, dt.date(2026, 11, 27))
     assert [describe(e) for e in result.break_even] == [
         "With 7 or more boosters after each route's induction, spravato costs less than oral "
-        "($2,754.73 vs $2,759.00 at 7); compared up to 28."
+        "($2,754.73 vs $2,759.00 at 7); compared up to 28.",
+        # every route's default course has no boosters (as in `estimate`), so inductions of
+        # 1 to 8 sessions are compared too
+        "With 3 or more induction sessions (no boosters), spravato costs less than im "
+        "($1,394.52 vs $1,525.00 at 3); compared up to 8.",
     ]
 
     # The break-even agrees with estimates of each course at 6 and 7 boosters.
@@ -174,7 +178,9 @@ def test_break_even_with_tax_savings_is_estimated_count_by_count(pricing: Any) -
     result = compare(values, pricing, dt.date(2026, 11, 27))
     assert [(e.at, e.cheaper, e.dearer, e.cheaper_cost, e.dearer_cost)
             for e in result.break_even] == [
-        (2, "spravato", "im", Decimal("3307.44"), Decimal("3350.00"))
+        (2, "spravato", "im", Decimal("3307.44"), Decimal("3350.00")),
+        # no route has boosters by default (as in `estimate`): inductions are compared too
+        (7, "spravato", "im", Decimal("2827.43"), Decimal("2925.00")),
     ]  # fmt: skip
 
 
