@@ -975,6 +975,8 @@ def main(argv: list[str] | None = None) -> None:
     command = typer.main.get_command(app)
     if sys.stdout is None:  # started with standard output closed (`ketacost estimate >&-`)
         sys.stdout = _ClosedOutput()
+    if sys.stderr is None:  # `2>&-`: messages go nowhere, the exit code still tells
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     _ascii_fallback()
     try:
         result = command.main(args=argv, prog_name="ketacost", standalone_mode=False)

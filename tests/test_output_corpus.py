@@ -192,18 +192,28 @@ def test_closed_standard_output_with_an_output_file_is_fine(tmp_path: Path) -> N
     assert '"totals"' in (tmp_path / "out.json").read_text()
 
 
-def test_closed_standard_error_keeps_the_exit_code(tmp_path: Path) -> None:
-    """An invalid option with stderr closed exited 1 (the message could not be written)."""
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["estimate", "--coinsurance", "150"], 2), (["batch", "bad.jsonl"], 4),
+     (["pricing", "validate", "bad.yaml"], 3)],
+    ids=["estimate", "batch", "validate"],
+)  # fmt: skip
+def test_closed_standard_error_keeps_the_exit_code(
+    args: list[str], code: int, tmp_path: Path
+) -> None:
+    """With stderr closed, exit 2 became 1 (the message could not be written), and batch and
+    `pricing validate` crashed on their own stderr lines."""
+    (tmp_path / "bad.jsonl").write_text('{"coinsurance": 150}\n')
+    (tmp_path / "bad.yaml").write_text("- not a mapping\n")
     done = subprocess.run(
-        [sys.executable, "-m", "ketacost", "estimate", "--coinsurance", "150"],
+        [sys.executable, "-m", "ketacost", *args],
         cwd=tmp_path,
         env=_environment(tmp_path),
         stdout=subprocess.PIPE,
         timeout=60,
         preexec_fn=lambda: _closed(2),
     )
-    assert done.returncode == 2
-    assert done.stdout == b""
+    assert done.returncode == code
 
 
 def test_sigterm_during_batch_output_leaves_no_temporary_file(tmp_path: Path) -> None:
