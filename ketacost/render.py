@@ -113,7 +113,7 @@ COMPARE_FIGURES = ("gross", "plan_pays", "program_pays", "patient_pays", "accoun
 def comparison_csv(result: Any) -> str:
     """One row per option, sorted as the table: the option, then every total at each edge."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out)  # a typed location is echoed: never a formula
     edges = ("low", "typical", "high")
     figures = [f"{name}_{edge}" for name in COMPARE_FIGURES for edge in edges]
     writer.writerow(["route", "provider", "location", "location_input", "sessions", "visits",
