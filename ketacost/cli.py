@@ -345,7 +345,7 @@ def estimate_command(
         bool,
         typer.Option(
             "--schedule",
-            help="Also list every visit (table and markdown).",
+            help="List every visit in the table (csv, json and markdown always do).",
             rich_help_panel=OUTPUT_PANEL,
         ),
     ] = False,

@@ -66,12 +66,20 @@ class SafeCsvWriter:
         self._writer.writerow([csv_cell(cell) for cell in row])
 
 
+# The kind of visit each line item bills (the item ids are the model's, the kinds the course's).
+_ITEM_KIND = {"evaluation": "consult", "induction": "induction", "booster": "booster",
+              "integration": "integration"}  # fmt: skip
+VISIT_FIGURES = ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid", "cash")
+
+
 def to_csv(est: Estimate) -> str:
-    """One row per figure of each line item and visit, then the totals (long format)."""
+    """One row per figure (long format): each line item, each visit, each month of the cash
+    flow, then the totals. ``kind`` is the kind of visit (consult, induction, booster,
+    integration); ``codes`` its billing codes."""
     out = io.StringIO()
     writer = SafeCsvWriter(out)
     writer.writerow(
-        ["section", "ref", "date", "label", "codes", "quantity", "coverage", "figure",
+        ["section", "ref", "date", "label", "kind", "codes", "quantity", "coverage", "figure",
          "low", "typical", "high"]
     )  # fmt: skip
 
@@ -79,21 +87,23 @@ def to_csv(est: Estimate) -> str:
         for name, band in figures.items():
             writer.writerow([*prefix, name, *(format(v, "f") for v in band.edges())])
 
+    codes: dict[str, str] = {}
     for item in est.line_items:
-        prefix = ["line_item", item.id, "", item.label, " ".join(item.codes), item.quantity,
-                  item.coverage]  # fmt: skip
+        kind = _ITEM_KIND.get(item.id, "")
+        codes.setdefault(kind, " ".join(item.codes))
+        prefix = ["line_item", item.id, "", item.label, kind, " ".join(item.codes),
+                  item.quantity, item.coverage]  # fmt: skip
         rows(prefix, {"unit_price": item.unit_price, "amount": item.amount})
     for visit in est.visits:
-        prefix = ["visit", visit.number, visit.date, visit.label, visit.kind, 1, visit.coverage]
-        rows(
-            prefix,
-            {
-                name: getattr(visit, name)
-                for name in ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid")
-            },
-        )
+        prefix = ["visit", visit.number, visit.date, visit.label, visit.kind,
+                  codes.get(visit.kind, ""), 1, visit.coverage]  # fmt: skip
+        rows(prefix, {name: getattr(visit, name) for name in VISIT_FIGURES})
+    for month in est.cashflow:
+        prefix = ["month", month.month, "", "", "", "", "", ""]
+        rows(prefix, {name: getattr(month, name) for name in month._fields[1:]})
     for name in TOTAL_LABELS:
-        rows(["total", name, "", TOTAL_LABELS[name], "", "", ""], {name: getattr(est.totals, name)})
+        rows(["total", name, "", TOTAL_LABELS[name], "", "", "", ""],
+             {name: getattr(est.totals, name)})  # fmt: skip
     return out.getvalue()
 
 

@@ -24,6 +24,7 @@ BAR_WIDTH = 20
 HEADLINE_WARNINGS = ("oon_terms_missing", "plan_terms_missing")
 MIN_WIDTH = 40  # narrower terminals (COLUMNS=0 or 1) get the 40-column layout, never less
 EMPTY = ("", "—", "$0.00")
+WRAP_MIN = 18
 
 
 class Col(NamedTuple):
@@ -52,8 +53,8 @@ def _longest_word(text: str) -> int:
 class FitTable:
     """A table that never cuts a figure or a date.
 
-    At render time it tries, in order: the full table; shorter headers; a compact table
-    without borders; without its optional columns; and finally a stacked layout (each row as a
+    At render time it tries, in order: the full table; a compact table without borders; with
+    shorter headers; without its optional columns; and finally a stacked layout (each row as a
     heading and ``name value`` pairs), whose lines are never cropped. Columns that are empty in
     every row are left out from the start.
     """
@@ -80,7 +81,10 @@ class FitTable:
             cells = [_plain(row[i]) for row in self.rows]
             justify: Any = col.justify
             if col.wrap:
-                least = max([_longest_word(c) for c in cells] + [4])
+                # a label keeps at least WRAP_MIN columns (or its whole length): squeezed
+                # narrower it reads badly, and the stacked layout reads better
+                least = max([_longest_word(c) for c in cells]
+                            + [min(WRAP_MIN, max(map(cell_len, cells), default=0)), 4])  # fmt: skip
                 table.add_column(header, justify=justify, style=col.style, min_width=least)
             else:
                 # as wide as its widest figure (which has no space, so never wraps); the
@@ -94,7 +98,7 @@ class FitTable:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = max(options.max_width, MIN_WIDTH)
         wide = options.update(width=10_000)
-        for short, compact, optional in ((False, False, True), (True, False, True),
+        for short, compact, optional in ((False, False, True), (False, True, True),
                                          (True, True, True), (True, True, False)):  # fmt: skip
             table = self._table(short, compact, optional)
             if Measurement.get(console, wide, table).minimum <= width:

@@ -20,7 +20,10 @@ from .scenario import FIELDS, MAX_MONEY, FieldSpec, Scenario
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _BAND = {
     "type": "object",
-    "description": "A money figure in dollars with its uncertainty: low ≤ typical ≤ high edges.",
+    "description": "A money figure in dollars at three price edges: the whole estimate is "
+    "run once with the low, once with the typical and once with the high prices. The clinic "
+    "bill is ordered low ≤ typical ≤ high; other figures need not be (a visit can cost you "
+    "less at high prices, when an earlier, dearer visit already met the deductible).",
     "properties": {edge: {"type": "number"} for edge in ("low", "typical", "high")},
     "required": ["low", "typical", "high"],
     "additionalProperties": False,

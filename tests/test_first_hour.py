@@ -257,3 +257,30 @@ def test_compare_csv_and_markdown_carry_every_figure() -> None:
     md = run_cli("compare", *START, *PLAN, "--format", "markdown").out
     assert md.startswith("# Compared by routes")
     assert "| spravato · clinic | 8 | $8,650.00 |" in md
+
+
+# --- item 9: CSV columns and the schema's words ---------------------------------------------------
+
+
+def test_csv_visits_carry_their_kind_and_the_cash_flow_has_rows() -> None:
+    run = run_cli("estimate", *START, "--route", "spravato", "--boosters", "2", "--format",
+                  "csv", "--finance-months", "3")  # fmt: skip
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    visits = [r for r in rows if r["section"] == "visit" and r["figure"] == "billed"]
+    assert [r["kind"] for r in visits] == ["consult"] + ["induction"] * 8 + ["booster"] * 2
+    assert visits[0]["codes"] == "90791 90792"
+    assert all(not r["codes"].isalpha() for r in visits)  # codes, not a kind, under `codes`
+    months = [r for r in rows if r["section"] == "month"]
+    d = run_cli("estimate", "--json", *START, "--route", "spravato", "--boosters", "2",
+                "--finance-months", "3").json()  # fmt: skip
+    assert sorted({r["ref"] for r in months}) == [m["month"] for m in d["cashflow"]]
+    for m in d["cashflow"]:
+        for name in ("billed", "patient_pays", "cash", "loan_payment"):
+            row = next(r for r in months if r["ref"] == m["month"] and r["figure"] == name)
+            assert row["typical"] == f"{m[name]['typical']:.2f}", (m["month"], name)
+
+
+def test_schema_does_not_promise_ordered_bands_everywhere() -> None:
+    band = run_cli("schema", "estimate").json()["properties"]["totals"]["properties"]["gross"]
+    assert "need not be" in band["description"]
+    assert "The clinic bill is ordered low ≤ typical ≤ high" in band["description"]
