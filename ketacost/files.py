@@ -250,7 +250,7 @@ def output_stream(
       ``force``; a symbolic link stays a link, the file it points to is replaced;
     - Ctrl-C or SIGTERM while writing leaves no temporary file behind.
     """
-    if path is None:
+    if path is None or path == "-":  # `-` is standard output wherever a file is named
         yield sys.stdout
         return
     existing = _check_target(path, inputs, what, force)

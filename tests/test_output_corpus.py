@@ -262,3 +262,15 @@ def test_standard_output_that_is_not_utf8_gets_ascii(args: list[str], tmp_path: 
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     text = done.stdout.decode("ascii")  # plain ASCII, or this raises
     assert "$" in text and "?" * 3 not in text
+
+
+def test_batch_output_dash_is_standard_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`batch --output -` wrote a file named "-" (DESIGN v2: `-` is standard output)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.jsonl").write_text(f'{{"route": "iv", "start": "{START}"}}\n')
+    run = run_cli("batch", "in.jsonl", "--output", "-")
+    assert run.code == 0, run.err
+    assert run.out.startswith('{"line":1,')
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
