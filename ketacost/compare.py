@@ -13,7 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from .clinic import ClinicProfile, course_values
+from .clinic import ClinicProfile, course_values, route_for
 from .course import add_months, build_course
 from .errors import InputError
 from .estimate import Estimate, Totals, estimate
@@ -152,7 +152,10 @@ def compare(
                     field="--routes",
                 )
         names = list(dict.fromkeys(n.lower() for n in routes)) if routes else list(pricing.routes)
-        if clinic is not None:  # the routes the clinic prices
+        if clinic is not None and routes:  # each route asked for must be one the clinic prices
+            for name in names:
+                route_for(clinic, name, "--routes")
+        elif clinic is not None:  # by default, the routes the clinic prices
             names = [name for name in names if name in clinic.prices]
         variants = [{**values, "route": name, "provider": None} for name in names]
         labels["route"] = "--routes"

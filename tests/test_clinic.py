@@ -76,6 +76,12 @@ def test_a_route_the_clinic_does_not_price_is_refused() -> None:
     assert run.err.count("\n") == 1
 
 
+def test_compare_routes_the_clinic_does_not_price_are_refused() -> None:
+    run = run_cli("compare", "--clinic", SUNRISE, "--routes", "iv,spravato")
+    assert run.code == 2
+    assert run.err.startswith("Error: --routes: Sunrise Ketamine Clinic") and "spravato" in run.err
+
+
 def test_compare_covers_the_routes_the_clinic_prices() -> None:
     run = run_cli("compare", "--json", *START, "--clinic", SUNRISE)
     assert run.code == 0, run.err
