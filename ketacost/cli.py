@@ -833,10 +833,15 @@ def init_command(
 @app.command("batch")
 def batch_command(
     ctx: typer.Context,
-    source: Annotated[
-        str,
-        typer.Argument(metavar="[FILE|-]", help="JSONL or CSV scenarios; - (default) reads stdin."),
-    ] = "-",
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[FILE|-]...",
+            help="JSONL or CSV scenarios; - (default) reads stdin. With --dask: any number of "
+            "files, globs or URLs (s3://…).",
+            show_default=False,
+        ),
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", help="Worker processes [default: all cores].", min=1, max=64),
@@ -855,6 +860,21 @@ def batch_command(
     pricing_file: PricingOpt = None,
     output: OutputOpt = None,
     force: ForceOpt = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Run on a Dask cluster: local (two workers here) or tcp://host:port. Needs "
+            "pip install 'ketacost[dask]' and --output (one file per partition).",
+        ),
+    ] = None,
+    blocksize: Annotated[
+        int,
+        typer.Option(
+            "--blocksize", metavar="BYTES", min=1024, help="With --dask: JSONL bytes a partition."
+        ),
+    ] = 32 * 2**20,
 ) -> None:
     """Estimate many scenarios: JSONL or CSV in, one JSON estimate per line out, in order.
 
@@ -866,6 +886,15 @@ def batch_command(
     from .errors import BatchIncomplete
     from .files import open_lines, output_stream
 
+    sources = sources or ["-"]
+    if dask is not None:
+        _dask_batch(dask, sources, output, pricing_file, input_format, blocksize)
+        return
+    if len(sources) > 1:
+        raise InputError(
+            "batch reads one FILE (or -); several files, globs or URLs need --dask", field="FILE"
+        )
+    source = sources[0]
     if source == "-" and sys.stdin.isatty():  # nothing piped in: say how, rather than wait
         sys.stderr.write(ctx.get_help() + "\n\n")
         raise InputError("batch: give a FILE, or pipe scenarios in (… | ketacost batch -)",
@@ -914,6 +943,39 @@ def batch_command(
     if failed:
         raise BatchIncomplete(
             f"{failed} of {plural(total, 'record')} failed; see their error lines"
+        )
+
+
+def _dask_batch(
+    address: str,
+    sources: list[str],
+    output: str | None,
+    pricing_file: str | None,
+    input_format: str | None,
+    blocksize: int,
+) -> None:
+    """`batch --dask`: the same estimates, partitioned by Dask; one output file a partition."""
+    from .errors import BatchIncomplete
+
+    if output is None or output == "-":
+        raise InputError(
+            "--dask needs --output PATH: a folder, or a name with * for the partition number",
+            field="--output",
+        )
+    if "-" in sources:
+        raise InputError("--dask reads files, globs or URLs, not standard input", field="FILE")
+    from .dask_batch import run_dask
+
+    pricing, label = load_model(pricing_file)
+    result = run_dask(address, sources, output, pricing, dt.date.today(), source=label,
+                      input_format=input_format, blocksize=blocksize)  # fmt: skip
+    sys.stderr.write(
+        f"{plural(result.records, 'record')} estimated into {plural(result.files, 'file')} "
+        f"at {output}\n"
+    )
+    if result.failed:
+        raise BatchIncomplete(
+            f"{result.failed} of {plural(result.records, 'record')} failed; see their error lines"
         )
 
 
