@@ -118,7 +118,7 @@ def run_example(example: Example, folder: Path) -> str:
 
 
 def test_the_readme_has_console_examples() -> None:
-    assert len(KETACOST) >= 1
+    assert len(KETACOST) >= 2
     assert all(e.expected for e in KETACOST), "every console example shows its output"
 
 
