@@ -22,7 +22,7 @@ the tax they save.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any, NamedTuple
 
 from .money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
@@ -117,7 +117,7 @@ def federal_tax(household: Household, money: AccountMoney, law: FederalYear) -> 
     credit = children * law.ctc_per_child
     excess = agi - law.ctc_phaseout_start[filing]
     if credit and excess > 0:
-        steps = -(-excess // law.ctc_phaseout_step)  # ceiling
+        steps = (excess / law.ctc_phaseout_step).to_integral_value(rounding=ROUND_CEILING)
         credit = max(ZERO, credit - steps * law.ctc_phaseout_step * law.ctc_phaseout_rate / HUNDRED)
     ctc = min(credit, before)
     actc = ZERO
@@ -162,10 +162,10 @@ def earned_income_credit(
     return credit
 
 
-def state_income(federal_agi: Decimal, money: AccountMoney, state: StateTax) -> Decimal:
-    """The state's starting income: federal AGI, with back the account dollars it does not
-    exclude (a state that taxes HSA money also allows no deduction for direct HSA money)."""
-    income = federal_agi
+def state_income(federal: Federal, money: AccountMoney, state: StateTax) -> Decimal:
+    """The state's starting income: federal AGI (or taxable income), with back the account
+    dollars it does not exclude (a state that taxes HSA money allows no direct HSA deduction)."""
+    income = federal.taxable if state.federal_taxable_income else federal.agi
     if not state.fsa_excluded:
         income += money.payroll_fsa
     if not state.hsa_excluded:
@@ -179,11 +179,20 @@ def state_tax(income: Decimal, household: Household, state: StateTax) -> Decimal
         return ZERO
     filing = household.filing
     filers = 2 if filing == "joint" else 1
+    children = household.children
     deduction = state.standard_deduction[filing] if state.standard_deduction else ZERO
-    deduction += state.exemption * filers + state.dependent_exemption * household.children
+    if state.exemption_by_filing is not None:
+        deduction += state.exemption_by_filing[filing]
+    else:
+        deduction += state.exemption * filers
+    deduction += state.dependent_exemption * children
     taxable = max(ZERO, income - deduction)
     tax = bracket_tax(taxable, state.brackets[filing])
-    credits = state.exemption_credit * filers + state.dependent_credit * household.children
+    if state.exemption_credit_by_filing is not None:
+        credits = state.exemption_credit_by_filing[filing]
+    else:
+        credits = state.exemption_credit * filers
+    credits += state.dependent_credit * children
     return max(ZERO, tax - credits)
 
 
@@ -195,7 +204,7 @@ def liability(
     federal = federal_tax(household, money, law)
     owed = ZERO
     if state is not None:
-        owed = state_tax(state_income(federal.agi, money, state), household, state)
+        owed = state_tax(state_income(federal, money, state), household, state)
     return Liability(federal, payroll, owed)
 
 
@@ -442,10 +451,9 @@ def _liability(
             "No state given (--location US): no state income tax is counted in the saving. "
             "Give your state (--location CA, a ZIP) or --state-tax-rate.",
         ))  # fmt: skip
-    elif state_method == "brackets" and state is not None and state.projected:
+    elif state_method == "brackets" and state is not None and state.year < min(by_year):
         notes.append(
-            f"{state.name}'s 2026 income-tax figures are a projection (last published figures "
-            "uprated by the state's index), not yet published law."
+            f"{state.name} income tax: its {state.year} figures, the latest it has published."
         )
     return TaxResult(lines, _band(totals), tuple(notes), tuple(cautions))
 

@@ -131,9 +131,11 @@ class FederalYear(_Value):
 class StateTax(_Value):
     """One state's income tax on wages, and whether it follows the federal FSA/HSA exclusions.
 
-    Taxable income = federal AGI (plus payroll HSA/FSA money where the state taxes it)
-    − the standard deduction − exemptions (per filer and per child); the tax is the brackets'
-    sum less the exemption credits. ``kind: none``: no tax on wages.
+    Taxable income = federal AGI (or federal taxable income, for a state that starts from it),
+    plus the payroll HSA/FSA money the state taxes, − the standard deduction − exemptions (per
+    filer, or per return by filing status, and per child); the tax is the brackets' sum less the
+    exemption credits. ``kind: none``: no tax on wages. ``year``: the year the figures were
+    published for (the last published ones are used until a state publishes 2026's).
     """
 
     __pydantic_config__ = _STRICT
@@ -146,12 +148,14 @@ class StateTax(_Value):
     hsa_excluded: bool
     conformity_reference: tuple[str, ...]
     year: int = 2026
-    projected: bool = False  # 2026 figures are a projection (uprated), not yet published
+    federal_taxable_income: bool = False  # starts from federal taxable income
     brackets: dict[str, tuple[Bracket, ...]] | None = None
     standard_deduction: dict[str, Decimal] | None = None
     exemption: Decimal = Decimal(0)  # deducted per filer (2 on a joint return)
+    exemption_by_filing: dict[str, Decimal] | None = None  # deducted per return, instead
     dependent_exemption: Decimal = Decimal(0)  # deducted per child
     exemption_credit: Decimal = Decimal(0)  # credited per filer
+    exemption_credit_by_filing: dict[str, Decimal] | None = None  # credited per return, instead
     dependent_credit: Decimal = Decimal(0)  # credited per child
     note: str = ""
 
@@ -171,10 +175,11 @@ class StateTax(_Value):
         _check_filings("brackets", self.brackets)
         for filing, brackets in self.brackets.items():
             _check_brackets(f"brackets.{filing}", brackets)
-        if self.standard_deduction is not None:
-            _check_filings("standard_deduction", self.standard_deduction)
-            _check_non_negative(**{f"standard_deduction.{k}": v
-                                   for k, v in self.standard_deduction.items()})  # fmt: skip
+        for name in ("standard_deduction", "exemption_by_filing", "exemption_credit_by_filing"):
+            table = getattr(self, name)
+            if table is not None:
+                _check_filings(name, table)
+                _check_non_negative(**{f"{name}.{k}": v for k, v in table.items()})
 
 
 @dataclass(frozen=True, eq=False, repr=False)
