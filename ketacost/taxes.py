@@ -267,7 +267,8 @@ class TaxYearLine(NamedTuple):
     filing: str
     method: str  # liability | given_rate | none
     state_code: str | None
-    state_method: str  # brackets | given_rate | no_income_tax | location_unknown | none
+    # brackets | given_rate | no_income_tax | location_unknown | not_on_file | none
+    state_method: str
     account_dollars: Band
     federal: Band | None
     payroll: Band | None
@@ -386,7 +387,9 @@ def _liability(
         state_method = "given_rate"
     elif scenario.state is None:
         state_method = "location_unknown"
-    elif state is None or state.kind == "none":
+    elif state is None:
+        state_method = "not_on_file"
+    elif state.kind == "none":
         state_method = "no_income_tax"
     else:
         state_method = "brackets"
@@ -451,9 +454,16 @@ def _liability(
             "No state given (--location US): no state income tax is counted in the saving. "
             "Give your state (--location CA, a ZIP) or --state-tax-rate.",
         ))  # fmt: skip
+    elif state_method == "not_on_file":
+        cautions.append((
+            "state_tax_not_on_file",
+            f"{scenario.state}'s income tax is not on file: no state tax is counted in the "
+            "saving. Give --state-tax-rate (your state's marginal rate).",
+        ))  # fmt: skip
     elif state_method == "brackets" and state is not None and state.year < min(by_year):
         notes.append(
-            f"{state.name} income tax: its {state.year} figures, the latest it has published."
+            f"{state.name} income tax: the figures in force on January 1, {min(by_year)} as last "
+            f"published ({state.date}); indexed amounts may still be updated for {min(by_year)}."
         )
     return TaxResult(lines, _band(totals), tuple(notes), tuple(cautions))
 
@@ -472,6 +482,7 @@ def _method_note(
         "given_rate": f"the given state rate of {scenario.state_tax_rate}%",
         "no_income_tax": f"no state income tax on wages in {name}",
         "location_unknown": "no state tax (no state given)",
+        "not_on_file": f"no state tax ({name}'s income tax is not on file)",
     }[state_method]
     if state is not None and state_method != "no_income_tax":
         untaxed = [kind for kind, kept in (("FSA", state.fsa_excluded),

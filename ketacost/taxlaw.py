@@ -45,7 +45,9 @@ class Bracket(_Value):
     upper: Decimal | None = None
 
     def __post_init__(self) -> None:
-        _check_non_negative(upper=self.upper)
+        # brackets reach past a price list's bound (New York's top one starts at $25 million)
+        if self.upper is not None and not (self.upper.is_finite() and self.upper >= 0):
+            raise ValueError(f"upper must be a number from 0 up, not {self.upper:.6}")
         _check_rate("rate", self.rate)
 
 

@@ -110,3 +110,29 @@ def test_married_filing_separately_gets_no_earned_income_credit() -> None:
     # as head of household the same earnings get 34% × 15,000 = 5,100, capped at 4,427
     head = liability(home._replace(filing="head"), AccountMoney(), law, None)
     assert head.federal.eitc == Decimal("4427")
+
+
+def test_every_state_but_arkansas_has_its_income_tax_on_file(pricing: object) -> None:
+    law = builtin_tax_law()
+    codes = set(pricing.locations.states)  # type: ignore[attr-defined]
+    assert len(codes) == 51
+    # Arkansas's low-income tax tables do not fit the simple model yet: it is left out, loudly
+    assert codes - law.state_codes == {"AR"}
+    doc = run_cli(
+        "estimate", "--json", *COURSE, "--location", "AR", "--fsa", "1000", "--income", "60000"
+    ).json()
+    assert doc["tax"]["2026"]["state_method"] == "not_on_file"
+    assert "state_tax_not_on_file" in [w["code"] for w in doc["warnings"]]
+
+
+def test_new_jersey_taxes_fsa_money_and_pennsylvania_does_not() -> None:
+    law = builtin_tax_law()
+    nj, pa, ca = law.state("NJ"), law.state("PA"), law.state("CA")
+    assert nj is not None and pa is not None and ca is not None
+    assert (nj.fsa_excluded, nj.hsa_excluded) == (False, False)
+    assert (pa.fsa_excluded, pa.hsa_excluded) == (True, True)
+    assert (ca.fsa_excluded, ca.hsa_excluded) == (True, False)
+    doc = run_cli(
+        "estimate", "--json", *COURSE, "--location", "NJ", "--fsa", "1000", "--income", "60000"
+    ).json()
+    assert doc["tax"]["2026"]["state"]["typical"] == 0
