@@ -1034,7 +1034,7 @@ def _progress() -> Callable[[int, int], None] | None:
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map every error to one line on stderr and an exit code."""
     debug = os.environ.get("KETACOST_DEBUG") == "1"
-    command = typer.main.get_command(app)
+    command = _command_for(sys.argv[1:] if argv is None else argv)
     if sys.stdout is None:  # started with standard output closed (`ketacost estimate >&-`)
         sys.stdout = _ClosedOutput()
     if sys.stderr is None:  # `2>&-`: messages go nowhere, the exit code still tells
@@ -1080,6 +1080,23 @@ def main(argv: list[str] | None = None) -> None:
             _error(f"unexpected {type(exc).__name__}: {exc} (set KETACOST_DEBUG=1 for details)")
             code = 1
     sys.exit(code)
+
+
+def _command_for(args: list[str]) -> Any:
+    """The click command typer builds from ``app``, with only the command being run when the
+    first argument names one: typer inspects every command's signature to build the tree (the
+    larger part of `estimate --json`'s start-up), and the others are not needed to run it."""
+    first = args[0] if args else None
+    commands = [c for c in app.registered_commands if c.name == first]
+    groups = [g for g in app.registered_groups if g.name == first]
+    if not commands and not groups:  # --help, --version, a typo: the whole tree
+        return typer.main.get_command(app)
+    saved = app.registered_commands, app.registered_groups
+    app.registered_commands, app.registered_groups = commands, groups
+    try:
+        return typer.main.get_command(app)
+    finally:
+        app.registered_commands, app.registered_groups = saved
 
 
 CLOSED_STDOUT = "standard output is closed, so nothing can be written there; use --output FILE"
