@@ -259,8 +259,19 @@ class StateFactor(_Value):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class Territory(_Value):
+    """A US territory or military post office: it has ZIP codes but no price parity."""
+
+    __pydantic_config__ = _STRICT
+
+    name: str
+    zip_prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Locations(_Value):
-    """Location factors by state, and the 3-digit ZIP prefixes of each state."""
+    """Location factors by state, the 3-digit ZIP prefixes of each state, the ZIPs of unpriced
+    territories, and the 5-digit ZIPs that lie in another state than their prefix says."""
 
     __pydantic_config__ = _STRICT
 
@@ -273,25 +284,45 @@ class Locations(_Value):
     zip_reference: tuple[str, ...]
     zip_date: str
     note: str = ""
+    territories: dict[str, Territory] = field(default_factory=dict)
+    zip_exceptions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check_sourced(self.reference, self.date)
         _check_sourced(self.zip_reference, self.zip_date)
-        for state, ranges in self.zip_prefixes.items():
-            if state not in self.states:
-                raise ValueError(f"zip_prefixes names {state!r}, which has no entry in states")
+        groups = [(f"zip_prefixes.{k}", v) for k, v in self.zip_prefixes.items()]
+        groups += [(f"territories.{k}.zip_prefixes", v.zip_prefixes)
+                   for k, v in self.territories.items()]  # fmt: skip
+        for where, ranges in groups:
             for text in ranges:
                 match = _ZIP_RANGE.match(text)
                 if not match or (match.group(2) and match.group(2) < match.group(1)):
-                    raise ValueError(f"zip_prefixes.{state}: {text!r} is not NNN or NNN-NNN")
+                    raise ValueError(f"{where}: {text!r} is not NNN or NNN-NNN")
+        for state in self.zip_prefixes:
+            if state not in self.states:
+                raise ValueError(f"zip_prefixes names {state!r}, which has no entry in states")
+        for code in self.territories:
+            if code in self.states:
+                raise ValueError(f"territories.{code} is also in states")
+        for zip5, place in self.zip_exceptions.items():
+            if not (len(zip5) == 5 and zip5.isdigit()):
+                raise ValueError(f"zip_exceptions: {zip5[:20]!r} is not a 5-digit ZIP")
+            if place not in self.states and place not in self.territories:
+                raise ValueError(f"zip_exceptions.{zip5}: {place!r} is not a state or territory")
 
     def state_for_zip(self, zip5: str) -> str | None:
+        """The state (or territory) code of a 5-digit ZIP: its exception, else its prefix's."""
+        exception = self.zip_exceptions.get(zip5)
+        if exception is not None:
+            return exception
         prefix = zip5[:3]
-        for state, ranges in self.zip_prefixes.items():
+        places = [(k, v) for k, v in self.zip_prefixes.items()]
+        places += [(k, v.zip_prefixes) for k, v in self.territories.items()]
+        for place, ranges in places:
             for text in ranges:
                 low, _, high = text.partition("-")
                 if low <= prefix <= (high or low):
-                    return state
+                    return place
         return None
 
 

@@ -14,7 +14,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, NamedTuple
 
 from .errors import InputError
-from .model import FILINGS, MAX_SESSIONS, MAX_WEEKS, PROVIDERS, ROUTES, PricingModel
+from .model import (
+    FILINGS,
+    MAX_SESSIONS,
+    MAX_WEEKS,
+    PROVIDERS,
+    ROUTES,
+    PricingModel,
+    StateFactor,
+    Territory,
+)
 from .words import did_you_mean
 
 COVERAGES = ("auto", "none", "in-network", "out-of-network")
@@ -428,10 +437,11 @@ def resolve_location(text: str, pricing: PricingModel) -> str | None:
     if upper in ("US", "USA", "UNITED STATES", "NATIONAL"):
         return "US"
     states = pricing.locations.states
-    if upper in states:
+    places: dict[str, Territory | StateFactor] = {**pricing.locations.territories, **states}
+    if upper in places:
         return upper
-    for code, state in states.items():
-        if state.name.upper() == upper:
+    for code, place in places.items():
+        if place.name.upper().removeprefix("THE ") == upper.removeprefix("THE "):
             return code
     if re.fullmatch(r"\d{5}(-\d{4})?", cleaned):
         return pricing.locations.state_for_zip(cleaned[:5])
@@ -463,6 +473,13 @@ def _resolve(
         raise _fail(
             label("location"),
             f"unknown location {out['location']!r}: use US, a state code or name, or a US ZIP",
+        )
+    territory = pricing.locations.territories.get(location)
+    if territory is not None:
+        raise _fail(
+            label("location"),
+            f"{out['location']!r} ({territory.name}) is not priced: US territories and "
+            "military post offices have no regional price parity (give a state, or US)",
         )
     out["location"] = location
     if out["sessions"] is None:
