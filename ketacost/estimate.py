@@ -366,7 +366,7 @@ def _line_items(
                 amount=price.times(counts[kind]),
                 coverage=networks[kind],
                 default_coverage=spec.coverage,
-                sources=() if quoted or clinic_priced else spec.price.reference,
+                sources=() if quoted or clinic_priced else spec.price.reference + spec.reference,
             )
         )
         for extra_id, extra_label, codes, extra_price in extras.get(kind, []):

@@ -166,6 +166,7 @@ class LineItemSpec(_Value):
     coverage_note: str
     price: PriceBand
     bundles: str = ""
+    reference: tuple[str, ...] = ()  # sources of the codes and the coverage note
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -190,6 +191,7 @@ class Protocol(_Value):
 
     __pydantic_config__ = _STRICT
 
+    unit: str  # the units of the counts below
     induction_sessions: int
     sessions_per_week: int
     booster_every_weeks: int
@@ -339,6 +341,7 @@ class SavingsProgram(_Value):
     annual_max: Figure
     drug_share: Figure
     note: str = ""
+    reference: tuple[str, ...] = ()  # sources of the eligibility rules in the note
 
     def __post_init__(self) -> None:
         if self.drug_share.value > 1:
@@ -509,15 +512,17 @@ class PricingModel(_Value):
         """Every source id the model cites, in the order first cited."""
         refs: list[str] = []
         for route in self.routes.values():
-            refs += route.session.price.reference + route.protocol.reference
+            refs += route.session.price.reference + route.session.reference
+            refs += route.protocol.reference
         for item in self.line_items.values():
-            refs += item.price.reference
+            refs += item.price.reference + item.reference
         for provider in self.providers.values():
             refs += provider.factor.reference
         refs += self.locations.reference + self.locations.zip_reference
         for program in self.savings_programs:
             refs += (
-                program.per_treatment.reference
+                program.reference
+                + program.per_treatment.reference
                 + program.annual_max.reference
                 + program.drug_share.reference
             )

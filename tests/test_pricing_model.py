@@ -144,3 +144,17 @@ def test_pricing_show_and_sources() -> None:
         run_cli("pricing", "show", "--json").json()["routes"]["iv"]["session"]["price"]["typical"]
         == 600.0
     )
+
+
+def test_data_corrections_of_issue_11(pricing: PricingModel) -> None:
+    spravato = pricing.routes["spravato"].session
+    assert "on its own" in spravato.coverage_note  # monotherapy label (January 2025)
+    program = pricing.savings_programs[0]
+    assert program.annual_max.date == "2024-03-27" and "$8,000" in program.annual_max.note
+    assert "not verified for" in program.annual_max.note
+    assert "2026" in pricing.line_items["evaluation"].price.note  # 90791 figure of 2026
+    assert pricing.line_items["integration"].price.high == Decimal("200.00")
+    assert "8 states moved by more than 2 points" in " ".join(pricing.locations.note.split())
+    # every source is cited by a figure, not only in prose; protocols name their units
+    assert set(pricing.sources) == set(pricing.references())
+    assert all("sessions a week" in r.protocol.unit for r in pricing.routes.values())

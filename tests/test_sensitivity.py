@@ -127,7 +127,7 @@ def test_which_inputs_apply() -> None:
     by_input = {row[0]: row for row in quoted}
     assert by_input["session_price"][1:3] == (375.00, 625.00)  # ±25% of the quote
     assert "evaluation_price" not in by_input  # no evaluation in this course
-    assert by_input["integration_price"][1:3] == (175.00, 250.00)
+    assert by_input["integration_price"][1:3] == (175.00, 200.00)
     _, oral = rows("--route", "oral")
     assert "location" not in {row[0] for row in oral}  # telehealth prices nationally
     _, oon = rows("--coverage", "out-of-network", "--oon-allowed", "70")
