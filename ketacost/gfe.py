@@ -27,6 +27,7 @@ from .errors import InputError, PricingError
 from .model import PricingModel
 from .money import ZERO
 from .scenario import Scenario
+from .words import plural
 
 SCHEMA_VERSION = 1
 MAX_DIAGNOSES = 12  # a claim carries a principal diagnosis and up to 11 others
@@ -251,8 +252,8 @@ def _frequency(visits: list[Visit], per_week: int) -> str:
     parts = []
     if induction:
         weeks = (induction[-1] - induction[0]).days // 7 + 1
-        parts.append(f"{len(induction)} induction session(s), {per_week} a week over "
-                     f"{weeks} week(s)")  # fmt: skip
+        parts.append(f"{plural(len(induction), 'induction session')}, {per_week} a week over "
+                     f"{plural(weeks, 'week')}")  # fmt: skip
     runs: list[list[int]] = []  # [weeks apart, count]
     previous = induction[-1] if induction else None
     for day in boosters:
@@ -264,9 +265,11 @@ def _frequency(visits: list[Visit], per_week: int) -> str:
         previous = day
     for gap, count in runs:
         every = "weekly" if gap == 1 else f"every {gap} weeks"
-        parts.append(f"then {count} maintenance session(s) {every}")
+        parts.append(f"then {plural(count, 'maintenance session')} {every}")
     if integration:
-        parts.append(f"{integration} integration session(s), each the day after a dosing session")
+        parts.append(
+            f"{plural(integration, 'integration session')}, each the day after a dosing session"
+        )
     return "; ".join(parts)
 
 
@@ -384,11 +387,11 @@ def build_gfe(
 def _describe(route_description: str, visits: list[Visit]) -> str:
     counts = {kind: sum(1 for v in visits if v.kind == kind)
               for kind in ("consult", "induction", "booster", "integration")}  # fmt: skip
-    parts = [f"{counts['induction']} induction session(s)"]
+    parts = [plural(counts["induction"], "induction session")]
     if counts["booster"]:
-        parts.append(f"{counts['booster']} maintenance session(s)")
+        parts.append(plural(counts["booster"], "maintenance session"))
     if counts["integration"]:
-        parts.append(f"{counts['integration']} integration therapy session(s)")
+        parts.append(plural(counts["integration"], "integration therapy session"))
     text = f"A course of ketamine treatment: {', '.join(parts)}"
     if counts["consult"]:
         text += ", after an initial psychiatric evaluation"
@@ -402,7 +405,7 @@ def _not_included(
     if later:
         kinds = {"induction": "induction", "booster": "maintenance", "integration": "integration",
                  "consult": "evaluation"}  # fmt: skip
-        counted = [f"{sum(1 for v in later if v.kind == k)} {word} session(s)"
+        counted = [plural(sum(1 for v in later if v.kind == k), f"{word} session")
                    for k, word in kinds.items() if any(v.kind == k for v in later)]  # fmt: skip
         out.append(
             f"Sessions planned after {through.isoformat()} ({', '.join(counted)}, from "

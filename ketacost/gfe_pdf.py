@@ -15,6 +15,7 @@ from typing import Any
 
 from .gfe import GoodFaithEstimate
 from .gfe_render import FONTS, ITEM_HEADER, TITLE, item_rows, money
+from .words import plural
 
 FONT = "DejaVu"
 INK = (29, 36, 48)
@@ -119,8 +120,10 @@ def render_pdf(gfe: GoodFaithEstimate) -> bytes:
         ("Date of Good Faith Estimate", gfe.issued.isoformat()),
     ])  # fmt: skip
     _heading(pdf, "Recurring services", 11)
-    sessions = f"{r.sessions} dosing session(s)" + (
-        f" and {r.integration_sessions} integration session(s)" if r.integration_sessions else ""
+    sessions = plural(r.sessions, "dosing session") + (
+        f" and {plural(r.integration_sessions, 'integration session')}"
+        if r.integration_sessions
+        else ""
     )
     _fields(pdf, [
         ("Period of care", f"{gfe.period.start.isoformat()} to {gfe.period.end.isoformat()} "

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .gfe import GoodFaithEstimate, Provider
+from .words import plural
 
 TITLE = "Good Faith Estimate for Health Care Items and Services"
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -89,8 +90,8 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
         f"(this estimate covers at most {r.months} months, through "
         f"{gfe.period.covers_through.isoformat()})",
         f"- Frequency: {r.frequency}",
-        f"- Number of sessions: {r.sessions} dosing session(s)"
-        + (f" and {r.integration_sessions} integration session(s)"
+        f"- Number of sessions: {plural(r.sessions, 'dosing session')}"
+        + (f" and {plural(r.integration_sessions, 'integration session')}"
            if r.integration_sessions else ""),
         "",
         "## Summary of expected charges",

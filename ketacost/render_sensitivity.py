@@ -14,6 +14,7 @@ from rich.text import Text
 
 from .render import DISCLAIMER
 from .sensitivity import Row, Sensitivity, largest, span_text
+from .words import plural
 
 LOW_MARK, HIGH_MARK, AXIS = "▒", "█", "│"
 LOW_STYLE, HIGH_STYLE = "cyan", "dark_orange"
@@ -62,8 +63,8 @@ def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object
     head = Text()
     head.append("What moves the typical net cost most", style="bold")
     head.append(
-        f"\n{s.route.upper()} · {s.provider} · {s.location} · {s.sessions} session(s)"
-        + (f" + {s.boosters} booster(s)" if s.boosters else "")
+        f"\n{s.route.upper()} · {s.provider} · {s.location} · {plural(s.sessions, 'session')}"
+        + (f" + {plural(s.boosters, 'booster')}" if s.boosters else "")
         + f": typical net cost {dollars(result.baseline)} with every input at its baseline;"
         " each row moves one input, all else held."
     )

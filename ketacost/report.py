@@ -21,6 +21,7 @@ from .money import ZERO, Band
 from .notes import Warning
 from .render import DISCLAIMER, TOTAL_LABELS
 from .sensitivity import Sensitivity, span_text, value_text
+from .words import plural
 
 KIND_LABELS = {"consult": "evaluation", "induction": "session", "booster": "booster",
                "integration": "integration"}  # fmt: skip
@@ -29,8 +30,8 @@ OPTIONAL_TOTALS = ("program_pays", "account_paid", "tax_savings")
 
 def _course(est: Estimate, route_label: str) -> str:
     s = est.scenario
-    text = f"{route_label} · {s.provider} · {s.location} · {s.sessions} session(s)"
-    return text + (f" + {s.boosters} booster(s)" if s.boosters else "")
+    text = f"{route_label} · {s.provider} · {s.location} · {plural(s.sessions, 'session')}"
+    return text + (f" + {plural(s.boosters, 'booster')}" if s.boosters else "")
 
 
 def _totals_rows(est: Estimate) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ from .estimate import Estimate, estimate, price_factor, unit_price
 from .model import PricingModel
 from .money import ZERO, cents
 from .scenario import MAX_COUNT, Scenario
+from .words import plural
 
 SCHEMA_VERSION = 1
 SPREAD = Decimal("0.25")  # ±25% of a quote or a plan figure (issue 15)
@@ -179,7 +180,7 @@ def _cases(
     quarter = max(1, QUARTER_WEEKS // s.booster_every)
     add("boosters", "Boosters", "count", s.boosters, max(0, s.boosters - quarter),
         min(MAX_COUNT, s.boosters + quarter),
-        f"{quarter} fewer and more (13 weeks of boosters every {s.booster_every} week(s))",
+        f"{quarter} fewer and more (13 weeks of boosters every {plural(s.booster_every, 'week')})",
     )  # fmt: skip
 
     # The plan: only the figures given, and only where claims go through the plan.

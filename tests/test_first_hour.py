@@ -104,9 +104,18 @@ def test_no_parenthesised_plurals_anywhere() -> None:
         run_cli("compare", *START, "--months", "1", "--json").out,
         run_cli("pricing", "validate", "data/pricing.yaml").out,
         run_cli("pricing", "show").out,
+        run_cli("sensitivity", *START, "--boosters", "1").out,
+        run_cli("sensitivity", *START, "--format", "html").out,
     ]
+    clinic = str(Path(__file__).parent / "clinic" / "sunrise.yaml")
+    for fmt in ("markdown", "html"):  # the Good Faith Estimate's words too
+        outputs.append(
+            run_cli("gfe", "--clinic", clinic, "--patient-name", "A B", "--patient-dob",
+                    "1980-01-01", "--diagnosis", "F33.2", "--boosters", "1", "--integration", "1",
+                    "--start", "2026-12-07", "--format", fmt).out
+        )  # fmt: skip
     for text in outputs:
-        assert "(s)" not in text
+        assert text and "(s)" not in text
     assert "1 session + 1 booster" in outputs[0]
     assert "8 sessions + 4 boosters" in outputs[1]
 

@@ -44,7 +44,7 @@ def test_the_document_has_the_contract_fields_and_validates_against_its_schema()
     assert doc["primary_service"]["code"] == "96365"
     assert doc["primary_service"]["scheduled_date"] == "2027-01-11"  # the evaluation + 7 days
     assert doc["primary_service"]["description"].startswith(
-        "A course of ketamine treatment: 6 induction session(s), 4 maintenance session(s)"
+        "A course of ketamine treatment: 6 induction sessions, 4 maintenance sessions"
     )
     (provider,) = doc["providers"]
     assert {k: provider[k] for k in ("name", "npi", "tin", "address")} == {
@@ -65,8 +65,8 @@ def test_the_document_has_the_contract_fields_and_validates_against_its_schema()
     assert provider["total"] == doc["total_expected_charges"] == Decimal("6160.00")
     assert doc["recurring"]["sessions"] == 10
     assert doc["recurring"]["frequency"] == (
-        "6 induction session(s), 2 a week over 3 week(s); then 4 maintenance session(s) every 4 "
-        "weeks; 2 integration session(s), each the day after a dosing session"
+        "6 induction sessions, 2 a week over 3 weeks; then 4 maintenance sessions every 4 "
+        "weeks; 2 integration sessions, each the day after a dosing session"
     )
     assert doc["period"] == {"start": "2027-01-04", "end": "2027-05-20",
                              "covers_through": "2028-01-03"}  # fmt: skip
@@ -86,7 +86,7 @@ def test_the_total_is_the_clinics_prices_times_the_sessions_in_twelve_months() -
     assert doc["recurring"]["maintenance_sessions"] == 12
     assert doc["total_expected_charges"] == Decimal("300.00") + 18 * Decimal("550.00")
     assert doc["not_included"][0].startswith(
-        "Sessions planned after 2028-01-03 (8 maintenance session(s), from 2028-01-27)"
+        "Sessions planned after 2028-01-03 (8 maintenance sessions, from 2028-01-27)"
     )
     assert any("at most 12 months" in d and "new Good Faith Estimate" in d
                for d in doc["disclaimers"])  # fmt: skip
