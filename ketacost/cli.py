@@ -720,6 +720,7 @@ def gfe_command(
             "--output", help="Write the GFE to FILE, atomically (- for stdout).", metavar="FILE"
         ),
     ] = None,
+    force: ForceOpt = False,
     **values: Any,
 ) -> None:
     """A No Surprises Act Good Faith Estimate (45 CFR 149.610) for a self-pay patient.
@@ -761,7 +762,7 @@ def gfe_command(
             return
         from .files import output_stream
 
-        with output_stream(output, inputs, binary=True) as handle:
+        with output_stream(output, inputs, binary=True, force=force) as handle:
             handle.write(result)
         return
     emit(result, None if to_stdout else output, inputs)

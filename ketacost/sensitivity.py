@@ -32,14 +32,13 @@ from typing import Any, Literal, NamedTuple
 from .clinic import ClinicProfile
 from .estimate import Estimate, estimate, price_factor, unit_price
 from .model import PricingModel
-from .money import ZERO, cents
+from .money import HUNDRED, ZERO, cents
 from .scenario import MAX_COUNT, Scenario
 from .words import plural
 
 SCHEMA_VERSION = 1
 SPREAD = Decimal("0.25")  # ±25% of a quote or a plan figure (issue 15)
 QUARTER_WEEKS = 13  # boosters: a quarter-year's worth at the protocol's spacing, fewer and more
-HUNDRED = Decimal(100)
 
 Unit = Literal["dollars", "percent", "count", "state"]
 Variant = tuple[Scenario, PricingModel, ClinicProfile | None]  # what one estimate runs on

@@ -124,3 +124,20 @@ def sys_executable() -> str:
     import sys
 
     return sys.executable
+
+
+def test_a_read_only_gfe_is_replaced_only_with_force(tmp_path: Path) -> None:
+    """The error names --force, so gfe has it too, for the PDF and the text formats alike."""
+    for name in ("gfe.pdf", "gfe.json"):
+        target = tmp_path / name
+        target.write_text("old")
+        target.chmod(0o444)
+        args = ("gfe", "--clinic", SUNRISE, "--patient-name", "A B", "--patient-dob",
+                "1980-01-01", "--diagnosis", "F33.2", "--start", "2026-12-07", "--output",
+                str(target))  # fmt: skip
+        refused = run_cli(*args)
+        assert refused.code == 2 and "--force" in refused.err
+        assert target.read_text() == "old"
+        assert run_cli(*args, "--force").code == 0
+        assert target.read_bytes()[:4] in (b"%PDF", b"{\n  ")
+        assert target.stat().st_mode & 0o777 == 0o444
