@@ -31,9 +31,10 @@ def test_default_is_a_national_self_pay_iv_course() -> None:
         "iv", "clinic", "US", 6, True)  # fmt: skip
     assert [i["id"] for i in d["line_items"]] == ["evaluation", "induction"]
     assert d["line_items"][1]["quantity"] == 6
-    # 250 evaluation + 6 × 600 infusions = 3,850 typical; 150 + 6 × 400; 350 + 6 × 800
+    # 250 evaluation + 6 × 600 infusions = 3,850 typical; 150 + 6 × 400 = 2,550;
+    # 500 (a psychiatrist's self-pay intake) + 6 × 800 = 5,300
     assert d["totals"]["gross"] == {"low": Decimal("2550.00"), "typical": Decimal("3850.00"),
-                                    "high": Decimal("5150.00")}  # fmt: skip
+                                    "high": Decimal("5300.00")}  # fmt: skip
     assert d["totals"]["patient_pays"] == d["totals"]["gross"]
     assert d["totals"]["plan_pays"]["typical"] == 0
     assert set(d["totals"]) == set(TOTALS)
@@ -200,7 +201,8 @@ def test_csv_output_is_spreadsheet_friendly() -> None:
 def test_markdown_report() -> None:
     run = run_cli("estimate", *START, "--format", "markdown")
     assert run.out.startswith("# Ketamine therapy cost estimate")
-    assert "| Clinic bill (gross) | $2,550.00 | $3,850.00 | $5,150.00 |" in run.out
+    # 150 / 250 / 500 evaluation + 6 × 400 / 600 / 800
+    assert "| Clinic bill (gross) | $2,550.00 | $3,850.00 | $5,300.00 |" in run.out
 
 
 def test_scenario_file_and_override(tmp_path: Path) -> None:

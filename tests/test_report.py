@@ -89,7 +89,14 @@ def test_estimate_page_is_self_contained(tmp_path: Path) -> None:
         re.findall(r'<a href="([^"]+)"', page)
     )
     assert page.count("<svg ") == 3  # who pays, visit by visit, the running totals
-    for text in ("$8,405.66", "$1,962.73", "$1,666.23", "range $1,645.72 – $2,590.98",
+    # What you pay, low and high, in TX (factor 0.97175), deductible 1,500, 20%, the program
+    # paying the drug part (0.5238 of the cost share, rounded on the running total) above $10:
+    # low: evaluation 150 × 0.97175 = 145.76; session 952.59 × 0.97175 = 925.68 → you pay
+    #   145.76 + 450.81 + 442.33 + 273.83 + 169.50 + 104.93 + 98.16 + 98.17 + 98.16 = 1,881.65
+    #   (session 1: 925.68 deductible, drug 484.87 − 10 = 474.87 paid by the program)
+    # high: evaluation 500 × 0.97175 = 485.875 → 485.88; session 2,000 × 0.97175 = 1,943.50 →
+    #   485.88 + 581.44 + 359.93 + 222.81 + 5 × 195.10 = 2,625.56
+    for text in ("$8,405.66", "$1,962.73", "$1,666.23", "range $1,881.65 – $2,625.56",
                  "Who pays the bill", "$4,719 · 56%", "Savings program pays",
                  "Net cost after tax savings", "FDA-approved for treatment-resistant depression",
                  'href="https://thervo.com/costs/ketamine-therapy-cost"'):  # fmt: skip

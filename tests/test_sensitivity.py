@@ -1,7 +1,7 @@
 """`ketacost sensitivity`: one-at-a-time swings of the typical net cost, through the real CLI.
 
 The exact figures follow the built-in pricing model (data/pricing.yaml): IV $400/$600/$800 a
-session, Spravato $600/$1,050/$2,000, the evaluation $150/$250/$350, the cheapest state AR
+session, Spravato $952.59/$1,050/$2,000, the evaluation $150/$250/$500, the cheapest state AR
 (price parity factor 0.86508) and the dearest CA (1.12581).
 """
 
@@ -50,7 +50,8 @@ def test_self_pay_iv_course() -> None:
         # AR: $250 × 0.86508 = $216.27 + 6 × ($600 × 0.86508 = $519.05) = $3,330.57
         # CA: $250 × 1.12581 = $281.45 + 6 × ($600 × 1.12581 = $675.49) = $4,334.39
         ("location", "AR", "CA", 3330.57, 4334.39, 1003.82),
-        ("evaluation_price", 150.00, 350.00, 3750.00, 3950.00, 200.00),
+        # $150 + 6 × $600 = $3,750; $500 + 6 × $600 = $4,100
+        ("evaluation_price", 150.00, 500.00, 3750.00, 4100.00, 350.00),
     ]
 
 
@@ -61,13 +62,20 @@ def test_spravato_course_under_a_deductible_plan() -> None:
         # The deductible met before the course moves it most: $1,500 the patient no longer pays
         # at 100%, less the coinsurance and program relief on those dollars.
         ("deductible_met", 0.00, 1500.00, 1984.71, 930.02, 1054.69),
-        ("session_price", 600.00, 2000.00, 1682.65, 2607.28, 924.63),
+        # At $952.59 a session (the 2026 Medicare G2082 payment), after the $250 evaluation's
+        # deductible: you pay 463.62 + 400.31 + 247.80 + 153.39 (deductible met) + 100.73 +
+        # 100.73 + 100.72 + 100.73 = 1,668.03, + 250 = 1,918.03. Session 1: 952.59 all
+        # deductible, drug 952.59 × 0.5238 = 498.97, the program pays 498.97 − 10 = 488.97.
+        ("session_price", 952.59, 2000.00, 1918.03, 2607.28, 689.25),
         ("boosters", 0, 6, 1984.71, 2644.73, 660.02),
         ("sessions", 5, 11, 1654.71, 2314.72, 660.01),
         ("deductible", 1125.00, 1875.00, 1687.69, 2281.74, 594.05),
         ("coinsurance", 15, 25, 1849.66, 2121.01, 271.35),
         ("location", "AR", "CA", 1882.14, 2082.61, 200.47),
-        ("evaluation_price", 150.00, 350.00, 1961.00, 2008.44, 47.44),
+        # A $500 evaluation takes 500 of the deductible: session 1 pays 1,000 + 20% × 50 = 1,010,
+        # program 529.04 − 10 = 519.04 → 490.96; then 303.93, 188.14, 116.47, 110, 110, 110,
+        # 110.01 → 500 + 1,539.51 = 2,039.51
+        ("evaluation_price", 150.00, 500.00, 1961.00, 2039.51, 78.51),
     ]
 
 
@@ -81,8 +89,8 @@ def test_oop_maximum_already_met() -> None:
         # A $3,000 maximum is met too; a $5,000 one leaves $1,000 to pay (lopsided).
         ("oop_max", 3000.00, 5000.00, 0.00, 1000.00, 1000.00),
         # Every other input moves nothing: the rows say so, with a swing of 0.
-        ("session_price", 600.00, 2000.00, 0.00, 0.00, 0.00),
-        ("evaluation_price", 150.00, 350.00, 0.00, 0.00, 0.00),
+        ("session_price", 952.59, 2000.00, 0.00, 0.00, 0.00),
+        ("evaluation_price", 150.00, 500.00, 0.00, 0.00, 0.00),
         ("sessions", 5, 11, 0.00, 0.00, 0.00),
         ("boosters", 0, 6, 0.00, 0.00, 0.00),
         ("deductible", 1125.00, 1875.00, 0.00, 0.00, 0.00),

@@ -110,4 +110,6 @@ def test_the_band_chart_has_a_dollar_scale(monkeypatch: pytest.MonkeyPatch) -> N
     out = table(80, "compare", *COMPARE, monkeypatch=monkeypatch)
     chart = out[out.index("Net cost bands") :]
     axis = next(line for line in chart.splitlines() if line.strip().startswith("$0"))
-    assert axis.split() == ["$0", "$2,500", "$5,000"]
+    # The dearest band ends at IV's and IM's high net cost: (500 evaluation + 6 × 800) − 30% of
+    # the 500 FSA = 5,300 − 150 = 5,150, past 5,000: the next 1-2-2.5-5-10 step is 10,000.
+    assert axis.split() == ["$0", "$5,000", "$10,000"]
