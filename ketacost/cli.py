@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import functools
 import inspect
 import os
@@ -21,9 +20,27 @@ from typing import Annotated, Any
 import typer
 
 from . import __version__
-from .errors import InputError, KetacostError, printable
-from .scenario import FIELDS, PANELS, Scenario
-from .words import did_you_mean, plural
+from .commands import (
+    FORMATS,
+    _print_rich,
+    _reader_left,
+    _remember_force,
+    _replace_read_only,
+    build_scenario,
+    console,
+    emit,
+    load_clinic,
+    load_model,
+    output_format,
+    pricing_path,
+    read_values,
+    run_estimate,
+)
+from .entry import _error
+from .entry import main as main  # the entry point of old, still what tests and scripts call
+from .errors import InputError, printable
+from .scenario import FIELDS, PANELS
+from .words import plural
 
 app = typer.Typer(
     name="ketacost",
@@ -47,8 +64,6 @@ clinic_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(clinic_app, name="clinic")
-FORMATS = ("table", "json", "csv", "markdown", "html")
-NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
 # What compare does differently with some estimate options, said in its --help.
 COMPARE_NOTES = {
     "route": " Only with --providers or --locations; otherwise every route is compared "
@@ -216,13 +231,6 @@ OutputOpt = Annotated[
     typer.Option("--output", help="Write the output to FILE, atomically (- : standard output).",
                  metavar="FILE", rich_help_panel=OUTPUT_PANEL),
 ]  # fmt: skip
-_replace_read_only = {"force": False}  # set by --force, read by emit() and batch
-
-
-def _remember_force(value: bool) -> bool:
-    _replace_read_only["force"] = bool(value)
-    return value
-
 
 ForceOpt = Annotated[
     bool,
@@ -233,107 +241,6 @@ ForceOpt = Annotated[
         rich_help_panel=OUTPUT_PANEL,
     ),
 ]
-
-
-def output_format(fmt: str | None, json_flag: bool) -> str:
-    if fmt is not None and fmt.lower() not in FORMATS:
-        raise InputError(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}"
-                         f"{did_you_mean(fmt, FORMATS)}", field="--format")  # fmt: skip
-    if json_flag and fmt is not None and fmt.lower() != "json":
-        raise InputError(f"--json contradicts --format {fmt}", field="--json")
-    return "json" if json_flag else (fmt or "table").lower()
-
-
-def pricing_path(option: str | None) -> str | None:
-    return option if option is not None else (os.environ.get("KETACOST_PRICING") or None)
-
-
-def load_model(option: str | None) -> tuple[Any, str]:
-    """The pricing model named by --pricing, else $KETACOST_PRICING, else the built-in one; an
-    error names where the file name came from (a stale variable is hard to spot otherwise)."""
-    from .errors import PricingError
-    from .loader import load_pricing
-
-    if option is not None and not option.strip():
-        raise InputError("--pricing: needs a file name, not an empty one", field="--pricing")
-    path = pricing_path(option)
-    if option is None and path is not None:
-        if not os.path.isfile(path):
-            why = "no such file" if not os.path.exists(path) else "not a file"
-            raise PricingError(f"$KETACOST_PRICING={path}", [f"{why} (unset it to use the "
-                               "built-in model, or point it at a pricing file)"])  # fmt: skip
-        try:
-            return load_pricing(path), path
-        except PricingError as exc:
-            raise PricingError(f"$KETACOST_PRICING={exc.file}", exc.problems) from None
-    return load_pricing(path), (path or "builtin")
-
-
-def read_values(
-    values: dict[str, Any], scenario_file: str | None
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Merge a scenario file with command-line values (which win); label each field's origin."""
-    merged: dict[str, Any] = {}
-    labels: dict[str, str] = {}
-    if scenario_file is not None:
-        from .files import read_scenario_file
-
-        merged = read_scenario_file(scenario_file)
-        labels = {name: f"{scenario_file}: {name}" for name in merged}
-    by_name = {spec.name: spec for spec in FIELDS}
-    for name, value in values.items():
-        merged[name] = value
-        labels[name] = by_name[name].option
-    return merged, labels
-
-
-def build_scenario(
-    values: dict[str, Any], scenario_file: str | None, pricing: Any, clinic: Any = None
-) -> Scenario:
-    from .scenario import parse_scenario
-
-    merged, labels = read_values(values, scenario_file)
-    if clinic is not None:
-        from .clinic import course_values
-
-        merged = course_values(merged, clinic, labels)
-    return parse_scenario(merged, pricing, dt.date.today(), labels)
-
-
-def load_clinic(path: str | None, pricing: Any) -> Any:
-    """The validated clinic profile of ``--clinic FILE``, or None."""
-    if path is None:
-        return None
-    from .files import read_clinic_file
-
-    return read_clinic_file(path, pricing)
-
-
-def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
-    """Write data to stdout, or atomically to --output (never over an input file)."""
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        return
-    from .files import write_atomic
-
-    write_atomic(output, text, [i for i in inputs if i], force=_replace_read_only["force"])
-
-
-def console(stderr: bool = False) -> Any:
-    from rich.console import Console
-
-    out = Console(stderr=stderr, highlight=False)
-    if out.width < NARROWEST:  # COLUMNS=0 or 1: lay out for 40 columns, the terminal wraps
-        out.width = NARROWEST
-    out.on_broken_pipe = _reader_left  # type: ignore[method-assign]
-    return out
-
-
-def _reader_left() -> None:
-    """`ketacost estimate | head`: the reader left; stop quietly (rich would exit 1)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    raise SystemExit(0)
 
 
 @app.command("estimate", cls=PanelCommand)
@@ -362,42 +269,9 @@ def estimate_command(
 
     Example: ketacost estimate --route spravato --deductible 1500 --coinsurance 20 --json
     """
-    from .estimate import estimate
-
-    kind = output_format(fmt, json_flag)
-    pricing, source = load_model(pricing_file)
-    clinic = load_clinic(clinic_file, pricing)
-    scenario = build_scenario(values, scenario_file, pricing, clinic)
-    result = estimate(scenario, pricing, pricing_source=clinic_file or source, clinic=clinic)
-    inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
-    if kind == "table":
-        from .render_table import estimate_renderables
-
-        _print_rich(estimate_renderables(result, schedule=schedule), output, inputs)
-        return
-    if kind == "html":
-        from .report import estimate_html
-
-        emit(estimate_html(result, pricing), output, inputs)
-        return
-    from . import render
-
-    renderer = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}
-    emit(renderer[kind](result), output, inputs)
-
-
-def _print_rich(renderables: list[Any], output: str | None, inputs: list[str | None]) -> None:
-    if output is None or output == "-":
-        out = console()
-        for item in renderables:
-            out.print(item, crop=False)  # a line never cuts a figure or a URL
-        return
-    from rich.console import Console
-
-    recorder = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
-    for item in renderables:
-        recorder.print(item, crop=False)
-    emit(recorder.export_text(), output, inputs)
+    run_estimate(values, fmt=fmt, json_flag=json_flag, schedule=schedule,
+                 scenario_file=scenario_file, pricing_file=pricing_file,
+                 clinic_file=clinic_file, output=output)  # fmt: skip
 
 
 @app.command("compare", cls=PanelCommand)
@@ -1032,57 +906,6 @@ def _progress() -> Callable[[int, int], None] | None:
 # --- the one error path ------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; map every error to one line on stderr and an exit code."""
-    debug = os.environ.get("KETACOST_DEBUG") == "1"
-    command = _command_for(sys.argv[1:] if argv is None else argv)
-    if sys.stdout is None:  # started with standard output closed (`ketacost estimate >&-`)
-        sys.stdout = _ClosedOutput()
-    if sys.stderr is None:  # `2>&-`: messages go nowhere, the exit code still tells
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
-    _ascii_fallback()
-    try:
-        result = command.main(args=argv, prog_name="ketacost", standalone_mode=False)
-        code = result if isinstance(result, int) else 0
-    except KetacostError as exc:
-        if debug:  # the traceback for a bug report, and still the documented exit code
-            import traceback
-
-            traceback.print_exc()
-        _error(str(exc))
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        _error("interrupted")
-        code = 130
-    except BrokenPipeError:
-        code = 0  # `ketacost … | head`: the reader left; nothing to report
-        if sys.stderr is not None:
-            sys.stderr.close()
-    except OSError as exc:
-        if debug:
-            raise
-        if exc.errno != errno.EBADF:
-            _error(f"unexpected OSError: {exc} (set KETACOST_DEBUG=1 for details)")
-            code = 1
-        else:  # standard output open for reading only (`ketacost estimate 1</dev/null`)
-            _error(CLOSED_STDOUT)
-            code = 2
-    except Exception as exc:
-        if debug:
-            raise
-        usage = getattr(exc, "format_message", None)
-        if type(exc).__name__ == "NoArgsIsHelpError" and usage is not None:
-            sys.stdout.write(usage() + "\n")  # `ketacost` or `ketacost pricing` alone: help
-            code = 0
-        elif usage is not None and hasattr(exc, "exit_code"):  # a usage error from the parser
-            _error(usage().replace("\n", " "))
-            code = 2
-        else:
-            _error(f"unexpected {type(exc).__name__}: {exc} (set KETACOST_DEBUG=1 for details)")
-            code = 1
-    sys.exit(code)
-
-
 def _command_for(args: list[str]) -> Any:
     """The click command typer builds from ``app``, with only the command being run when the
     first argument names one: typer inspects every command's signature to build the tree (the
@@ -1098,69 +921,3 @@ def _command_for(args: list[str]) -> Any:
         return typer.main.get_command(app)
     finally:
         app.registered_commands, app.registered_groups = saved
-
-
-CLOSED_STDOUT = "standard output is closed, so nothing can be written there; use --output FILE"
-
-
-class _ClosedOutput:
-    """Standard output when it is closed: writing to it is the user's error (exit 2), not a
-    crash, and a command writing only to --output is not stopped."""
-
-    encoding = "utf-8"
-    errors = "strict"
-
-    def write(self, _text: str) -> int:
-        raise InputError(CLOSED_STDOUT)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
-
-
-def _error(message: str) -> None:
-    if sys.stderr is None:  # started with standard error closed: the exit code still tells
-        return
-    sys.stderr.write(f"Error: {printable(message)}\n")
-
-
-# What a terminal that is not UTF-8 (PYTHONIOENCODING=ascii, LC_ALL=C without UTF-8 mode) shows
-# instead of the characters it cannot encode; anything else becomes "?". One character for one,
-# so that tables measured with the original text stay aligned.
-_ASCII = {
-    "\u2014": "-", "\u2013": "-", "\u2212": "-", "\u2264": "<", "\u2265": ">",
-    "\u2026": ".", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-    "\u2192": ">", "\u2022": "*", "\u00b7": "*", "\u00d7": "x", "\u00b1": "~",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u00a7": "S", "\u2588": "#",
-    "\u258f": "|", "\u2502": "|", "\u2500": "-", "\u2248": "~", "\u00e9": "e",
-}  # fmt: skip
-
-
-def _ascii_fallback() -> None:
-    """Standard output and error that cannot encode Unicode get plain ASCII, not a crash."""
-    import codecs
-
-    def replace(exc: UnicodeError) -> tuple[str, int]:
-        if not isinstance(exc, UnicodeEncodeError):
-            raise exc
-        bad = exc.object[exc.start : exc.end]
-        return "".join(_ASCII.get(ch, "?") for ch in bad), exc.end
-
-    with contextlib.suppress(LookupError):
-        codecs.lookup_error("ketacost-ascii")
-        replace = None  # type: ignore[assignment]
-    if replace is not None:
-        codecs.register_error("ketacost-ascii", replace)
-    for stream in (sys.stdout, sys.stderr):
-        encoding = str(getattr(stream, "encoding", None) or "utf-8")
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is None or encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-            continue
-        with contextlib.suppress(LookupError, ValueError, OSError):
-            if codecs.lookup(encoding).name != "utf-8":
-                reconfigure(errors="ketacost-ascii")

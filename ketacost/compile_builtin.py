@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import taxlaw
-from .loader import COMPILED, builtin_path, compiled_payload, fingerprint, parse_pricing
+from .loader import builtin_path, compiled_path, compiled_payload, fingerprint, parse_pricing
 
 
 def compile_builtin() -> Path:
@@ -17,9 +17,10 @@ def compile_builtin() -> Path:
     path = builtin_path()
     raw = path.read_bytes()
     model = parse_pricing(raw, str(path))
-    COMPILED.parent.mkdir(parents=True, exist_ok=True)
-    COMPILED.write_text(compiled_payload(fingerprint(raw), model) + "\n", encoding="utf-8")
-    return COMPILED
+    compiled = compiled_path()
+    compiled.parent.mkdir(parents=True, exist_ok=True)
+    compiled.write_text(compiled_payload(fingerprint(raw), model) + "\n", encoding="utf-8")
+    return compiled
 
 
 def tax_law_key(raw: bytes) -> str:

@@ -9,11 +9,10 @@ line (and at each claim's coinsurance); every total is a sum of rounded parts.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .accounts import apply_accounts
-from .clinic import ClinicProfile, prices_note, visit_services
 from .course import Visit, build_course
 from .financing import Loan, amortize
 from .insurance import (
@@ -29,7 +28,10 @@ from .money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .notes import Warning, assumptions, warnings
 from .scenario import Scenario
 from .taxes import TaxYearLine, price_tax
-from .taxlaw import TaxLaw, builtin_tax_law
+
+if TYPE_CHECKING:  # a clinic profile and a tax law other than the built-in are imported on use
+    from .clinic import ClinicProfile
+    from .taxlaw import TaxLaw
 
 SCHEMA_VERSION = 1
 
@@ -227,7 +229,7 @@ def estimate(
         )
         for edge in EDGES
     }  # fmt: skip
-    taxed = price_tax(scenario, tax_law or builtin_tax_law(), dates, payments)
+    taxed = price_tax(scenario, tax_law, dates, payments)
 
     def band(values: dict[str, Decimal]) -> Band:
         return Band(values["low"], values["typical"], values["high"])
@@ -268,7 +270,7 @@ def estimate(
     financing, loans = _financing(scenario, totals)
     notes = assumptions(
         scenario, pricing, provider_factor, location_factor, networks, taxed.notes, plan_notes,
-        program_on, visits=visits, prices=None if clinic is None else prices_note(clinic),
+        program_on, visits=visits, prices=None if clinic is None else _prices_note(clinic),
     )  # fmt: skip
     cautions = warnings(scenario, pricing, visits, networks, results, payments, plan)
     cautions += [Warning(code, message) for code, message in taxed.cautions]
@@ -291,6 +293,12 @@ def estimate(
         warnings=tuple(cautions),
         sources=sources,
     )
+
+
+def _prices_note(clinic: ClinicProfile) -> str:
+    from .clinic import prices_note
+
+    return prices_note(clinic)
 
 
 _SOURCE_REFS: dict[tuple[int, tuple[str, ...]], tuple[PricingModel, tuple[SourceRef, ...]]] = {}
@@ -325,6 +333,8 @@ def _clinic_items(
 ]:
     """The clinic's exact prices and codes in place of the bands; its extras by visit kind."""
     import dataclasses
+
+    from .clinic import visit_services
 
     services = visit_services(clinic, pricing, scenario.route, {v.kind for v in visits})
     priced = dict(items)

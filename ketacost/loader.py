@@ -20,27 +20,50 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .codec import from_plain, to_plain
 from .errors import PricingError, printable
 from .model import PricingModel
 
+if TYPE_CHECKING:  # paths are str here: pathlib costs `estimate --json` about 10 ms to import
+    from pathlib import Path
+
 MAX_BYTES = 1_048_576  # a price list is tens of KB; refuse anything over 1 MiB
 MAX_DEPTH = 32
 MAX_NODES = 10_000  # keys, values and list items: the built-in model has about 1,800
-_PACKAGE = Path(__file__).resolve().parent
-COMPILED = _PACKAGE / "data" / "pricing.compiled.json"
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
+_COMPILED = os.path.join(_PACKAGE, "data", "pricing.compiled.json")
 _CACHE_FORMAT = 2
 MAX_CACHE_BYTES = 8 * 1_048_576  # a cached model is about the size of its YAML
 
 
+def compiled_path() -> Path:
+    """The compiled built-in model (``python -m ketacost.compile_builtin`` writes it)."""
+    from pathlib import Path
+
+    return Path(_COMPILED)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "COMPILED":  # as it was before it became a function
+        return compiled_path()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def builtin_path() -> Path:
     """The built-in pricing file: inside the installed package, else the checkout's data/."""
-    packaged = _PACKAGE / "data" / "pricing.yaml"
-    return packaged if packaged.exists() else _PACKAGE.parent / "data" / "pricing.yaml"
+    from pathlib import Path
+
+    return Path(_builtin_file())
+
+
+def _builtin_file() -> str:
+    packaged = os.path.join(_PACKAGE, "data", "pricing.yaml")
+    if os.path.exists(packaged):
+        return packaged
+    return os.path.join(os.path.dirname(_PACKAGE), "data", "pricing.yaml")
 
 
 def fingerprint(raw: bytes) -> str:
@@ -55,20 +78,22 @@ def fingerprint(raw: bytes) -> str:
     except ImportError:  # pragma: no cover - an interpreter without the built-in module
         from hashlib import blake2b
     digest = blake2b(digest_size=32, person=b"ketacost-pricing")
-    for part in (__version__.encode(), (_PACKAGE / "model.py").read_bytes(), raw):
+    with open(os.path.join(_PACKAGE, "model.py"), "rb") as handle:
+        code = handle.read()
+    for part in (__version__.encode(), code, raw):
         digest.update(len(part).to_bytes(8, "big"))  # lengths first: no two splits collide
         digest.update(part)
     return f"{digest.hexdigest()}-{_CACHE_FORMAT}"
 
 
-def read_bytes(path: Path, label: str) -> bytes:
+def read_bytes(path: str | Path, label: str) -> bytes:
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > MAX_BYTES:
             raise PricingError(
                 label, [f"file is {size:,} bytes; a pricing file may be at most {MAX_BYTES:,}"]
             )
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise PricingError(label, [f"cannot read: {exc.strerror or exc}"]) from None
@@ -79,7 +104,7 @@ def read_bytes(path: Path, label: str) -> bytes:
 
 def load_pricing(path: str | Path | None = None, *, use_cache: bool = True) -> PricingModel:
     """Load and validate a pricing file (the built-in one when ``path`` is None)."""
-    file = Path(path) if path is not None else builtin_path()
+    file = os.fspath(path) if path is not None else _builtin_file()
     label = str(path) if path is not None else "builtin pricing"
     raw = read_bytes(file, label)
     key = fingerprint(raw)
@@ -295,6 +320,8 @@ def cache_dir() -> Path | None:
     """Where validated models of user pricing files are cached (None: caching is off)."""
     if os.environ.get("KETACOST_NO_CACHE"):
         return None
+    from pathlib import Path
+
     configured = os.environ.get("KETACOST_CACHE_DIR")
     if configured:
         return Path(configured)
@@ -310,8 +337,9 @@ def _read_cache(key: str, *, builtin: bool) -> PricingModel | None:
     opened without blocking (a planted FIFO hung every run). Any problem with an entry means
     rebuilding it from the YAML, never an error (issue 13, item 3).
     """
+    candidate: str | Path
     if builtin:
-        candidate, private = COMPILED, False  # shipped in the package, owned by its installer
+        candidate, private = _COMPILED, False  # shipped in the package, owned by its installer
     else:
         directory = cache_dir()
         if directory is None or not _private_folder(directory):
@@ -337,7 +365,7 @@ def _private_folder(directory: Path) -> bool:
     return stat.S_ISDIR(info.st_mode) and info.st_uid == owner and not info.st_mode & 0o022
 
 
-def _read_regular(path: Path, *, private: bool) -> bytes:
+def _read_regular(path: str | Path, *, private: bool) -> bytes:
     """A regular file's bytes, at most MAX_CACHE_BYTES; with ``private``, only this user's."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags)
@@ -378,4 +406,5 @@ def _write_cache(key: str, model: PricingModel) -> None:
             handle.write(compiled_payload(key, model))
         os.replace(tmp, directory / f"pricing-{key}.json")
     except OSError:
-        Path(tmp).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)

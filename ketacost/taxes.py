@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_CEILING, Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
 from .scenario import Scenario
-from .taxlaw import Bracket, FederalYear, StateTax, TaxLaw
+
+if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax
+    from .taxlaw import Bracket, FederalYear, StateTax, TaxLaw
 
 _THOUSAND = Decimal(1000)
 
@@ -329,11 +331,13 @@ def _dollars(money: AccountMoney) -> Decimal:
 
 def price_tax(
     scenario: Scenario,
-    law: TaxLaw,
+    law: TaxLaw | None,
     dates: list[dt.date],
     payments: dict[str, list[Any]],
 ) -> TaxResult:
-    """The tax the account dollars save, per tax year they are spent in, per band edge."""
+    """The tax the account dollars save, per tax year they are spent in, per band edge.
+
+    ``law``: the built-in tax law when None (read only when an income is to be taxed)."""
     by_year = _by_year(dates, payments, scenario.hsa_direct)
     if not by_year:
         return TaxResult({}, ZERO_BAND, (), ())
@@ -350,6 +354,10 @@ def price_tax(
         }  # fmt: skip
         note = "No tax rate or income given: tax savings are not counted."
         return TaxResult(lines, ZERO_BAND, (note,), ())
+    if law is None:
+        from .taxlaw import builtin_tax_law
+
+        law = builtin_tax_law()
     return _liability(scenario, law, by_year)
 
 

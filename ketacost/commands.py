@@ -1,0 +1,180 @@
+"""What the commands do once their options are parsed, without typer.
+
+``estimate`` runs from here both through typer (``cli.py``) and through the entry point's own
+reading of a plain ``estimate`` command line (``entry.py``), which starts without importing typer.
+The helpers other commands share (output format, pricing and clinic files, writing the output)
+live here too, so that both paths use the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from typing import Any
+
+from .errors import InputError
+from .scenario import FIELDS, Scenario
+from .words import did_you_mean
+
+FORMATS = ("table", "json", "csv", "markdown", "html")
+NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
+
+
+_replace_read_only = {"force": False}  # set by --force, read by emit() and batch
+
+
+def _remember_force(value: bool) -> bool:
+    _replace_read_only["force"] = bool(value)
+    return value
+
+
+def output_format(fmt: str | None, json_flag: bool) -> str:
+    if fmt is not None and fmt.lower() not in FORMATS:
+        raise InputError(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}"
+                         f"{did_you_mean(fmt, FORMATS)}", field="--format")  # fmt: skip
+    if json_flag and fmt is not None and fmt.lower() != "json":
+        raise InputError(f"--json contradicts --format {fmt}", field="--json")
+    return "json" if json_flag else (fmt or "table").lower()
+
+
+def pricing_path(option: str | None) -> str | None:
+    return option if option is not None else (os.environ.get("KETACOST_PRICING") or None)
+
+
+def load_model(option: str | None) -> tuple[Any, str]:
+    """The pricing model named by --pricing, else $KETACOST_PRICING, else the built-in one; an
+    error names where the file name came from (a stale variable is hard to spot otherwise)."""
+    from .errors import PricingError
+    from .loader import load_pricing
+
+    if option is not None and not option.strip():
+        raise InputError("--pricing: needs a file name, not an empty one", field="--pricing")
+    path = pricing_path(option)
+    if option is None and path is not None:
+        if not os.path.isfile(path):
+            why = "no such file" if not os.path.exists(path) else "not a file"
+            raise PricingError(f"$KETACOST_PRICING={path}", [f"{why} (unset it to use the "
+                               "built-in model, or point it at a pricing file)"])  # fmt: skip
+        try:
+            return load_pricing(path), path
+        except PricingError as exc:
+            raise PricingError(f"$KETACOST_PRICING={exc.file}", exc.problems) from None
+    return load_pricing(path), (path or "builtin")
+
+
+def read_values(
+    values: dict[str, Any], scenario_file: str | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merge a scenario file with command-line values (which win); label each field's origin."""
+    merged: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    if scenario_file is not None:
+        from .files import read_scenario_file
+
+        merged = read_scenario_file(scenario_file)
+        labels = {name: f"{scenario_file}: {name}" for name in merged}
+    by_name = {spec.name: spec for spec in FIELDS}
+    for name, value in values.items():
+        merged[name] = value
+        labels[name] = by_name[name].option
+    return merged, labels
+
+
+def build_scenario(
+    values: dict[str, Any], scenario_file: str | None, pricing: Any, clinic: Any = None
+) -> Scenario:
+    from .scenario import parse_scenario
+
+    merged, labels = read_values(values, scenario_file)
+    if clinic is not None:
+        from .clinic import course_values
+
+        merged = course_values(merged, clinic, labels)
+    return parse_scenario(merged, pricing, dt.date.today(), labels)
+
+
+def load_clinic(path: str | None, pricing: Any) -> Any:
+    """The validated clinic profile of ``--clinic FILE``, or None."""
+    if path is None:
+        return None
+    from .files import read_clinic_file
+
+    return read_clinic_file(path, pricing)
+
+
+def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
+    """Write data to stdout, or atomically to --output (never over an input file)."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    from .files import write_atomic
+
+    write_atomic(output, text, [i for i in inputs if i], force=_replace_read_only["force"])
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    out = Console(stderr=stderr, highlight=False)
+    if out.width < NARROWEST:  # COLUMNS=0 or 1: lay out for 40 columns, the terminal wraps
+        out.width = NARROWEST
+    out.on_broken_pipe = _reader_left  # type: ignore[method-assign]
+    return out
+
+
+def _reader_left() -> None:
+    """`ketacost estimate | head`: the reader left; stop quietly (rich would exit 1)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(0)
+
+
+def run_estimate(
+    values: dict[str, Any],
+    *,
+    fmt: str | None = None,
+    json_flag: bool = False,
+    schedule: bool = False,
+    scenario_file: str | None = None,
+    pricing_file: str | None = None,
+    clinic_file: str | None = None,
+    output: str | None = None,
+) -> None:
+    """``ketacost estimate``: ``values`` are the scenario options given (as typed)."""
+    from .estimate import estimate
+
+    kind = output_format(fmt, json_flag)
+    pricing, source = load_model(pricing_file)
+    clinic = load_clinic(clinic_file, pricing)
+    scenario = build_scenario(values, scenario_file, pricing, clinic)
+    result = estimate(scenario, pricing, pricing_source=clinic_file or source, clinic=clinic)
+    inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
+    if kind == "table":
+        from .render_table import estimate_renderables
+
+        _print_rich(estimate_renderables(result, schedule=schedule), output, inputs)
+        return
+    if kind == "html":
+        from .report import estimate_html
+
+        emit(estimate_html(result, pricing), output, inputs)
+        return
+    from . import render
+
+    renderer = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}
+    emit(renderer[kind](result), output, inputs)
+
+
+def _print_rich(renderables: list[Any], output: str | None, inputs: list[str | None]) -> None:
+    if output is None or output == "-":
+        out = console()
+        for item in renderables:
+            out.print(item, crop=False)  # a line never cuts a figure or a URL
+        return
+    from rich.console import Console
+
+    recorder = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+    for item in renderables:
+        recorder.print(item, crop=False)
+    emit(recorder.export_text(), output, inputs)

@@ -1,0 +1,122 @@
+"""The entry point reads a plain `estimate` command line itself, without typer: it must answer
+exactly as typer does (same output, same error, same exit code), and leave everything else to it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Run, run_cli
+
+from ketacost import entry
+
+REPO = Path(__file__).resolve().parent.parent
+SCENARIO = "route: spravato\ndeductible: 1500\ncoinsurance: 20\n"
+
+# (arguments, whether the entry point reads them itself)
+LINES: list[tuple[list[str], bool]] = [
+    (["estimate"], True),
+    (["estimate", "--json"], True),
+    (["estimate", "--route", "spravato", "--deductible", "1500", "--coinsurance", "20"], True),
+    (["estimate", "--route=im", "--sessions=4", "--format", "csv"], True),
+    (["estimate", "--format", "markdown", "--route", "oral", "--location", "10001"], True),
+    (["estimate", "--hdhp", "--deductible", "3400", "--hsa", "2000", "--tax-rate", "22"], True),
+    (["estimate", "--no-consult", "--consult", "--no-copay-program", "--json"], True),
+    (["estimate", "--no-hdhp"], False),  # no such option
+    (["estimate", "--sessions", "4", "--sessions", "5", "--json"], True),  # the last one wins
+    (["estimate", "--apr", "-5", "--finance-months", "12"], True),  # a value may start with -
+    (["estimate", "--route", "--json"], True),  # ... even one that looks like an option
+    (["estimate", "--sessions", "abc"], True),
+    (["estimate", "--coinsurance", "0.2"], True),
+    (["estimate", "--route", "ivv"], True),
+    (["estimate", "--json", "--format", "csv"], True),
+    (["estimate", "--format", "xml"], True),
+    (["estimate", "--schedule", "--sessions", "2"], True),
+    (["estimate", "--pricing", "/nonexistent/pricing.yaml"], True),
+    (["estimate", "--scenario", "{scenario}", "--sessions", "3", "--json"], True),
+    (["estimate", "--json", "--output", "-"], True),
+    (["estimate", "--rout", "iv"], False),  # a typo: click's "did you mean"
+    (["estimate", "--help"], False),
+    (["estimate", "-h"], False),
+    (["estimate", "--sessions"], False),  # a value missing at the end
+    (["estimate", "--json=yes"], False),  # a flag given a value
+    (["estimate", "extra"], False),  # a positional argument
+    (["estimate", "--", "--json"], False),
+    (["--version"], False),
+    (["compare", "--json"], False),
+    ([], False),
+]
+
+
+def _typer_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(entry, "plain_estimate", lambda args: None)
+
+
+def _run(args: list[str], tmp_path: Path) -> Run:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SCENARIO)
+    return run_cli(*(a.replace("{scenario}", str(scenario)) for a in args))
+
+
+@pytest.mark.parametrize(("args", "plain"), LINES, ids=[" ".join(a) or "-" for a, _ in LINES])
+def test_a_plain_estimate_line_is_read_without_typer_and_answers_as_typer_does(
+    args: list[str], plain: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (entry.plain_estimate(args) is not None) is plain
+    mine = _run(args, tmp_path)
+    _typer_only(monkeypatch)
+    theirs = _run(args, tmp_path)
+    assert (mine.code, mine.out, mine.err) == (theirs.code, theirs.out, theirs.err)
+
+
+def test_output_and_force_behave_the_same_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--output writes atomically; a read-only file is replaced only with --force."""
+    results: list[tuple[Any, ...]] = []
+    for typer_only in (False, True):
+        if typer_only:
+            _typer_only(monkeypatch)
+        target = tmp_path / f"out-{typer_only}.json"
+        target.write_text("keep")
+        target.chmod(0o444)
+        refused = run_cli("estimate", "--json", "--output", str(target))
+        kept = target.read_text()
+        forced = run_cli("estimate", "--json", "--output", str(target), "--force")
+        results.append((refused.code, refused.err.replace(str(target), "T"), kept,
+                        forced.code, target.read_text()))  # fmt: skip
+    assert results[0] == results[1]
+    assert results[0][0] == 2 and results[0][2] == "keep"
+    if os.geteuid() != 0:  # root may write a read-only file anyway; the code still matches
+        assert "--force" in results[0][1]
+    assert results[0][3] == 0 and results[0][4].startswith("{\n")
+
+
+def test_estimate_json_starts_without_typer_rich_or_pydantic() -> None:
+    code = (
+        "import sys\nfrom ketacost.entry import main\n"
+        "try:\n    main(['estimate', '--json'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('typer', 'click', 'rich', 'pydantic', 'yaml', 'jinja2', 'msgspec')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False, cwd=REPO)  # fmt: skip
+    assert done.returncode == 0
+    assert done.stderr.strip() == "[]", done.stderr[-400:]
+    assert '"schema_version": 1' in done.stdout
+
+
+def test_the_console_script_and_python_m_are_the_entry_point() -> None:
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"ketacost": "ketacost.entry:main"}
+    done = subprocess.run([sys.executable, "-m", "ketacost", "estimate", "--sessions", "x"],
+                          capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert (done.returncode, done.stderr) == (2, "Error: --sessions: must be a whole number, "
+                                              "not 'x'\n")  # fmt: skip
