@@ -23,7 +23,7 @@ from .insurance import (
     plan_for,
     program_for,
 )
-from .model import LineItemSpec, PricingModel
+from .model import Factors, LineItemSpec, PricingModel
 from .money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .notes import Warning, assumptions, warnings
 from .scenario import Scenario
@@ -130,20 +130,25 @@ class Estimate(NamedTuple):
 # --- prices ----------------------------------------------------------------------------------
 
 
-def price_factor(scenario: Scenario, pricing: PricingModel) -> tuple[Decimal, Decimal]:
-    """(provider factor, location factor) for this scenario."""
+def price_factor(scenario: Scenario, pricing: PricingModel) -> tuple[Factors, Decimal]:
+    """(provider factor of each band edge, location factor) for this scenario."""
     provider = pricing.providers[scenario.provider]  # type: ignore[index]
     location = ZERO + 1
     if provider.location_pricing and scenario.state is not None:
         location = pricing.locations.states[scenario.state].factor
-    return provider.factor.value, location
+    return provider.factor.edges(), location
 
 
-def unit_price(item: LineItemSpec, provider: Decimal, location: Decimal) -> Band:
-    """The item's national band × provider factor × location factor, each edge to the cent."""
+def unit_price(item: LineItemSpec, provider: Factors, location: Decimal) -> Band:
+    """The item's national band × provider factor × location factor, edge by edge (a provider
+    factor may be a band itself: low × low, typical × typical, high × high), each to the cent."""
     band = item.price
-    factor = provider * location
-    return Band(band.low, band.typical, band.high).scale(factor)
+    low, typical, high = provider
+    return Band(
+        cents(band.low * low * location),
+        cents(band.typical * typical * location),
+        cents(band.high * high * location),
+    )
 
 
 # --- the estimate ----------------------------------------------------------------------------
@@ -166,7 +171,8 @@ def estimate(
     route = pricing.routes[scenario.route]  # type: ignore[index]
     provider_factor, location_factor = price_factor(scenario, pricing)
     if clinic is not None:
-        provider_factor = location_factor = ZERO + 1
+        location_factor = ZERO + 1
+        provider_factor = (location_factor,) * 3
     session_spec = route.session
     if scenario.session_price is not None:
         session_price = Band.flat(cents(scenario.session_price))
@@ -272,7 +278,9 @@ def estimate(
         scenario, pricing, provider_factor, location_factor, networks, taxed.notes, plan_notes,
         program_on, visits=visits, prices=None if clinic is None else _prices_note(clinic),
     )  # fmt: skip
-    cautions = warnings(scenario, pricing, visits, networks, results, payments, plan)
+    cautions = warnings(
+        scenario, pricing, visits, networks, results, payments, plan, scaled=clinic is None
+    )
     cautions += [Warning(code, message) for code, message in taxed.cautions]
     cited = [ref for item in line_items for ref in item.sources]
     if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled

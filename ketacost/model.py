@@ -154,6 +154,49 @@ class Figure(_Value):
         _check_non_negative(value=self.value)
 
 
+Factors = tuple[Decimal, Decimal, Decimal]  # a multiplier per band edge: low, typical, high
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ProviderFactor(_Value):
+    """A provider type's price multiplier: one sourced ``value``, or, where the sources leave it
+    uncertain, a band around it (``low`` ≤ ``value`` ≤ ``high``) applied edge by edge: the
+    national band's low × low, typical × value, high × high."""
+
+    __pydantic_config__ = _STRICT
+
+    unit: str
+    value: Decimal
+    reference: tuple[str, ...]
+    date: str
+    low: Decimal | None = None
+    high: Decimal | None = None
+    method: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        _check_non_negative(value=self.value, low=self.low, high=self.high)
+        low, value, high = self.edges()
+        if not low <= value <= high:
+            raise ValueError(
+                f"factor band must be ordered low ≤ value ≤ high, not {low} / {value} / {high}"
+            )
+
+    def edges(self) -> Factors:
+        """The multiplier of each band edge (the value where no low or high is given)."""
+        return (
+            self.value if self.low is None else self.low,
+            self.value,
+            self.value if self.high is None else self.high,
+        )
+
+    @property
+    def banded(self) -> bool:
+        low, value, high = self.edges()
+        return not low == value == high
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class LineItemSpec(_Value):
     """A billable item: what it is, its codes, its default coverage and its price band."""
@@ -238,7 +281,7 @@ class ProviderSpec(_Value):
     __pydantic_config__ = _STRICT
 
     label: str
-    factor: Figure
+    factor: ProviderFactor
     routes: tuple[Route, ...]
     location_pricing: bool
     evidence: str = ""

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_year_of
-from .model import PricingModel
+from .model import Factors, PricingModel
 from .money import ZERO
 from .scenario import FIELD_BY_NAME, PLAN_FIGURES, Scenario
 from .words import plural
@@ -64,10 +64,19 @@ def course_text(scenario: Scenario, protocol: Any) -> str:
     return text + f"; first visit {scenario.start.isoformat()}"
 
 
+def factor_text(factors: Factors) -> str:
+    """A provider factor in words: ``1`` or, for a band, ``1.0 / 1.5 / 3.3 (low / typical /
+    high edge)``."""
+    low, typical, high = factors
+    if low == typical == high:
+        return str(typical)
+    return f"{low} / {typical} / {high} (low / typical / high edge)"
+
+
 def assumptions(
     scenario: Scenario,
     pricing: PricingModel,
-    provider_factor: Decimal,
+    provider_factor: Factors,
     location_factor: Decimal,
     networks: dict[str, Network],
     tax_notes: tuple[str, ...],
@@ -98,7 +107,7 @@ def assumptions(
             where = "national (telehealth programs price nationally)"
         out.append(
             f"Session price: the national {route.label} band × {provider.label.lower()} factor "
-            f"{provider_factor} × location {where}."
+            f"{factor_text(provider_factor)} × location {where}."
         )
     out.append(f"Course: {course_text(scenario, route.protocol)}.")
     kinds = [k for k in VISIT_WORDS if any(v.kind == k for v in visits)] or list(networks)
@@ -153,7 +162,11 @@ def warnings(
     results: dict[str, list[ClaimResult]],
     payments: dict[str, list[Any]],
     plan: Plan,
+    *,
+    scaled: bool = True,
 ) -> list[Warning]:
+    """What to check, each with a stable code. ``scaled``: the prices come from the model's
+    bands × factors (not a clinic profile's own prices)."""
     out: list[Warning] = []
     route = pricing.routes[scenario.route]  # type: ignore[index]
     session = route.session
@@ -161,6 +174,8 @@ def warnings(
         out.append(Warning("off_label", session.coverage_note))
     elif networks["induction"] != "self-pay":
         out.append(Warning("prior_authorization", session.coverage_note))
+    if scaled and scenario.provider == "hospital":
+        out += _hospital_warning(scenario, pricing, visits)
     typical = results["typical"]
     insured = [v for v in visits if networks[v.kind] != "self-pay"]
     if insured:
@@ -245,6 +260,32 @@ def warnings(
             )
     out += _account_warnings(scenario, pricing, visits, payments)
     return out
+
+
+def _hospital_warning(
+    scenario: Scenario, pricing: PricingModel, visits: tuple[Visit, ...]
+) -> list[Warning]:
+    """Hospital prices rest on few pages and partly repeat the location factor's city premium:
+    say so wherever the hospital factor priced something (issue 11)."""
+    quoted = scenario.session_price is not None
+    scaled_kinds = {v.kind for v in visits} - ({"induction", "booster"} if quoted else set())
+    if not scaled_kinds:  # a quote for every visit: the factor priced nothing
+        return []
+    factor = factor_text(pricing.providers["hospital"].factor.edges())
+    if quoted:
+        ask = ("Your quote prices the sessions; the evaluation and integration therapy still use "
+               "the factor: ask the hospital for their prices too.")  # fmt: skip
+    else:
+        ask = "Ask the hospital for its self-pay price and give it with --session-price."
+    return [
+        Warning(
+            "hospital_price_low_confidence",
+            f"Hospital prices are low-confidence: the clinic band × a hospital factor of "
+            f"{factor}, read from few published prices (hospitals rarely publish self-pay "
+            f"prices, and part of a city hospital's premium is already in the location "
+            f"factor). {ask}",
+        )
+    ]
 
 
 def _account_warnings(

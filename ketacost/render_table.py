@@ -422,9 +422,10 @@ def pricing_renderables(pricing: object, source: str) -> list[object]:
     for name in ("Provider", "Factor", "Routes", "Location pricing"):
         providers.add_column(name)
     for key, provider in pricing.providers.items():
+        edges = provider.factor.edges()  # a band shows low / typical / high
         providers.add_row(
             f"{key}: {provider.label}",
-            str(provider.factor.value),
+            " / ".join(map(str, edges)) if provider.factor.banded else str(edges[1]),
             ", ".join(provider.routes),
             "yes" if provider.location_pricing else "no",
         )

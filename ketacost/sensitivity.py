@@ -7,7 +7,9 @@ at a low value and once at a high value, every other input at its baseline; the 
 The ranges, and why:
 
 - prices with a band of their own (the session, the evaluation, integration therapy): the band's
-  low and high edge, scaled like the band (provider × location);
+  low and high edge, scaled like the band (provider × location); where the provider factor is
+  a band too (a hospital), the evaluation and integration rows hold it at its typical value,
+  so that each row moves one input;
 - a quoted session price, and every plan, tax or income figure the user gave: ±25% of it (the
   quote's spread the issue asks for; a figure on a plan document is exact, so its row answers
   "how much does this term of the plan matter", not "how unsure are we");
@@ -163,7 +165,9 @@ def _cases(
                 "±25% of the clinic's price", quoted)  # fmt: skip
             continue
         spec = pricing.line_items[item]  # type: ignore[index]
-        scaled = unit_price(spec, provider_factor, location_factor)
+        # The variant is the national band flat at one edge, scaled by the typical factor: so
+        # the row's prices are the edges at the typical provider factor, exactly.
+        scaled = unit_price(spec, (provider_factor[1],) * 3, location_factor)
         national = {scaled.low: spec.price.low, scaled.high: spec.price.high}
 
         def priced(value: Value, item: str = item, national: Any = national) -> Any:

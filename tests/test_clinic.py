@@ -47,6 +47,8 @@ def test_estimate_uses_the_clinics_exact_prices() -> None:
 def test_prices_are_not_scaled_by_location_or_provider() -> None:
     at_home = estimate("--clinic", SUNRISE, "--location", "CA", "--provider", "hospital")
     assert at_home["totals"]["gross"]["typical"] == Decimal("3600.00")  # 300 + 6 × 550
+    # the clinic's own prices: the hospital factor priced nothing, so no warning about it
+    assert "hospital_price_low_confidence" not in [w["code"] for w in at_home["warnings"]]
 
 
 def test_extras_are_billed_with_their_visits(tmp_path: Path) -> None:

@@ -56,6 +56,11 @@ def test_compare_locations_and_providers() -> None:
     assert [r["location"] for r in locs] == ["MS", "CA", "CA"]
     provs = run_cli("compare", "--json", *START, "--providers", "clinic,hospital").json()["rows"]
     assert [r["provider"] for r in provs] == ["clinic", "hospital"]
+    # the hospital row carries its low-confidence warning; the clinic row does not
+    assert [w["code"] for w in provs[1]["warnings"]][-1] == "hospital_price_low_confidence"
+    assert "hospital_price_low_confidence" not in [w["code"] for w in provs[0]["warnings"]]
+    # typical: 250 × 1.5 = 375 + 6 × 600 × 1.5 = 5,400 → 5,775 (clinic 250 + 3,600 = 3,850)
+    assert [r["totals"]["gross"]["typical"] for r in provs] == [3850.0, 5775.0]
     bad = run_cli("compare", "--providers", "clinic,telehealth")
     assert bad.code == 2 and "--provider" in bad.err
 

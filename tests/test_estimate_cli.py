@@ -81,9 +81,71 @@ def test_location_moves_the_price() -> None:
     assert gross("--location", "94110-1234") == ca == gross("--location", "ca")
 
 
-def test_provider_moves_the_price() -> None:
-    # hospital factor 1.9: 6 × 1,140 + 475 = 7,315
-    assert gross("--provider", "hospital") == Decimal("7315.00") > gross("--provider", "clinic")
+HOSPITAL = "hospital_price_low_confidence"
+
+
+def test_hospital_prices_are_a_low_confidence_band() -> None:
+    # The hospital factor is a band applied edge by edge: low × 1.0, typical × 1.5, high × 3.3.
+    run = run_cli("estimate", "--json", *START, "--provider", "hospital")
+    assert run.code == 0, run.err
+    d = json.loads(run.out, parse_float=Decimal)
+    units = {item["id"]: item["unit_price"] for item in d["line_items"]}
+    # evaluation 150 × 1.0 = 150; 250 × 1.5 = 375; 500 × 3.3 = 1,650
+    assert units["evaluation"] == {"low": Decimal("150.00"), "typical": Decimal("375.00"),
+                                   "high": Decimal("1650.00")}  # fmt: skip
+    # infusion 400 × 1.0 = 400; 600 × 1.5 = 900; 800 × 3.3 = 2,640
+    assert units["induction"] == {"low": Decimal("400.00"), "typical": Decimal("900.00"),
+                                  "high": Decimal("2640.00")}  # fmt: skip
+    # 150 + 6 × 400 = 2,550; 375 + 6 × 900 = 5,775; 1,650 + 6 × 2,640 = 17,490
+    assert d["totals"]["gross"] == {"low": Decimal("2550.00"), "typical": Decimal("5775.00"),
+                                    "high": Decimal("17490.00")}  # fmt: skip
+    assert [w["code"] for w in d["warnings"]] == ["off_label", HOSPITAL]
+    message = d["warnings"][1]["message"]
+    assert "low-confidence" in message and "1.0 / 1.5 / 3.3" in message
+    assert "--session-price" in message
+    assert "hospital outpatient or academic center factor 1.0 / 1.5 / 3.3" in d["assumptions"][0]
+    assert gross("--provider", "hospital") > gross("--provider", "clinic")
+
+
+def test_hospital_band_then_location_rounds_each_edge_half_up() -> None:
+    d = doc("--provider", "hospital", "--location", "CA")  # price parity factor 1.12581
+    units = {item["id"]: item["unit_price"] for item in d["line_items"]}
+    # 150 × 1.0 × 1.12581 = 168.8715 → 168.87; 250 × 1.5 × 1.12581 = 422.17875 → 422.18;
+    # 500 × 3.3 × 1.12581 = 1,857.5865 → 1,857.59
+    assert units["evaluation"] == {"low": Decimal("168.87"), "typical": Decimal("422.18"),
+                                   "high": Decimal("1857.59")}  # fmt: skip
+    # 400 × 1.12581 = 450.324 → 450.32; 900 × 1.12581 = 1,013.229 → 1,013.23;
+    # 2,640 × 1.12581 = 2,972.1384 → 2,972.14
+    assert units["induction"] == {"low": Decimal("450.32"), "typical": Decimal("1013.23"),
+                                  "high": Decimal("2972.14")}  # fmt: skip
+    # 168.87 + 6 × 450.32 = 2,870.79; 422.18 + 6 × 1,013.23 = 6,501.56;
+    # 1,857.59 + 6 × 2,972.14 = 19,690.43
+    assert d["totals"]["gross"] == {"low": Decimal("2870.79"), "typical": Decimal("6501.56"),
+                                    "high": Decimal("19690.43")}  # fmt: skip
+    spravato = doc("--provider", "hospital", "--route", "spravato", "--location", "TX",
+                   "--no-consult")  # fmt: skip
+    # 952.59 × 1.0 × 0.97175 = 925.6793 → 925.68; 1,050 × 1.5 × 0.97175 = 1,530.50625 →
+    # 1,530.51 (half up); 2,000 × 3.3 × 0.97175 = 6,413.55
+    assert spravato["line_items"][0]["unit_price"] == {
+        "low": Decimal("925.68"),
+        "typical": Decimal("1530.51"),
+        "high": Decimal("6413.55"),
+    }
+    assert HOSPITAL in [w["code"] for w in spravato["warnings"]]
+
+
+def test_hospital_warning_follows_what_the_factor_priced() -> None:
+    # A quote prices the sessions; the evaluation (on by default) still uses the factor.
+    quoted = doc("--provider", "hospital", "--session-price", "1200")
+    warning = next(w for w in quoted["warnings"] if w["code"] == HOSPITAL)
+    assert "evaluation" in warning["message"]
+    # 375 (250 × 1.5) + 6 × 1,200 = 7,575
+    assert quoted["totals"]["gross"]["typical"] == Decimal("7575.00")
+    # With the sessions quoted and no evaluation, the factor priced nothing: no warning.
+    none = doc("--provider", "hospital", "--session-price", "1200", "--no-consult")
+    assert HOSPITAL not in [w["code"] for w in none["warnings"]]
+    assert none["totals"]["gross"]["high"] == Decimal("7200.00")  # 6 × 1,200
+    assert HOSPITAL not in [w["code"] for w in doc()["warnings"]]  # a clinic: none
 
 
 def test_telehealth_oral_is_priced_nationally() -> None:

@@ -73,6 +73,8 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
          "routes.iv.colour: unknown key"),
         ("currency: USD\n", "currency: USD\ncurrency: EUR\n", "duplicate key 'currency'"),
         ("        unit: USD per session\n", "", "routes.iv.session.price.unit: missing"),
+        # a provider factor band out of order (low above the typical value)
+        ("      low: 1.0\n", "      low: 2.0\n", "providers.hospital.factor"),
     ],
 )  # fmt: skip
 def test_broken_pricing_names_the_path(tmp_path: Path, old: str, new: str, where: str) -> None:
@@ -138,6 +140,7 @@ def test_pricing_copy_then_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 def test_pricing_show_and_sources() -> None:
     shown = run_cli("pricing", "show")
     assert shown.code == 0 and "iv: IV" in shown.out and "2026-11-27" in shown.out
+    assert "1.0 / 1.5 / 3.3" in shown.out  # the hospital factor band
     sources = run_cli("pricing", "sources", "--json")
     assert sources.json()["thervo"]["url"] == "https://thervo.com/costs/ketamine-therapy-cost"
     assert (
@@ -154,6 +157,16 @@ def test_data_corrections_of_issue_11(pricing: PricingModel) -> None:
     assert "not verified for" in program.annual_max.note
     assert "2026" in pricing.line_items["evaluation"].price.note  # 90791 figure of 2026
     assert pricing.line_items["integration"].price.high == Decimal("200.00")
+    # Spravato's low edge is the 2026 Medicare G2082 national payment, sourced and dated
+    price = spravato.price
+    assert (price.low, price.typical, price.high) == (Decimal("952.59"), 1050, 2000)
+    assert "neolytix_rates" in price.reference and price.date == "2026"
+    assert "$600–$900" in price.note  # the conflicting lower figures are kept
+    assert pricing.line_items["evaluation"].price.high == Decimal("500.00")
+    # the hospital factor: a low-confidence band, low ≤ typical ≤ high
+    factor = pricing.providers["hospital"].factor
+    assert factor.edges() == (Decimal("1.0"), Decimal("1.5"), Decimal("3.3")) and factor.banded
+    assert pricing.providers["clinic"].factor.edges() == (1, 1, 1)
     assert "8 states moved by more than 2 points" in " ".join(pricing.locations.note.split())
     # every source is cited by a figure, not only in prose; protocols name their units
     assert set(pricing.sources) == set(pricing.references())

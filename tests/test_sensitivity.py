@@ -55,6 +55,24 @@ def test_self_pay_iv_course() -> None:
     ]
 
 
+def test_hospital_rows_use_the_factor_band() -> None:
+    baseline, table = rows("--provider", "hospital")
+    assert baseline == typical_net_cost("--provider", "hospital") == 5775.00  # 375 + 6 × 900
+    assert table == [
+        # the session band's edges at the hospital band: 400 × 1.0 and 800 × 3.3 = 2,640
+        # → 375 + 6 × 400 = 2,775; 375 + 6 × 2,640 = 16,215
+        ("session_price", 400.00, 2640.00, 2775.00, 16215.00, 13440.00),
+        ("sessions", 4, 8, 3975.00, 7575.00, 3600.00),  # 375 + 4 or 8 × 900
+        ("boosters", 0, 3, 5775.00, 8475.00, 2700.00),  # + 3 × 900
+        # AR: 375 × 0.86508 = 324.405 → 324.41 + 6 × (900 × 0.86508 = 778.572 → 778.57)
+        #   = 4,995.83; CA: 422.18 + 6 × 1,013.23 = 6,501.56
+        ("location", "AR", "CA", 4995.83, 6501.56, 1505.73),
+        # one input at a time: the evaluation's edges at the typical factor 1.5: 150 × 1.5 = 225,
+        # 500 × 1.5 = 750 → 225 + 5,400 = 5,625; 750 + 5,400 = 6,150
+        ("evaluation_price", 225.00, 750.00, 5625.00, 6150.00, 525.00),
+    ]
+
+
 def test_spravato_course_under_a_deductible_plan() -> None:
     baseline, table = rows(*SPRAVATO_PLAN)
     assert baseline == typical_net_cost(*SPRAVATO_PLAN) == 1984.71
