@@ -150,7 +150,7 @@ def test_hospital_warning_follows_what_the_factor_priced() -> None:
 
 def test_telehealth_oral_is_priced_nationally() -> None:
     national = gross("--route", "oral")
-    assert national == Decimal("1408.00")  # 250 + 6 × 193
+    assert national == Decimal("1504.00")  # 250 + 6 × 209 (Mindbloom's $1,254 for 6)
     assert gross("--route", "oral", "--location", "CA") == national
     assert gross("--route", "oral", "--location", "10001") == national
     assert doc("--route", "oral")["scenario"]["provider"] == "telehealth"

@@ -146,27 +146,29 @@ def test_compare_page_and_break_even(tmp_path: Path, pricing: Any) -> None:
     plan = {"deductible": "1500", "coinsurance": "20", "oop_max": "4000", "start": "2027-01-04"}
     result = compare(plan, pricing, dt.date(2026, 11, 27))
     assert [describe(e) for e in result.break_even] == [
-        "With 7 or more boosters after each route's induction, spravato costs less than oral "
-        "($2,754.73 vs $2,759.00 at 7); compared up to 28.",
+        # oral is self-pay at $209 a session after a $250 evaluation (all deductible):
+        # 250 + (6 + 5) × 209 = 2,549.00; at 4 boosters 250 + 10 × 209 = 2,340.00 < 2,424.72
+        "With 5 or more boosters after each route's induction, spravato costs less than oral "
+        "($2,534.72 vs $2,549.00 at 5); compared up to 28.",
         # every route's default course has no boosters (as in `estimate`), so inductions of
         # 1 to 8 sessions are compared too
         "With 3 or more induction sessions (no boosters), spravato costs less than im "
         "($1,394.52 vs $1,525.00 at 3); compared up to 8.",
     ]
 
-    # The break-even agrees with estimates of each course at 6 and 7 boosters.
+    # The break-even agrees with estimates of each course at 4 and 5 boosters.
     def net(route: str, boosters: int) -> Decimal:
         s = parse_scenario({**plan, "route": route, "boosters": str(boosters)}, pricing,
                            dt.date(2026, 11, 27))  # fmt: skip
         return estimate(s, pricing).totals.net_cost.typical
 
-    assert net("spravato", 6) > net("oral", 6)
-    assert (net("spravato", 7), net("oral", 7)) == (Decimal("2754.73"), Decimal("2759.00"))
+    assert net("spravato", 4) > net("oral", 4)
+    assert (net("spravato", 5), net("oral", 5)) == (Decimal("2534.72"), Decimal("2549.00"))
     _, page = html_of(tmp_path, "compare", "--deductible", "1500", "--coinsurance", "20",
                       "--oop-max", "4000")  # fmt: skip
     assert "Where the order changes" in page and "spravato costs less than oral" in page
     assert page.count('class="whisker"') == 3 * len(result.rows)
-    assert "oral · telehealth</strong> costs you least: $1,408.00" in page
+    assert "oral · telehealth</strong> costs you least: $1,504.00" in page  # 250 + 6 × 209
 
 
 def test_break_even_by_sessions_without_boosters(pricing: Any) -> None:
@@ -195,7 +197,7 @@ def test_compare_table_prints_the_break_even(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("COLUMNS", "80")
     run = run_cli("compare", "--deductible", "1500", "--coinsurance", "20", *START)
     assert run.code == 0, run.err
-    assert "Break-even: With 7 or more boosters after each route's induction, spravato" in run.out
+    assert "Break-even: With 5 or more boosters after each route's induction, spravato" in run.out
 
 
 def test_sensitivity_page(tmp_path: Path) -> None:
