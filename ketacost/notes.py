@@ -271,7 +271,7 @@ def _hospital_warning(
     scaled_kinds = {v.kind for v in visits} - ({"induction", "booster"} if quoted else set())
     if not scaled_kinds:  # a quote for every visit: the factor priced nothing
         return []
-    factor = factor_text(pricing.providers["hospital"].factor.edges())
+    factor = factor_text(pricing.providers[scenario.provider].factor.edges())  # type: ignore[index]
     if quoted:
         ask = ("Your quote prices the sessions; the evaluation and integration therapy still use "
                "the factor: ask the hospital for their prices too.")  # fmt: skip

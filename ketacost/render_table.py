@@ -21,7 +21,7 @@ from .words import plural
 
 BAR_WIDTH = 20
 # Warnings shown in the headline box as well: the figure above them rests on them.
-HEADLINE_WARNINGS = ("oon_terms_missing", "plan_terms_missing")
+HEADLINE_WARNINGS = ("oon_terms_missing", "plan_terms_missing", "hospital_price_low_confidence")
 MIN_WIDTH = 40  # narrower terminals (COLUMNS=0 or 1) get the 40-column layout, never less
 EMPTY = ("", "—", "$0.00")
 WRAP_MIN = 18
@@ -388,6 +388,10 @@ def comparison_renderables(result: object) -> list[object]:
                     said.add((row.route, w.message))
                     notes.append(Text(f"! {row.route}: {w.message}", style="yellow"))
                 break
+        for w in row.warnings:  # a hospital row's prices rest on a low-confidence factor
+            if w.code == "hospital_price_low_confidence" and ("hospital", w.message) not in said:
+                said.add(("hospital", w.message))
+                notes.append(Text(f"! hospital: {w.message}", style="yellow"))
     from .compare import describe
 
     crossings = [Text(f"Break-even: {describe(e)}", style="bold") for e in result.break_even]

@@ -113,3 +113,14 @@ def test_the_band_chart_has_a_dollar_scale(monkeypatch: pytest.MonkeyPatch) -> N
     # The dearest band ends at IV's and IM's high net cost: (500 evaluation + 6 × 800) − 30% of
     # the 500 FSA = 5,300 − 150 = 5,150, past 5,000: the next 1-2-2.5-5-10 step is 10,000.
     assert axis.split() == ["$0", "$5,000", "$10,000"]
+
+
+def test_hospital_figures_say_they_are_low_confidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    out = table(100, "estimate", "--provider", "hospital", "--start", "2027-01-04",
+                monkeypatch=monkeypatch)  # fmt: skip
+    head = " ".join(out.split("Line items")[0].split())  # the headline box, unwrapped
+    assert "Hospital prices are low-confidence" in head and "--session-price" in head
+    assert "$5,775.00" in head  # 250 × 1.5 + 6 × 600 × 1.5
+    both = table(100, "compare", "--route", "iv", "--providers", "clinic,hospital",
+                 "--start", "2027-01-04", monkeypatch=monkeypatch)  # fmt: skip
+    assert "! hospital: Hospital prices are low-confidence" in both
