@@ -6,7 +6,6 @@ pricing cache (Decimal as text, read back by the field's declared type).
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import datetime
 import json
@@ -162,7 +161,7 @@ def from_plain(tp: Any, value: Any) -> Any:
 # it is written in full positional form, as before; non-ASCII characters (and DEL) are written as
 # \u escapes, as ``json.dumps`` does.
 
-_LEAVES = frozenset({str, int, bool, type(None), datetime.date})
+_LEAVES = frozenset({int, bool, type(None), datetime.date})
 _CONVERTERS: dict[type, Any] = {}
 _ENCODER: Any = None
 
@@ -177,19 +176,35 @@ def dumps_compact(obj: Any) -> bytes:
         _ENCODER = msgspec.json.Encoder(decimal_format="number")
     try:
         raw: bytes = _ENCODER.encode(_plain(obj))
-    except UnicodeEncodeError:  # a lone surrogate in some text: json's own escapes
+    except UnicodeEncodeError:  # pragma: no cover - every text goes through _text
         return dumps(obj, indent=None, compact=True).encode("ascii")
-    if not raw.isascii():
-        raw = raw.decode("utf-8").encode("ascii", "ketacost-json")
-    if b"\x7f" in raw:  # json.dumps escapes DEL too; it can only occur inside a string
-        raw = raw.replace(b"\x7f", b"\\u007f")
     return raw
+
+
+def _text(value: str) -> Any:
+    """A string as msgspec writes it when it is printable ASCII; otherwise json.dumps's own
+    escapes (\u00e9, \u2014, \u007f, surrogate pairs). Remembered: the documents repeat the
+    same labels, dates and notes, and the converters look a string up before calling this."""
+    written: Any = value
+    if not value.isascii() or "\x7f" in value:
+        import msgspec
+
+        written = msgspec.Raw(_encode_string(value).encode("ascii"))
+    if len(_TEXTS) >= 65536:  # a bound: user text can bring any number of strings
+        _TEXTS.clear()
+    _TEXTS[value] = written
+    return written
+
+
+_TEXTS: dict[str, Any] = {}
 
 
 def _plain(obj: Any) -> Any:
     tp = type(obj)
     if tp in _LEAVES:
         return obj
+    if tp is str:
+        return _TEXTS.get(obj) or _text(obj)
     convert = _CONVERTERS.get(tp)
     if convert is None:
         convert = _CONVERTERS[tp] = _converter(tp)
@@ -208,6 +223,8 @@ def _converter(tp: type) -> Any:
     """A function from an instance of ``tp`` to plain values msgspec writes as we want."""
     if tp is Decimal:
         return _decimal
+    if tp is str:
+        return _text
     if tp is tuple or tp is list:
         return lambda obj: [_plain(v) for v in obj]
     if tp is dict:
@@ -225,28 +242,19 @@ def _converter(tp: type) -> Any:
     # Each field: a leaf as it is; a Band (most of the document) as a dict, inline; anything
     # else through _plain. The field's type is looked at per value, not trusted from annotations.
     items = ",\n        ".join(
-        f"{json.dumps(name)}: (a{i} if type(a{i}) in L else "
+        f"{json.dumps(name)}: (a{i} if type(a{i}) in L else (W(a{i}) or T(a{i})) "
+        f"if type(a{i}) is S else "
         f"{{'low': a{i}[0], 'typical': a{i}[1], 'high': a{i}[2]}} if type(a{i}) is B else P(a{i}))"
         for i, name in enumerate(names)
     )
     source = f"def convert(obj):\n    {get}\n    return {{\n        {items}\n    }}\n"
-    namespace: dict[str, Any] = {"L": _LEAVES, "B": Band, "P": _plain}
+    namespace: dict[str, Any] = {
+        "L": _LEAVES,
+        "B": Band,
+        "P": _plain,
+        "S": str,
+        "T": _text,
+        "W": _TEXTS.get,
+    }
     exec(source, namespace)  # field names are identifiers, quoted by json.dumps: safe code
     return namespace["convert"]
-
-
-def _escape_non_ascii(error: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: ``\\uXXXX`` escapes (surrogate pairs above U+FFFF), as json does."""
-    assert isinstance(error, UnicodeEncodeError)
-    out = []
-    for char in error.object[error.start : error.end]:
-        code = ord(char)
-        if code > 0xFFFF:
-            code -= 0x10000
-            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
-        else:
-            out.append(f"\\u{code:04x}")
-    return "".join(out), error.end
-
-
-codecs.register_error("ketacost-json", _escape_non_ascii)

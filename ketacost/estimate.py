@@ -17,6 +17,7 @@ from .course import Visit, build_course
 from .financing import Loan, amortize
 from .insurance import (
     Claim,
+    ClaimResult,
     Network,
     adjudicate,
     network_for,
@@ -208,21 +209,24 @@ def estimate(
     program_terms = program_for(scenario, pricing.savings_programs)
     program_on = program_terms is not None
     networks = {kind: network_for(spec.coverage, scenario) for kind, (spec, _, _) in items.items()}
-    claims_by_edge = {
-        edge: [
-            Claim(
-                date=visit.date,
-                billed=getattr(billed[visit.kind], edge),
-                network=networks[visit.kind],
-                program=program_on
-                and visit.kind in ("induction", "booster")
-                and networks[visit.kind] != "self-pay",
-            )
-            for visit in visits
-        ]
-        for edge in EDGES
-    }
-    results = {edge: adjudicate(claims_by_edge[edge], plan, program_terms) for edge in EDGES}
+    if all(network == "self-pay" for network in networks.values()):
+        results = _self_pay(visits, billed)  # no plan: every visit is paid as billed
+    else:
+        claims_by_edge = {
+            edge: [
+                Claim(
+                    date=visit.date,
+                    billed=getattr(billed[visit.kind], edge),
+                    network=networks[visit.kind],
+                    program=program_on
+                    and visit.kind in ("induction", "booster")
+                    and networks[visit.kind] != "self-pay",
+                )
+                for visit in visits
+            ]
+            for edge in EDGES
+        }
+        results = {edge: adjudicate(claims_by_edge[edge], plan, program_terms) for edge in EDGES}
     dates = [visit.date for visit in visits]
 
     def carryover(year: int) -> Decimal:
@@ -272,7 +276,8 @@ def estimate(
                       plan_band, program_band, patient, paid, cash, deductible_left, oop_left)
         )  # fmt: skip
     line_items = _line_items(visits, items, networks, scenario, extras, clinic is not None)
-    totals = _totals(visit_lines, taxed.savings)
+    monthly = _monthly(visit_lines)
+    totals = _totals(monthly, taxed.savings)
     financing, loans = _financing(scenario, totals)
     notes = assumptions(
         scenario, pricing, provider_factor, location_factor, networks, taxed.notes, plan_notes,
@@ -294,7 +299,7 @@ def estimate(
         line_items=line_items,
         visits=tuple(visit_lines),
         totals=totals,
-        cashflow=_cashflow(visit_lines, loans),
+        cashflow=_cashflow(monthly, loans),
         financing=financing,
         tax=taxed.years,
         assumptions=tuple(notes),
@@ -399,13 +404,55 @@ def _line_items(
     return tuple(lines) + tuple(extra_lines.values())
 
 
-def _totals(visits: list[VisitLine], savings: Band) -> Totals:
-    patient = band_sum([v.patient_pays for v in visits])
-    account = band_sum([v.account_paid for v in visits])
+def _self_pay(visits: tuple[Visit, ...], billed: dict[str, Band]) -> dict[str, list[ClaimResult]]:
+    """What adjudication gives when no visit is claimed: the patient pays each bill (one result
+    per kind of visit and edge, shared by its visits)."""
+    by_kind = {
+        kind: [ClaimResult(ZERO, ZERO, amount, None, None, 0) for amount in band]
+        for kind, band in billed.items()
+    }
+    return {edge: [by_kind[v.kind][i] for v in visits] for i, edge in enumerate(EDGES)}
+
+
+# The money columns of a visit line (billed … cash), summed by month and in total.
+_COLUMNS = slice(5, 11)
+Sums = list[list[Decimal]]  # per column: [low, typical, high]
+
+
+def _monthly(visits: list[VisitLine]) -> dict[str, Sums]:
+    """Each calendar month's column sums, from the first visit's month to the last's (empty
+    months too), in one pass: a zero band adds nothing and is skipped."""
+    months: dict[str, Sums] = {}
+    if not visits:
+        return months
+    key, last = visits[0].date[:7], visits[-1].date[:7]
+    while key <= last:
+        months[key] = [[ZERO, ZERO, ZERO] for _ in range(6)]
+        key = _next_month(key)
+    for visit in visits:
+        sums = months[visit.date[:7]]
+        bands: tuple[Band, ...] = visit[_COLUMNS]  # type: ignore[assignment]
+        for column, band in zip(sums, bands, strict=True):
+            if band is not ZERO_BAND:
+                low, typical, high = band
+                column[0] += low
+                column[1] += typical
+                column[2] += high
+    return months
+
+
+def _totals(monthly: dict[str, Sums], savings: Band) -> Totals:
+    total = [[ZERO, ZERO, ZERO] for _ in range(6)]
+    for sums in monthly.values():
+        for column, part in zip(total, sums, strict=True):
+            column[0] += part[0]
+            column[1] += part[1]
+            column[2] += part[2]
+    gross, plan, program, patient, account, _cash = (Band(*column) for column in total)
     return Totals(
-        gross=band_sum([v.billed for v in visits]),
-        plan_pays=band_sum([v.plan_pays for v in visits]),
-        program_pays=band_sum([v.program_pays for v in visits]),
+        gross=gross,
+        plan_pays=plan,
+        program_pays=program,
         patient_pays=patient,
         account_paid=account,
         tax_savings=savings,
@@ -444,37 +491,23 @@ def _next_month(key: str) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-def _cashflow(visits: list[VisitLine], loans: dict[str, Loan] | None) -> tuple[Month, ...]:
+def _cashflow(monthly: dict[str, Sums], loans: dict[str, Loan] | None) -> tuple[Month, ...]:
     """One entry per calendar month from the first visit's to the last visit's or the last loan
     payment's, empty months too. The loan opens at the first visit: its first payment falls in
     the next calendar month."""
-    months: dict[str, list[VisitLine]] = {}
     due: dict[str, Band] = {}
-    if visits:
-        first = visits[0].date[:7]
-        last = visits[-1].date[:7]
-        if loans is not None:
-            key = first
-            for payment in zip(*(loans[e].payments for e in EDGES), strict=True):
-                key = _next_month(key)
-                due[key] = Band(*payment)
-            last = max(last, key)
-        key = first
-        while key <= last:
-            months[key] = []
+    months = dict(monthly)
+    if months and loans is not None:
+        key = next(iter(months))
+        for payment in zip(*(loans[e].payments for e in EDGES), strict=True):
             key = _next_month(key)
-    for visit in visits:
-        months[visit.date[:7]].append(visit)
-    return tuple(
-        Month(
-            month=month,
-            billed=band_sum([v.billed for v in group]),
-            plan_pays=band_sum([v.plan_pays for v in group]),
-            program_pays=band_sum([v.program_pays for v in group]),
-            patient_pays=band_sum([v.patient_pays for v in group]),
-            account_paid=band_sum([v.account_paid for v in group]),
-            cash=band_sum([v.cash for v in group]),
-            loan_payment=due.get(month, ZERO_BAND),
-        )
-        for month, group in months.items()
-    )
+            due[key] = Band(*payment)
+        month = _next_month(max(months))
+        while month <= key:  # the loan runs on after the last visit: months with no visit
+            months[month] = []
+            month = _next_month(month)
+    flows = []
+    for month, sums in months.items():
+        b = [Band(*column) for column in sums] if sums else [ZERO_BAND] * 6
+        flows.append(Month(month, b[0], b[1], b[2], b[3], b[4], b[5], due.get(month, ZERO_BAND)))
+    return tuple(flows)

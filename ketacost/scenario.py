@@ -431,7 +431,25 @@ def _date(raw: Any, text: str, label: str) -> dt.date:
 
 
 def resolve_location(text: str, pricing: PricingModel) -> str | None:
-    """``US``, a state code or name, or a ZIP (``94110``, ``94110-1234``) → state code or US."""
+    """``US``, a state code or name, or a ZIP (``94110``, ``94110-1234``) → state code or US.
+
+    Remembered per pricing model: a batch names the same few hundred places again and again,
+    and a ZIP is looked up through every state's name and prefix ranges."""
+    key = (id(pricing), text)
+    hit = _PLACES.get(key)
+    if hit is not None and hit[0] is pricing:
+        return hit[1]
+    place = _resolve_location(text, pricing)
+    if len(_PLACES) >= 4096:
+        _PLACES.clear()
+    _PLACES[key] = (pricing, place)
+    return place
+
+
+_PLACES: dict[tuple[int, str], tuple[PricingModel, str | None]] = {}
+
+
+def _resolve_location(text: str, pricing: PricingModel) -> str | None:
     cleaned = " ".join(text.strip().split())
     upper = cleaned.upper()
     if upper in ("US", "USA", "UNITED STATES", "NATIONAL"):
