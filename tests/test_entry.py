@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from conftest import Run, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ketacost import entry
 
@@ -120,3 +122,45 @@ def test_the_console_script_and_python_m_are_the_entry_point() -> None:
                           capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert (done.returncode, done.stderr) == (2, "Error: --sessions: must be a whole number, "
                                               "not 'x'\n")  # fmt: skip
+
+
+# Any mix of real options (as --x v, --x=v or flags), odd values and unknown options: the
+# entry point either leaves the line to typer or answers exactly as typer does.
+_VALUED = ["--route", "--sessions", "--boosters", "--deductible", "--coinsurance", "--copay",
+           "--location", "--provider", "--fsa", "--income", "--format", "--apr",
+           "--finance-months", "--start", "--pricing", "--session-price"]  # fmt: skip
+_FLAGS = ["--json", "--schedule", "--hdhp", "--consult", "--no-consult", "--force",
+          "--copay-program", "--no-copay-program"]  # fmt: skip
+_VALUES = ["iv", "spravato", "ivv", "4", "0", "-5", "1500", "20", "0.2", "abc", "", "json",
+           "csv", "10001", "NY", "2027-01-04", "--json", "-", "/nonexistent.yaml",
+           "1e3"]  # fmt: skip
+
+
+@st.composite
+def _estimate_lines(draw: Any) -> list[str]:
+    args = ["estimate"]
+    for _ in range(draw(st.integers(0, 6))):
+        kind = draw(st.sampled_from(["valued", "valued=", "flag", "odd"]))
+        if kind == "valued":
+            args += [draw(st.sampled_from(_VALUED)), draw(st.sampled_from(_VALUES))]
+        elif kind == "valued=":
+            args.append(f"{draw(st.sampled_from(_VALUED))}={draw(st.sampled_from(_VALUES))}")
+        elif kind == "flag":
+            args.append(draw(st.sampled_from(_FLAGS)))
+        else:
+            args.append(draw(st.sampled_from(["--sesions", "-h", "--", "x", "--json=1",
+                                              "--route"])))  # fmt: skip
+    return args
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(args=_estimate_lines())
+def test_any_estimate_line_gets_the_answer_typer_gives(args: list[str]) -> None:
+    mine = run_cli(*args)
+    original = entry.plain_estimate
+    entry.plain_estimate = lambda args: None  # type: ignore[assignment]
+    try:
+        theirs = run_cli(*args)
+    finally:
+        entry.plain_estimate = original  # type: ignore[assignment]
+    assert (mine.code, mine.out, mine.err) == (theirs.code, theirs.out, theirs.err)
