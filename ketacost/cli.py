@@ -65,11 +65,16 @@ clinic_app = typer.Typer(
 )
 app.add_typer(clinic_app, name="clinic")
 # What compare does differently with some estimate options, said in its --help.
+# What --clinic changes in the defaults of the scenario options, said in their --help.
+CLINIC_NOTES = {
+    "route": " With a --clinic that does not price iv: the first route it prices.",
+    "location": " With --clinic: the clinic's state.",
+}
 COMPARE_NOTES = {
     "route": " Only with --providers or --locations; otherwise every route is compared "
     "(--routes A,B for some).",
     "provider": " Not with --providers.",
-    "location": " Not with --locations.",
+    "location": " Not with --locations." + CLINIC_NOTES["location"],
     "session_price": " Only with --providers or --locations (one route).",
 }
 
@@ -132,13 +137,16 @@ _METAVARS = {"money": "AMOUNT", "percent": "PCT", "count": "N", "date": "YYYY-MM
 
 
 def _scenario_parameters(
-    notes: dict[str, str], names: tuple[str, ...] | None = None
+    notes: dict[str, str],
+    names: tuple[str, ...] | None = None,
+    defaults: dict[str, str] | None = None,
 ) -> list[inspect.Parameter]:
     params = []
     for spec in FIELDS:
         if names is not None and spec.name not in names:
             continue
-        default = f" [default: {spec.default}]" if spec.default not in (None, True, False) else ""
+        shown = (defaults or {}).get(spec.name, spec.default)
+        default = f" [default: {shown}]" if shown not in (None, True, False) else ""
         default += notes.get(spec.name, "")
         if spec.kind == "flag":
             decls = [f"{spec.option}/{spec.flag_off}"] if spec.flag_off else [spec.option]
@@ -164,19 +172,25 @@ def _scenario_parameters(
 
 
 def scenario_options(
-    notes: dict[str, str] | None = None, names: tuple[str, ...] | None = None
+    notes: dict[str, str] | None = None,
+    names: tuple[str, ...] | None = None,
+    defaults: dict[str, str] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Give a command every scenario option (or those ``names``; ``notes``: words added to some
-    options' help, for what this command does differently); it receives them as ``**values``."""
+    options' help, for what this command does differently; ``defaults``: the default its help
+    shows, where the command's differs); it receives them as ``**values``."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        return _with_scenario_options(fn, notes or {}, names)
+        return _with_scenario_options(fn, notes or {}, names, defaults)
 
     return decorate
 
 
 def _with_scenario_options(
-    fn: Callable[..., Any], notes: dict[str, str], names: tuple[str, ...] | None
+    fn: Callable[..., Any],
+    notes: dict[str, str],
+    names: tuple[str, ...] | None,
+    defaults: dict[str, str] | None = None,
 ) -> Callable[..., Any]:
     own = [
         p
@@ -184,7 +198,7 @@ def _with_scenario_options(
         if p.kind != inspect.Parameter.VAR_KEYWORD
     ]
     own_names = {p.name for p in own}
-    signature = inspect.Signature(own + _scenario_parameters(notes, names))
+    signature = inspect.Signature(own + _scenario_parameters(notes, names, defaults))
 
     @functools.wraps(fn)
     def command(**kwargs: Any) -> Any:
@@ -244,7 +258,7 @@ ForceOpt = Annotated[
 
 
 @app.command("estimate", cls=PanelCommand)
-@scenario_options()
+@scenario_options(CLINIC_NOTES)
 def estimate_command(
     fmt: FormatOpt = None,
     json_flag: JsonOpt = False,
@@ -351,7 +365,7 @@ def compare_command(
 
 
 @app.command("sensitivity", cls=PanelCommand)
-@scenario_options()
+@scenario_options(CLINIC_NOTES)
 def sensitivity_command(
     fmt: Annotated[
         str | None,
@@ -553,7 +567,9 @@ COURSE_FIELDS = ("route", "sessions", "boosters", "booster_every", "start", "con
 
 
 @app.command("gfe", cls=PanelCommand)
-@scenario_options(names=COURSE_FIELDS)
+@scenario_options(
+    names=COURSE_FIELDS, defaults={"route": "iv, else the first route the clinic prices"}
+)
 def gfe_command(
     clinic_file: Annotated[
         str | None,

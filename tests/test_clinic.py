@@ -143,3 +143,26 @@ def test_clinic_init_writes_a_valid_template_and_never_overwrites(tmp_path: Path
     assert "Sunrise Ketamine Clinic, NPI 1234567893, TX" in check.out
     d = estimate("--clinic", str(target))
     assert d["totals"]["gross"]["typical"] == Decimal("3600.00")
+
+
+def test_help_says_what_a_clinic_profile_changes_in_the_defaults(tmp_path: Path) -> None:
+    """gfe always has a clinic: its route is iv only if the clinic prices it; estimate's help
+    says what --clinic changes."""
+
+    def help_text(command: str) -> str:
+        return " ".join(run_cli(command, "--help").out.split())
+
+    assert (
+        "--route iv|im|spravato|oral Administration route. "
+        "[default: iv, else the first route the clinic prices] --sessions"
+    ) in help_text("gfe")
+    estimate = help_text("estimate")
+    assert (
+        "--route iv|im|spravato|oral Administration route. [default: iv] With a --clinic that "
+        "does not price iv: the first route it prices. --provider"
+    ) in estimate
+    assert "[default: US] With --clinic: the clinic's state. --sessions" in estimate
+    profile = tmp_path / "no-iv.yaml"  # a clinic that does not price IV
+    profile.write_text(Path(SUNRISE).read_text().replace("  iv: 550\n", ""))
+    chosen = run_cli("estimate", "--clinic", str(profile), "--json").json()["scenario"]
+    assert (chosen["route"], chosen["location"]) == ("im", "TX")
