@@ -164,3 +164,21 @@ def test_any_estimate_line_gets_the_answer_typer_gives(args: list[str]) -> None:
     finally:
         entry.plain_estimate = original  # type: ignore[assignment]
     assert (mine.code, mine.out, mine.err) == (theirs.code, theirs.out, theirs.err)
+
+
+def test_the_plain_reader_knows_exactly_the_options_typer_gives_estimate() -> None:
+    """An option added to (or removed from) `ketacost estimate` must be added to (or removed
+    from) the entry point's reader too: a missing one falls back to typer, a stale one would
+    be accepted where typer refuses it."""
+    from ketacost.cli import _command_for
+    from ketacost.scenario import FIELDS
+
+    command = _command_for(["estimate"]).commands["estimate"]
+    typer_valued, typer_flags = set(), set()
+    for param in command.params:
+        names = {*param.opts, *param.secondary_opts} - {"-h", "--help"}
+        (typer_flags if param.is_flag else typer_valued).update(names)
+    mine_valued = set(entry._ESTIMATE_VALUED) | {s.option for s in FIELDS if s.kind != "flag"}
+    mine_flags = set(entry._ESTIMATE_FLAGS) | {s.option for s in FIELDS if s.kind == "flag"}
+    mine_flags |= {s.flag_off for s in FIELDS if s.flag_off}
+    assert (mine_valued, mine_flags) == (typer_valued, typer_flags)
