@@ -26,7 +26,10 @@ from .files import MAX_LINE, LineTooLong, loads_json
 from .model import PricingModel
 from .scenario import parse_scenario
 
-CHUNK = 250  # records per task: big enough to amortise the pipe, small enough to stream
+# Records per task: enough to amortise the pipe (a task costs well under 1% of 50 records'
+# work), few enough that the chunks in flight stay small: a record's output is about 15 KB, and
+# with 250 a record the parent's peak memory was 41 MB at 10,000 lines against 27 MB with 50.
+CHUNK = 50
 
 Record = tuple[int, Any]  # (line number, raw JSON text or a CSV row mapping)
 
@@ -199,7 +202,7 @@ def run_batch(
         pending: deque[Any] = deque()
         for chunk in _chunks(records):
             pending.append(pool.apply_async(_work, (chunk,)))
-            if len(pending) >= 4 * jobs:  # bounded: memory stays flat however long the input
+            if len(pending) >= 2 * jobs:  # bounded: a task running and one queued per worker
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
