@@ -176,7 +176,7 @@ def dumps_compact(obj: Any) -> bytes:
         _ENCODER = msgspec.json.Encoder(decimal_format="number")
     try:
         raw: bytes = _ENCODER.encode(_plain(obj))
-    except UnicodeEncodeError:  # pragma: no cover - every text goes through _text
+    except (UnicodeEncodeError, _KeyNeedsEscapes):  # a key to escape (values go through _text)
         return dumps(obj, indent=None, compact=True).encode("ascii")
     return raw
 
@@ -211,6 +211,20 @@ def _plain(obj: Any) -> Any:
     return convert(obj)
 
 
+class _KeyNeedsEscapes(Exception):
+    """A dict key msgspec would write unescaped (non-ASCII or DEL): json's writer is used."""
+
+
+def _mapping(obj: dict[Any, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in obj.items():
+        text = str(key)
+        if not text.isascii() or "\x7f" in text:
+            raise _KeyNeedsEscapes(text)
+        out[text] = _plain(value)
+    return out
+
+
 def _decimal(value: Decimal) -> Any:
     if value.as_tuple().exponent >= -28:  # type: ignore[operator]
         return value  # msgspec writes str(value)
@@ -228,7 +242,7 @@ def _converter(tp: type) -> Any:
     if tp is tuple or tp is list:
         return lambda obj: [_plain(v) for v in obj]
     if tp is dict:
-        return lambda obj: {str(k): _plain(v) for k, v in obj.items()}
+        return _mapping
     names: tuple[str, ...] | None = getattr(tp, "_fields", None)
     if names is not None:
         get = "".join(f"a{i}, " for i in range(len(names))) + "= obj"  # unpack the tuple once

@@ -106,7 +106,11 @@ def load_clinic(path: str | None, pricing: Any) -> Any:
 def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
     """Write data to stdout, or atomically to --output (never over an input file)."""
     if output is None or output == "-":
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `ketacost estimate --json | head -1`: not an error
+            _reader_left()
         return
     from .files import write_atomic
 

@@ -49,8 +49,7 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         _error(str(exc))
         code = exc.exit_code
-    except KeyboardInterrupt:
-        _error("interrupted")
+    except KeyboardInterrupt:  # Ctrl-C: 130, quietly, as typer does for the other commands
         code = 130
     except BrokenPipeError:
         code = 0  # `ketacost … | head`: the reader left; nothing to report

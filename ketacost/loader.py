@@ -105,6 +105,8 @@ def read_bytes(path: str | Path, label: str) -> bytes:
 def load_pricing(path: str | Path | None = None, *, use_cache: bool = True) -> PricingModel:
     """Load and validate a pricing file (the built-in one when ``path`` is None)."""
     file = os.fspath(path) if path is not None else _builtin_file()
+    if len(file) > 1 and file.endswith(os.sep):  # `pricing.yaml/`, read as pathlib read it
+        file = file.rstrip(os.sep) or os.sep
     label = str(path) if path is not None else "builtin pricing"
     raw = read_bytes(file, label)
     key = fingerprint(raw)

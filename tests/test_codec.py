@@ -142,6 +142,15 @@ def test_any_text_and_new_record_types_are_written_as_before(text: str) -> None:
     assert json.loads(dumps_compact(tree))["notes"][0]["text"] == text
 
 
+@pytest.mark.parametrize("key", ["é", "a\x7fb", "—", "plain"])
+def test_a_dict_key_is_escaped_as_json_does(key: str) -> None:
+    """Values go through the cache of escaped texts; a key that needs escapes sends the whole
+    document to json's writer."""
+    tree = _Extra(datetime.date(2026, 1, 2), [], {key: Decimal("1.50")})  # type: ignore[dict-item]
+    assert dumps_compact(tree) == reference_compact(tree).encode("ascii")
+    assert dumps_compact(tree).isascii()
+
+
 def test_a_lone_surrogate_is_escaped_as_json_does() -> None:
     note = _Note("bad \ud800 text", Decimal("1.00"), None)
     assert dumps_compact(note) == reference_compact(note).encode("ascii")

@@ -182,3 +182,35 @@ def test_the_plain_reader_knows_exactly_the_options_typer_gives_estimate() -> No
     mine_flags = set(entry._ESTIMATE_FLAGS) | {s.option for s in FIELDS if s.kind == "flag"}
     mine_flags |= {s.flag_off for s in FIELDS if s.flag_off}
     assert (mine_valued, mine_flags) == (typer_valued, typer_flags)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "html", "table"])
+@pytest.mark.parametrize("typer_path", [False, True], ids=["plain", "typer"])
+def test_a_reader_that_left_is_not_an_error_on_either_path(fmt: str, typer_path: bool) -> None:
+    """`ketacost estimate --json | head -1` under `set -o pipefail`: exit 0, nothing on stderr.
+    (Typer's own handler exited 1; `--` sends the same line to typer.)"""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first byte is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ketacost", "estimate", "--format", fmt,
+             *(["--"] if typer_path else [])],
+            stdout=write, stderr=subprocess.PIPE, timeout=60, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, b"")
+
+
+def test_ctrl_c_is_130_and_quiet_on_either_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ketacost.commands
+
+    def interrupted(option: str | None) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ketacost.commands, "load_model", interrupted)
+    plain = run_cli("estimate", "--json")
+    _typer_only(monkeypatch)
+    assert (plain.code, plain.out, plain.err) == (130, "", "")
+    typed = run_cli("estimate", "--json")
+    assert (typed.code, typed.out, typed.err) == (130, "", "")

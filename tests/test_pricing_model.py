@@ -171,3 +171,11 @@ def test_data_corrections_of_issue_11(pricing: PricingModel) -> None:
     # every source is cited by a figure, not only in prose; protocols name their units
     assert set(pricing.sources) == set(pricing.references())
     assert all("sessions a week" in r.protocol.unit for r in pricing.routes.values())
+
+
+def test_a_pricing_path_with_a_trailing_slash_is_read_as_before(tmp_path: Path) -> None:
+    """pathlib read `pricing.yaml/` as the file; the loader keeps doing so without pathlib."""
+    copy = tmp_path / "pricing.yaml"
+    copy.write_bytes((REPO / "data" / "pricing.yaml").read_bytes())
+    assert load_pricing(f"{copy}/", use_cache=False).as_of == load_pricing().as_of
+    assert run_cli("pricing", "validate", f"{copy}/").code == 0
