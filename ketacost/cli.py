@@ -786,6 +786,9 @@ def batch_command(
             "batch reads one FILE (or -); several files, globs or URLs need --dask", field="FILE"
         )
     source = sources[0]
+    if source == "-" and sys.stdin is None:  # `ketacost batch - <&-`
+        raise InputError("FILE: - is standard input, which is closed; give a file or pipe "
+                         "scenarios in", field="FILE")  # fmt: skip
     if source == "-" and sys.stdin.isatty():  # nothing piped in: say how, rather than wait
         sys.stderr.write(ctx.get_help() + "\n\n")
         raise InputError("batch: give a FILE, or pipe scenarios in (… | ketacost batch -)",

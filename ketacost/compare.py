@@ -122,7 +122,10 @@ def compare(
         if providers:
             raise InputError("--providers: with --clinic the clinic is the provider",
                              field="--providers")  # fmt: skip
+        typed_location = values.get("location") is not None
         values = course_values(values, clinic, labels, route=values.get("route") is not None)
+        if locations and not typed_location:  # the rows' locations, not the clinic's state
+            values = {**values, "location": None}
     if providers:
         _refuse_single(values, labels, "provider", "--providers")
         variants = [{**values, "provider": p} for p in providers]

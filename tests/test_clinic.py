@@ -166,3 +166,19 @@ def test_help_says_what_a_clinic_profile_changes_in_the_defaults(tmp_path: Path)
     profile.write_text(Path(SUNRISE).read_text().replace("  iv: 550\n", ""))
     chosen = run_cli("estimate", "--clinic", str(profile), "--json").json()["scenario"]
     assert (chosen["route"], chosen["location"]) == ("im", "TX")
+
+
+def test_compare_locations_with_a_clinic_compares_the_locations_asked_for() -> None:
+    """The clinic's state filled in as --location and then refused next to --locations; now
+    each row is a location, at the clinic's exact prices (the tax saving differs by state)."""
+    common = ("--start", "2026-12-07", "--fsa", "1000", "--income", "90000")
+    result = run_cli("compare", "--clinic", SUNRISE, "--locations", "CA,NY", "--json", *common)
+    assert result.code == 0, result.err
+    rows = {row["location"]: row for row in result.json()["rows"]}
+    assert sorted(rows) == ["CA", "NY"]
+    for row in rows.values():  # 300 + 6 × 550: not scaled by either state
+        assert row["totals"]["gross"]["typical"] == 3600
+    # $1,000 of FSA money: federal 22% + FICA 7.65% = $296.50 in both, plus the state's rate
+    # on it: CA 9.3% ($93.00), NY 5.9% ($59.00)
+    assert rows["CA"]["totals"]["tax_savings"]["typical"] == Decimal("389.50")
+    assert rows["NY"]["totals"]["tax_savings"]["typical"] == Decimal("355.50")

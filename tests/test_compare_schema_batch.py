@@ -168,3 +168,18 @@ def test_batch_csv_with_workers_keeps_order(tmp_path: Path) -> None:
 def test_batch_reads_stdin() -> None:
     run = run_cli("batch", "-", input='{"route": "im", "consult": false}\n')
     assert run.code == 0 and json.loads(run.out)["totals"]["gross"]["typical"] == 2550.0
+
+
+def test_batch_from_a_closed_standard_input_is_an_input_error() -> None:
+    """`ketacost batch - <&-` crashed with an AttributeError (exit 1)."""
+    import shlex
+    import subprocess
+    import sys
+
+    command = shlex.join([sys.executable, "-m", "ketacost", "batch", "-"])
+    done = subprocess.run(["bash", "-c", f"{command} <&-"], capture_output=True, text=True,
+                          timeout=60, check=False)  # fmt: skip
+    assert (done.returncode, done.stderr) == (
+        2,
+        "Error: FILE: - is standard input, which is closed; give a file or pipe scenarios in\n",
+    )
