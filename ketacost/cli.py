@@ -410,9 +410,11 @@ def sensitivity_command(
         emit(to_json(result), output, inputs)
         return
     if kind == "html":
+        from .estimate import estimate
         from .report import sensitivity_html
 
-        emit(sensitivity_html(result), output, inputs)
+        base = estimate(scenario, pricing, clinic=clinic)  # its notes and sources, on the page
+        emit(sensitivity_html(result, base), output, inputs)
         return
     from .render_sensitivity import sensitivity_renderables
 

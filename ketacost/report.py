@@ -162,8 +162,9 @@ def estimate_html(est: Estimate, pricing: PricingModel) -> str:
     )
 
 
-def sensitivity_html(result: Sensitivity) -> str:
-    """The sensitivity analysis as one HTML page: the tornado chart and its table."""
+def sensitivity_html(result: Sensitivity, base: Estimate | None = None) -> str:
+    """The sensitivity analysis as one HTML page: the tornado chart and its table, then the
+    baseline estimate's warnings, assumptions and sources (``base``), as the estimate page has."""
     rows = [
         svg.Swing(r.label, value_text(r.low, r.unit), value_text(r.high, r.unit),
                   r.net_cost_low, r.net_cost_high)
@@ -181,6 +182,7 @@ def sensitivity_html(result: Sensitivity) -> str:
         span=span_text,
         value=value_text,
         chart=markup(chart),
+        base=base,
         disclaimer=DISCLAIMER,
     )
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 import pytest
 from conftest import run_cli
 
@@ -206,6 +207,14 @@ def test_sensitivity_page(tmp_path: Path) -> None:
     assert "<strong>Deductible already met</strong> ($0 → $1,500) moves it most" in page
     assert page.count('class="low"') + page.count('class="high"') == 14  # 8 rows, 2 at baseline
     assert "<script" not in page
+    # the baseline's warnings, assumptions and sources, as the estimate page has them
+    estimate = run_cli("estimate", "--route", "spravato", "--deductible", "1500",
+                       "--coinsurance", "20", *START, "--json").json()  # fmt: skip
+    assert "<h2>Check before you book</h2>" in page and "<h2>Assumptions</h2>" in page
+    for note in (*estimate["assumptions"], *(w["message"] for w in estimate["warnings"])):
+        assert str(markupsafe.escape(note)) in page, note  # as Jinja escapes it
+    for source in estimate["sources"]:
+        assert f'<a href="{source["url"]}">' in page
 
 
 # --- a real browser -------------------------------------------------------------------------
