@@ -414,8 +414,10 @@ def _self_pay(visits: tuple[Visit, ...], billed: dict[str, Band]) -> dict[str, l
     return {edge: [by_kind[v.kind][i] for v in visits] for i, edge in enumerate(EDGES)}
 
 
-# The money columns of a visit line (billed … cash), summed by month and in total.
-_COLUMNS = slice(5, 11)
+# The money columns of a visit line, summed by month and in total; a month and the totals take
+# them in this order (tests/test_estimate_cli.py checks the three field lists agree).
+COLUMN_NAMES = ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid", "cash")
+_COLUMNS = slice(VisitLine._fields.index("billed"), VisitLine._fields.index("cash") + 1)
 Sums = list[list[Decimal]]  # per column: [low, typical, high]
 
 
