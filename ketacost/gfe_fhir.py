@@ -262,14 +262,7 @@ def _gfe_bundle(
     entries = [(_uuid(gfe, "summary"), summary)]
     entries += [(_uuid(gfe, f"claim-resource-{n}"), claim) for n, claim in enumerate(claims)]
     entries += [(refs[name], resources[name]) for name in ("patient", "coverage", "organization")]
-    return {
-        "resourceType": "Bundle",
-        "meta": {"profile": [f"{PCT}/StructureDefinition/davinci-pct-gfe-bundle"]},
-        "identifier": {"system": "urn:ietf:rfc:3986", "value": _uuid(gfe, "gfe-bundle-id")},
-        "type": "collection",
-        "timestamp": _instant(gfe),
-        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
-    }
+    return _bundle(gfe, "davinci-pct-gfe-bundle", "gfe-bundle-id", "collection", entries)
 
 
 def packet(gfe: GoodFaithEstimate) -> dict[str, Any]:
@@ -318,11 +311,22 @@ def packet(gfe: GoodFaithEstimate) -> dict[str, Any]:
     entries = [(refs["composition"], composition)]
     entries += [(refs[name], resources[name]) for name in ("patient", "coverage", "organization")]
     entries.append((refs["gfe-bundle"], bundle))
+    return _bundle(gfe, "davinci-pct-gfe-packet", "packet", "document", entries)
+
+
+def _bundle(
+    gfe: GoodFaithEstimate,
+    profile: str,
+    id_name: str,
+    kind: str,
+    entries: list[tuple[str, dict[str, Any]]],
+) -> dict[str, Any]:
+    """A PCT Bundle of ``kind`` (collection, document) with its profile, id and entries."""
     return {
         "resourceType": "Bundle",
-        "meta": {"profile": [f"{PCT}/StructureDefinition/davinci-pct-gfe-packet"]},
-        "identifier": {"system": "urn:ietf:rfc:3986", "value": _uuid(gfe, "packet")},
-        "type": "document",
+        "meta": {"profile": [f"{PCT}/StructureDefinition/{profile}"]},
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": _uuid(gfe, id_name)},
+        "type": kind,
         "timestamp": _instant(gfe),
         "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
     }

@@ -6,6 +6,8 @@ import contextlib
 import datetime as dt
 import io
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -72,3 +74,14 @@ def run_cli(*args: str, input: str | None = None) -> Run:
 @pytest.fixture
 def cli() -> Any:
     return run_cli
+
+
+def tool(name: str) -> str:
+    """The path of an installed tool (chromium, pdftotext…); skip without it, unless CI
+    requires the tools (KETACOST_REQUIRE_TOOLS=1): then fail."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("KETACOST_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"{name} is required (KETACOST_REQUIRE_TOOLS=1) but not installed")
+        pytest.skip(f"{name} is not installed (Debian: chromium / poppler-utils)")
+    return path

@@ -9,27 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, tool
 
 SUNRISE = str(REPO / "tests" / "clinic" / "sunrise.yaml")
 NAME = "Zoë Łukasz-Nguyễn"
 COURSE = ("--patient-dob", "1988-03-14", "--diagnosis", "F33.2", "--diagnosis", "F41.1",
           "--start", "2027-01-04", "--boosters", "4", "--integration", "2")  # fmt: skip
 TOTAL = "$6,160.00"  # 300 evaluation + 10 × 550 sessions + 2 × 180 integration
-
-
-def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("KETACOST_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"{name} is required (KETACOST_REQUIRE_TOOLS=1) but not installed")
-        pytest.skip(f"{name} is not installed (Debian: chromium / poppler-utils)")
-    return path
 
 
 def write_gfe(tmp_path: Path, suffix: str, name: str = NAME) -> Path:

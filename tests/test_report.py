@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +11,7 @@ from typing import Any
 
 import markupsafe
 import pytest
-from conftest import run_cli
+from conftest import run_cli, tool
 
 from ketacost import parse_scenario
 from ketacost.compare import compare, describe
@@ -24,16 +22,6 @@ from ketacost.svg import Part, Stack, Whisker, band_whiskers, dollars, stacked_b
 START = ("--start", "2027-01-04")
 PLAN = ("--route", "spravato", "--deductible", "1500", "--coinsurance", "20", "--oop-max", "4000",
         "--fsa", "1000", "--income", "85000", "--location", "TX")  # fmt: skip
-
-
-def tool(name: str) -> str:
-    """The path of an installed tool; skip without it, unless CI requires the tools."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("KETACOST_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"{name} is required (KETACOST_REQUIRE_TOOLS=1) but not installed")
-        pytest.skip(f"{name} is not installed")
-    return path
 
 
 def html_of(tmp_path: Path, command: str, *args: str) -> tuple[Path, str]:
