@@ -11,6 +11,7 @@ import datetime
 import json
 import types
 import typing
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -45,7 +46,7 @@ def dumps(obj: Any, *, indent: int | None = 2, compact: bool = False) -> str:
     """JSON text of a dataclass tree; a Decimal is written as an exact JSON number.
 
     ``compact``: no spaces, and a Decimal as :func:`dumps_compact` writes it (the fallback of
-    that function for text msgspec cannot write).
+    that function).
     """
     out: list[str] = []
     number = _compact_number if compact else _positional
@@ -151,98 +152,72 @@ def from_plain(tp: Any, value: Any) -> Any:
     return value
 
 
-# --- the compact writer (batch output: one document per line), by msgspec ------------------
+# --- the compact writer (batch output: one document per line) --------------------------------
 #
-# msgspec writes JSON in C and writes a Decimal as a JSON number (its str(), exact digits), but
-# it writes a NamedTuple as an array. So each record type gets a small converter, generated once
-# from the type's fields on first sight, that turns an instance into a dict; the converters are
-# generic (no list of types here), so a field or a record type added to the document just works.
-# Today's digits are kept: a Decimal is written as str() unless its exponent is below -28, where
-# it is written in full positional form, as before; non-ASCII characters (and DEL) are written as
-# \u escapes, as ``json.dumps`` does.
+# One function per record type, generated from its fields on first sight: it unpacks the record
+# once and fills one format string; a Band (136 of them in a mixed document, 408 of its 413
+# numbers) is one more format string. So a field or a record type added to the document just
+# works. A Decimal is written as str() (exponent below -28: in positional form); every text is
+# escaped as json.dumps(ensure_ascii=True) escapes it, so the output is ASCII.
+#
+# This replaced msgspec (ketacost 0.1.x): msgspec writes a NamedTuple as an array, so each
+# record had to become a dict first, and it writes a Decimal more slowly than %s formats one.
+# On the benchmark's mixed workload (2,000 documents, 15.7 KB each) msgspec with that conversion
+# took 170 us a document, this writer 111 us (tests/test_codec.py: the same bytes).
 
-_LEAVES = frozenset({int, bool, type(None), datetime.date})
-_CONVERTERS: dict[type, Any] = {}
-_ENCODER: Any = None
+_BAND = '{"low":%s,"typical":%s,"high":%s}'
+_TEXTS: dict[str, str] = {}
+_WRITERS: dict[type, Callable[[Any], str]] = {}
 
 
 def dumps_compact(obj: Any) -> bytes:
     """Compact JSON (ASCII bytes) of a NamedTuple/dataclass tree, fast: batch writes thousands
     a second."""
-    global _ENCODER
-    if _ENCODER is None:
-        import msgspec  # only batch pays for the import; `estimate --json` starts without it
-
-        _ENCODER = msgspec.json.Encoder(decimal_format="number")
-    try:
-        raw: bytes = _ENCODER.encode(_plain(obj))
-    except (UnicodeEncodeError, _KeyNeedsEscapes):  # a key to escape (values go through _text)
-        return dumps(obj, indent=None, compact=True).encode("ascii")
-    return raw
+    return _compact(obj).encode("ascii")
 
 
-def _text(value: str) -> Any:
-    """A string as msgspec writes it when it is printable ASCII; otherwise json.dumps's own
-    escapes (\u00e9, \u2014, \u007f, surrogate pairs). Remembered: the documents repeat the
-    same labels, dates and notes, and the converters look a string up before calling this."""
-    written: Any = value
-    if not value.isascii() or "\x7f" in value:
-        import msgspec
-
-        written = msgspec.Raw(_encode_string(value).encode("ascii"))
-    if len(_TEXTS) >= 65536:  # a bound: user text can bring any number of strings
-        _TEXTS.clear()
-    _TEXTS[value] = written
-    return written
+def _string(value: str) -> str:
+    text = _TEXTS.get(value)
+    if text is None:
+        text = _encode_string(value)
+        if len(_TEXTS) >= 65536:  # a bound: user text can bring any number of strings
+            _TEXTS.clear()
+        _TEXTS[value] = text
+    return text
 
 
-_TEXTS: dict[str, Any] = {}
-
-
-def _plain(obj: Any) -> Any:
+def _compact(obj: Any) -> str:
     tp = type(obj)
-    if tp in _LEAVES:
-        return obj
     if tp is str:
-        return _TEXTS.get(obj) or _text(obj)
-    convert = _CONVERTERS.get(tp)
-    if convert is None:
-        convert = _CONVERTERS[tp] = _converter(tp)
-    return convert(obj)
-
-
-class _KeyNeedsEscapes(Exception):
-    """A dict key msgspec would write unescaped (non-ASCII or DEL): json's writer is used."""
-
-
-def _mapping(obj: dict[Any, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in obj.items():
-        text = str(key)
-        if not text.isascii() or "\x7f" in text:
-            raise _KeyNeedsEscapes(text)
-        out[text] = _plain(value)
-    return out
-
-
-def _decimal(value: Decimal) -> Any:
-    if value.as_tuple().exponent >= -28:  # type: ignore[operator]
-        return value  # msgspec writes str(value)
-    import msgspec
-
-    return msgspec.Raw(_compact_number(value).encode("ascii"))
-
-
-def _converter(tp: type) -> Any:
-    """A function from an instance of ``tp`` to plain values msgspec writes as we want."""
+        return _TEXTS.get(obj) or _string(obj)
+    if tp is Band:
+        band: str = _BAND % obj
+        return band
+    if obj is None:
+        return "null"
+    if tp is bool:
+        return "true" if obj else "false"
+    if tp is int:
+        return str(obj)
     if tp is Decimal:
-        return _decimal
-    if tp is str:
-        return _text
+        return _compact_number(obj)
+    if tp is datetime.date:
+        date: str = '"' + obj.isoformat() + '"'
+        return date
     if tp is tuple or tp is list:
-        return lambda obj: [_plain(v) for v in obj]
+        return "[" + ",".join([_compact(v) for v in obj]) + "]"
     if tp is dict:
-        return _mapping
+        return "{" + ",".join([_string(str(k)) + ":" + _compact(v) for k, v in obj.items()]) + "}"
+    write = _WRITERS.get(tp)
+    if write is None:
+        write = _WRITERS[tp] = _writer(tp)
+    text: str = write(obj)
+    return text
+
+
+def _writer(tp: type) -> Callable[[Any], str]:
+    """A function from an instance of ``tp`` (a NamedTuple or a dataclass) to its JSON text,
+    generated once from the type's fields: one format string for the whole record."""
     names: tuple[str, ...] | None = getattr(tp, "_fields", None)
     if names is not None:
         get = "".join(f"a{i}, " for i in range(len(names))) + "= obj"  # unpack the tuple once
@@ -252,23 +227,19 @@ def _converter(tp: type) -> Any:
     else:
         raise TypeError(f"cannot write {tp.__name__} as JSON")
     if not names:
-        return lambda obj: {}
-    # Each field: a leaf as it is; a Band (most of the document) as a dict, inline; anything
-    # else through _plain. The field's type is looked at per value, not trusted from annotations.
-    items = ",\n        ".join(
-        f"{json.dumps(name)}: (a{i} if type(a{i}) in L else (W(a{i}) or T(a{i})) "
-        f"if type(a{i}) is S else "
-        f"{{'low': a{i}[0], 'typical': a{i}[1], 'high': a{i}[2]}} if type(a{i}) is B else P(a{i}))"
-        for i, name in enumerate(names)
+        return lambda obj: "{}"
+    template = "{" + ",".join(_encode_string(n) + ":%s" for n in names) + "}"
+    # Each field's type is looked at per value, not trusted from annotations: a string or a
+    # band inline (most of the document), anything else through _compact.
+    values = ", ".join(
+        f"(W(a{i}) or T(a{i})) if type(a{i}) is S else BAND_TEXT % a{i} if type(a{i}) is BAND else "
+        f"'null' if a{i} is None else C(a{i})"
+        for i in range(len(names))
     )
-    source = f"def convert(obj):\n    {get}\n    return {{\n        {items}\n    }}\n"
+    source = f"def write(obj):\n    {get}\n    return {template!r} % ({values},)\n"
     namespace: dict[str, Any] = {
-        "L": _LEAVES,
-        "B": Band,
-        "P": _plain,
-        "S": str,
-        "T": _text,
-        "W": _TEXTS.get,
-    }
-    exec(source, namespace)  # field names are identifiers, quoted by json.dumps: safe code
-    return namespace["convert"]
+        "S": str, "W": _TEXTS.get, "T": _string, "BAND": Band, "BAND_TEXT": _BAND, "C": _compact,
+    }  # fmt: skip
+    exec(source, namespace)  # field names are identifiers, quoted by json: safe code
+    write: Callable[[Any], str] = namespace["write"]
+    return write
