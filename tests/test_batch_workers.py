@@ -1,0 +1,82 @@
+"""`batch --jobs N`: worker processes give the same bytes as one process, in input order.
+
+The workers' pipes are bounded: a task larger than its pipe waits in the parent while results
+are read, and output larger than a pipe is read in pieces; a worker killed from outside stops the
+batch with one error line instead of a hang.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+from test_batch_signals import TIMEOUT, scenarios, started  # noqa: F401 (a fixture)
+
+from ketacost.batch import CHUNK, jsonl_records, run_batch
+from ketacost.model import PricingModel
+
+GOOD = '{"route": "spravato", "deductible": 1500, "coinsurance": 20, "start": "2026-11-27"}\n'
+
+
+def _output(lines: list[str], pricing: PricingModel, jobs: int) -> bytes:
+    chunks = run_batch(jsonl_records(lines), pricing, TODAY, jobs=jobs)
+    return b"".join(chunk.text for chunk in chunks)
+
+
+def test_workers_give_the_bytes_of_one_process_in_order(pricing: PricingModel) -> None:
+    # chunks of every size up to a few, some with errors, the last one short
+    lines = [GOOD if i % 7 else '{"route": "xx"}\n' for i in range(5 * CHUNK + 3)]
+    one = _output(lines, pricing, 1)
+    assert one.count(b"\n") == len(lines)
+    assert _output(lines, pricing, 2) == one
+    assert _output(lines, pricing, 3) == one
+
+
+def test_tasks_and_output_larger_than_a_pipe(pricing: PricingModel) -> None:
+    """Tasks of a few MB (records near the 1 MiB line limit) and outputs of several MB."""
+    big = '{"route": "iv", "unknown": "' + "x" * 1_000_000 + '"}\n'
+    lines = [big] * 3 + [GOOD] * (3 * CHUNK) + [big] * 4 + [GOOD] * CHUNK
+    one = _output(lines, pricing, 1)
+    assert _output(lines, pricing, 2) == one
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")
+def test_a_killed_worker_stops_the_batch_with_one_error_line(scenarios: Path) -> None:  # noqa: F811
+    with started("batch", str(scenarios), "--jobs", "2", stdout=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().startswith(b'{"line":1,')
+        deadline = time.monotonic() + TIMEOUT
+        while len(_children(proc.pid)) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        os.kill(_children(proc.pid)[0], signal.SIGKILL)
+        out, err = proc.communicate(timeout=TIMEOUT)
+        assert proc.returncode == 1
+        assert err == (
+            b"Error: batch: a worker process was killed by signal 9 before it finished its "
+            b"records\n"
+        )
+        assert b"Traceback" not in out
+
+
+def test_workers_from_standard_input() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "ketacost", "batch", "-", "--jobs", "2"],
+        input=GOOD * 3,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert (run.returncode, run.stderr) == (0, "")
+    assert [line[:10] for line in run.stdout.splitlines()] == [f'{{"line":{n},' for n in (1, 2, 3)]
