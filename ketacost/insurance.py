@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from .model import PlanLimits, SavingsProgram
@@ -106,6 +107,13 @@ def plan_year_of(day: dt.date, start: tuple[int, int]) -> int:
     return day.year if (day.month, day.day) >= start else day.year - 1
 
 
+def plan_years(days: Iterable[dt.date], start: tuple[int, int]) -> list[int]:
+    """The plan years ``days`` fall in, in order."""
+    if start == (1, 1):  # calendar-year plans, the common case: no comparison per day
+        return sorted({day.year for day in days})
+    return sorted({plan_year_of(day, start) for day in days})
+
+
 class _Accumulators:
     """What remains of the deductible and the OOP maximum in one plan year (mutable)."""
 
@@ -128,26 +136,31 @@ def _cap(share: Decimal, acc: _Accumulators) -> Decimal:
     return share if acc.oop_left is None else min(share, acc.oop_left)
 
 
-def _in_network(allowed: Decimal, plan: Plan, acc: _Accumulators) -> tuple[Decimal, Decimal]:
-    """The patient's cost share of an in-network claim, and the deductible it uses."""
-    if plan.copay is not None and not plan.hdhp:
-        return _cap(min(plan.copay, allowed), acc), ZERO
+def _in_network(
+    allowed: Decimal, plan: Plan, acc: _Accumulators, coinsurance: Decimal
+) -> tuple[Decimal, Decimal]:
+    """The patient's cost share of an in-network claim, and the deductible it uses
+    (``coinsurance`` as a fraction)."""
+    copay = plan.copay
+    if copay is not None and not plan.hdhp:
+        return _cap(min(copay, allowed), acc), ZERO
     deductible_part = min(acc.deductible_left, allowed)
     rest = allowed - deductible_part
     if rest <= 0:
         after = ZERO
-    elif plan.hdhp and plan.copay is not None:
-        after = min(plan.copay, rest)
+    elif copay is not None:  # an HDHP: the copay replaces coinsurance after the deductible
+        after = min(copay, rest)
     else:
-        after = cents(rest * percent(plan.coinsurance))
+        after = cents(rest * coinsurance)
     share = _cap(deductible_part + after, acc)
     return share, min(deductible_part, share)
 
 
-def _out_of_network(allowed: Decimal, plan: Plan, acc: _Accumulators) -> tuple[Decimal, Decimal]:
+def _out_of_network(
+    allowed: Decimal, acc: _Accumulators, coinsurance: Decimal
+) -> tuple[Decimal, Decimal]:
     deductible_part = min(acc.deductible_left, allowed)
-    coinsurance = cents((allowed - deductible_part) * percent(plan.oon_coinsurance))
-    share = _cap(deductible_part + coinsurance, acc)
+    share = _cap(deductible_part + cents((allowed - deductible_part) * coinsurance), acc)
     return share, min(deductible_part, share)
 
 
@@ -156,20 +169,24 @@ def adjudicate(
 ) -> list[ClaimResult]:
     """Adjudicate ``claims`` (in date order) for one band edge."""
     results: list[ClaimResult] = []
-    first_year = plan_year_of(claims[0].date, plan.plan_year_start) if claims else 0
+    start = plan.plan_year_start
+    first_year = plan_year_of(claims[0].date, start) if claims else 0
     inn: dict[int, _Accumulators] = {}
     oon: dict[int, _Accumulators] = {}
     program_left: dict[int, Decimal] = {}
     drug_total = ZERO
+    # the plan's percentages as fractions, once per call
+    coinsurance, oon_coinsurance = percent(plan.coinsurance), percent(plan.oon_coinsurance)
+    oon_allowed = percent(plan.oon_allowed)
     for claim in claims:
-        if claim.network == "self-pay" or (
-            claim.network == "out-of-network" and not plan.oon_reimbursed
-        ):  # nothing to adjudicate (or nothing counted); accumulators do not move
-            results.append(ClaimResult(ZERO, ZERO, claim.billed, None, None, 0))
+        network, billed = claim.network, claim.billed
+        if network == "self-pay" or (network == "out-of-network" and not plan.oon_reimbursed):
+            # nothing to adjudicate (or nothing counted); accumulators do not move
+            results.append(ClaimResult(ZERO, ZERO, billed, None, None, 0))
             continue
-        year = plan_year_of(claim.date, plan.plan_year_start)
-        first = year == first_year
+        year = plan_year_of(claim.date, start)
         if year not in inn:
+            first = year == first_year
             inn[year] = _fresh(
                 plan.deductible_for(year),
                 plan.deductible_met if first else ZERO,
@@ -182,14 +199,15 @@ def adjudicate(
                 plan.oon_oop_max,
                 plan.oon_oop_met if first else ZERO,
             )
-        if claim.network == "in-network":
-            acc, allowed = inn[year], claim.billed
-            share, deductible_used = _in_network(allowed, plan, acc)
+        if network == "in-network":
+            acc, allowed = inn[year], billed
+            share, deductible_used = _in_network(allowed, plan, acc, coinsurance)
         else:
             acc = oon[year]
-            allowed = cents(claim.billed * percent(plan.oon_allowed))
-            share, deductible_used = _out_of_network(allowed, plan, acc)
-        had_room = acc.oop_left is None or acc.oop_left > 0
+            allowed = cents(billed * oon_allowed)
+            share, deductible_used = _out_of_network(allowed, acc, oon_coinsurance)
+        oop_left = acc.oop_left
+        had_room = oop_left is None or oop_left > 0
         program_pays = ZERO
         capped = False
         if claim.program and program is not None:
@@ -208,19 +226,18 @@ def adjudicate(
         # plan does not credit what the savings program paid (a copay-accumulator rule).
         own = share - program_pays
         acc.deductible_left -= min(deductible_used, own)
-        if acc.oop_left is not None:
-            acc.oop_left -= own
-        balance = claim.billed - allowed
+        if oop_left is not None:
+            oop_left = acc.oop_left = oop_left - own
         results.append(
-            ClaimResult(
-                plan_pays=allowed - share,
-                program_pays=program_pays,
-                patient_pays=share - program_pays + balance,
-                deductible_left=acc.deductible_left,
-                oop_left=acc.oop_left,
-                plan_year=year,
-                oop_reached=had_room and acc.oop_left is not None and acc.oop_left == 0,
-                program_capped=capped,
+            ClaimResult(  # positional, in field order: keywords cost twice as much in this loop
+                allowed - share,  # plan_pays
+                program_pays,
+                own + (billed - allowed),  # patient_pays: own share + the balance billed
+                acc.deductible_left,
+                oop_left,
+                year,  # plan_year
+                had_room and oop_left is not None and oop_left == 0,  # oop_reached
+                capped,  # program_capped
             )
         )
     return results
@@ -232,13 +249,14 @@ def adjudicate(
 def network_for(default: str, scenario: Scenario) -> Network:
     """How a line item is claimed: ``--coverage``, or under auto the item's default coverage
     when plan figures are given (self-pay without them)."""
-    if scenario.coverage == "none":
+    coverage = scenario.coverage
+    if coverage == "none":
         return "self-pay"
-    if scenario.coverage == "in-network":
+    if coverage == "in-network":
         return "in-network"
-    if scenario.coverage == "out-of-network":
+    if coverage == "out-of-network":
         return "out-of-network"
-    if not scenario.has_plan or default != "covered":
+    if default != "covered" or not scenario.has_plan:  # the cheap test first
         return "self-pay"
     if scenario.has_oon_terms_only:
         return "out-of-network"  # only out-of-network terms given: a superbill claim
@@ -261,34 +279,99 @@ def plan_for(
     """The plan's terms from the scenario, with notes on the defaults it had to assume.
 
     ``dates`` are the course's visit dates: each plan year they fall in gets its own figures."""
+    month, day = _month_day(scenario.plan_year_start)
+    years = plan_years([scenario.start, *dates], (month, day))
+    deductible_by_year, oop_by_year, coinsurance, notes = _defaults(
+        limits, scenario.plan_type, scenario.hdhp, scenario.deductible is None,
+        scenario.coinsurance is None, scenario.copay is None, scenario.oop_max is None,
+        tuple(years),
+    )  # fmt: skip
+    plan = Plan(
+        scenario.deductible or ZERO,
+        scenario.deductible_met or ZERO,
+        scenario.coinsurance or ZERO if coinsurance is None else coinsurance,
+        scenario.copay,
+        scenario.oop_max,
+        scenario.oop_met or ZERO,
+        scenario.hdhp,
+        (month, day),
+        scenario.oon_deductible or ZERO,
+        scenario.oon_deductible_met or ZERO,
+        scenario.oon_coinsurance or ZERO,
+        scenario.oon_allowed if scenario.oon_allowed is not None else ZERO,
+        scenario.oon_oop_max,
+        scenario.oon_oop_met or ZERO,
+        None if deductible_by_year is None else dict(deductible_by_year),
+        None if oop_by_year is None else dict(oop_by_year),
+        not missing_oon_terms(scenario),
+    )  # positional, in Plan's field order
+    return plan, list(notes)
+
+
+@lru_cache(maxsize=64)
+def _month_day(text: str) -> tuple[int, int]:
+    """``MM-DD`` as (month, day)."""
+    month, day = text.split("-")
+    return int(month), int(day)
+
+
+_Defaults = tuple[
+    dict[int, Decimal] | None, dict[int, Decimal] | None, Decimal | None, tuple[str, ...]
+]
+_DEFAULTS: dict[tuple[object, ...], tuple[PlanLimits, _Defaults]] = {}
+
+
+def _defaults(limits: PlanLimits, *given: object) -> _Defaults:
+    """:func:`_limit_defaults`, cached: batch records repeat a few plan types, given figures and
+    plan years. Keyed on the limits' id while holding them, so the id cannot be reused."""
+    key = (id(limits), *given)
+    hit = _DEFAULTS.get(key)
+    if hit is not None and hit[0] is limits:
+        return hit[1]
+    found = _limit_defaults(limits, *given)  # type: ignore[arg-type]
+    if len(_DEFAULTS) >= 1024:
+        _DEFAULTS.clear()
+    _DEFAULTS[key] = (limits, found)
+    return found
+
+
+def _limit_defaults(
+    limits: PlanLimits,
+    plan_type: str,
+    hdhp: bool,
+    no_deductible: bool,
+    no_coinsurance: bool,
+    no_copay: bool,
+    no_oop_max: bool,
+    years: tuple[int, ...],
+) -> _Defaults:
+    """The figures a plan takes from ``limits`` when the user gave none: (deductible by plan
+    year, OOP maximum by plan year, coinsurance, the notes saying so); None where not needed.
+    """
     notes: list[str] = []
-    month, day = (int(part) for part in scenario.plan_year_start.split("-"))
-    years = sorted({plan_year_of(d, (month, day)) for d in [scenario.start, *dates]})
-    deductible = scenario.deductible or ZERO
-    coinsurance = scenario.coinsurance or ZERO
-    deductible_by_year = oop_by_year = None
-    if scenario.plan_type == "medicare":
-        if scenario.deductible is None:
+    deductible_by_year = oop_by_year = coinsurance = None
+    if plan_type == "medicare":
+        if no_deductible:
             deductible_by_year = _by_year(limits, "medicare_part_b_deductible", years)
             notes.append(
                 "No --deductible given: the Medicare Part B deductible is used: "
                 + _yearly(limits, "medicare_part_b_deductible", years)
                 + "."
             )
-        if scenario.coinsurance is None and scenario.copay is None:
+        if no_coinsurance and no_copay:
             coinsurance, _ = limits.figure("medicare_part_b_coinsurance", years[0])
             notes.append(
                 f"No --coinsurance given: Medicare Part B's {coinsurance}% of the approved amount "
                 "after the deductible."
             )
-        if scenario.oop_max is None:
+        if no_oop_max:
             notes.append("Original Medicare has no out-of-pocket maximum: none is applied.")
-    elif scenario.oop_max is None and scenario.plan_type == "commercial":
-        name = "hdhp_oop_max_self" if scenario.hdhp else "aca_oop_max_self"
+    elif no_oop_max and plan_type == "commercial":
+        name = "hdhp_oop_max_self" if hdhp else "aca_oop_max_self"
         oop_by_year = _by_year(limits, name, years)
         what = (
             "the IRS maximum for an HSA-qualified high-deductible plan (self-only)"
-            if scenario.hdhp
+            if hdhp
             else "the ACA limit for self-only in-network cover"
         )
         notes.append(
@@ -296,33 +379,14 @@ def plan_for(
             + _yearly(limits, name, years)
             + "."
         )
-    plan = Plan(
-        deductible=deductible,
-        deductible_met=scenario.deductible_met or ZERO,
-        coinsurance=coinsurance,
-        copay=scenario.copay,
-        oop_max=scenario.oop_max,
-        oop_met=scenario.oop_met or ZERO,
-        hdhp=scenario.hdhp,
-        plan_year_start=(month, day),
-        oon_deductible=scenario.oon_deductible or ZERO,
-        oon_deductible_met=scenario.oon_deductible_met or ZERO,
-        oon_coinsurance=scenario.oon_coinsurance or ZERO,
-        oon_allowed=scenario.oon_allowed if scenario.oon_allowed is not None else ZERO,
-        oon_oop_max=scenario.oon_oop_max,
-        oon_oop_met=scenario.oon_oop_met or ZERO,
-        deductible_by_year=deductible_by_year,
-        oop_max_by_year=oop_by_year,
-        oon_reimbursed=not missing_oon_terms(scenario),
-    )
-    return plan, notes
+    return deductible_by_year, oop_by_year, coinsurance, tuple(notes)
 
 
-def _by_year(limits: PlanLimits, name: str, years: list[int]) -> dict[int, Decimal]:
+def _by_year(limits: PlanLimits, name: str, years: tuple[int, ...]) -> dict[int, Decimal]:
     return {year: limits.figure(name, year)[0] for year in years}
 
 
-def _yearly(limits: PlanLimits, name: str, years: list[int]) -> str:
+def _yearly(limits: PlanLimits, name: str, years: tuple[int, ...]) -> str:
     """``$10,600 for the 2026 plan year, $12,000 for 2027``, saying where a year is not on file."""
     parts = []
     for index, year in enumerate(years):
