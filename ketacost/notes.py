@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .course import Visit
-from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_year_of
+from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
 from .model import Factors, PricingModel
 from .money import ZERO
 from .scenario import FIELD_BY_NAME, PLAN_FIGURES, Scenario
@@ -110,7 +110,8 @@ def assumptions(
             f"{factor_text(provider_factor)} × location {where}."
         )
     out.append(f"Course: {course_text(scenario, route.protocol)}.")
-    kinds = [k for k in VISIT_WORDS if any(v.kind == k for v in visits)] or list(networks)
+    present: set[str] = {v.kind for v in visits}
+    kinds = [k for k in VISIT_WORDS if k in present] or list(networks)
     insured = {k: networks[k] for k in kinds if networks[k] != "self-pay"}
     if not insured:
         why = " (--coverage none)" if scenario.coverage == "none" else ""
@@ -177,10 +178,9 @@ def warnings(
     if scaled and scenario.provider == "hospital":
         out += _hospital_warning(scenario, pricing, visits)
     typical = results["typical"]
-    insured = [v for v in visits if networks[v.kind] != "self-pay"]
+    insured = [v.date for v in visits if networks[v.kind] != "self-pay"]
     if insured:
-        years = sorted({plan_year_of(v.date, plan.plan_year_start) for v in insured})
-        for year in years[1:]:
+        for year in plan_years(insured, plan.plan_year_start)[1:]:
             month, day = plan.plan_year_start
             reset = dt.date(year, month, day)
             out.append(
@@ -234,8 +234,8 @@ def warnings(
                 "it covers. Give --deductible, --coinsurance or --copay to count your share.",
             )
         )
-    missing = missing_oon_terms(scenario)
-    if "out-of-network" in networks.values() and missing:
+    missing = missing_oon_terms(scenario) if "out-of-network" in networks.values() else []
+    if missing:
         names = ["--" + name.replace("_", "-") for name in missing]
         options = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         out.append(
@@ -303,16 +303,16 @@ def _account_warnings(
         value, used = limits.figure(name, year)
         return value, (str(year) if used == year else f"{year} (not on file: {used}'s figure)")
 
-    fsa_limit, when = figure("fsa_limit", start)
-    if scenario.fsa and scenario.fsa > fsa_limit:
-        out.append(
-            Warning(
-                "fsa_over_limit",
-                f"FSA funds of {money(scenario.fsa)} are above the {when} health "
-                f"FSA limit of {money(fsa_limit)} per employee.",
-            )
-        )
     if scenario.fsa:
+        fsa_limit, when = figure("fsa_limit", start)
+        if scenario.fsa > fsa_limit:
+            out.append(
+                Warning(
+                    "fsa_over_limit",
+                    f"FSA funds of {money(scenario.fsa)} are above the {when} health "
+                    f"FSA limit of {money(fsa_limit)} per employee.",
+                )
+            )
         carryover, _ = figure("fsa_carryover", start)
         end = dt.date(start, 12, 31)
         spent = sum(
@@ -362,9 +362,7 @@ def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -
     (26 USC 223(c)(2)): a minimum deductible and a maximum out-of-pocket."""
     out: list[Warning] = []
     month, day = (int(part) for part in scenario.plan_year_start.split("-"))
-    years = sorted(
-        {plan_year_of(d, (month, day)) for d in [scenario.start] + [v.date for v in visits]}
-    )
+    years = plan_years([scenario.start] + [v.date for v in visits], (month, day))
     low = []
     high = []
     for year in years:
