@@ -25,29 +25,24 @@ class Visit(NamedTuple):
     kind: VisitKind
 
 
-def induction_dates(first: dt.date, sessions: int, per_week: int) -> list[dt.date]:
-    """``sessions`` dates from ``first``, ``per_week`` a week on evenly spread weekdays."""
+def induction_days(first: int, sessions: int, per_week: int) -> list[int]:
+    """``sessions`` days from day ``first``, ``per_week`` a week on evenly spread weekdays."""
     offsets = [7 * i // per_week for i in range(per_week)]  # 2 a week: days 0 and 3
-    return [
-        first + dt.timedelta(days=7 * (k // per_week) + offsets[k % per_week])
-        for k in range(sessions)
-    ]
+    return [first + 7 * (k // per_week) + offsets[k % per_week] for k in range(sessions)]
 
 
-def booster_dates(
-    after: dt.date, boosters: int, every_weeks: int, route: RouteSpec
-) -> list[dt.date]:
-    """Boosters after ``after``: the protocol's fixed phases first, then every ``every_weeks``."""
+def booster_days(after: int, boosters: int, every_weeks: int, route: RouteSpec) -> list[int]:
+    """Boosters after day ``after``: the protocol's fixed phases first, then every
+    ``every_weeks``."""
     spacings: list[int] = []
     for phase in route.protocol.booster_phases:
         spacings += [phase.every_weeks] * phase.sessions
-    dates: list[dt.date] = []
+    days: list[int] = []
     current = after
     for k in range(boosters):
-        weeks = spacings[k] if k < len(spacings) else every_weeks
-        current = current + dt.timedelta(weeks=weeks)
-        dates.append(current)
-    return dates
+        current += 7 * (spacings[k] if k < len(spacings) else every_weeks)
+        days.append(current)
+    return days
 
 
 def build_course(
@@ -61,24 +56,33 @@ def build_course(
     integration: int,
 ) -> tuple[Visit, ...]:
     """Every visit of the course, in date order, numbered from 1."""
-    dated: list[tuple[dt.date, VisitKind]] = []
-    first_session = start
+    # Days are counted as ordinals (dt.date.toordinal): whole-day arithmetic on ints is exact
+    # and much cheaper than on dates. Sorting (day, kind's place in the course order, kind)
+    # sorts by date, then kind (equal keys are equal visits).
+    protocol = route.protocol
+    first = start.toordinal()
+    dated: list[tuple[int, int, VisitKind]] = []
+    first_session = first
     if consult:
-        dated.append((start, "consult"))
-        first_session = start + dt.timedelta(days=route.protocol.evaluation_lead_days)
-    dosing = induction_dates(first_session, sessions, route.protocol.sessions_per_week)
-    dated += [(day, "induction") for day in dosing]
-    boost = booster_dates(dosing[-1], boosters, booster_every, route) if dosing else []
-    dated += [(day, "booster") for day in boost]
+        dated.append((first, _KIND_ORDER["consult"], "consult"))
+        first_session = first + protocol.evaluation_lead_days
+    dosing = induction_days(first_session, sessions, protocol.sessions_per_week)
+    order = _KIND_ORDER["induction"]
+    dated += [(day, order, "induction") for day in dosing]
+    boost = booster_days(dosing[-1], boosters, booster_every, route) if dosing else []
+    order = _KIND_ORDER["booster"]
+    dated += [(day, order, "booster") for day in boost]
     dosing_days = dosing + boost
-    for k in range(integration):
+    order = _KIND_ORDER["integration"]
+    for k in range(integration):  # the day after a dosing session, then weekly after the last
         if k < len(dosing_days):
-            day = dosing_days[k] + dt.timedelta(days=1)
+            day = dosing_days[k] + 1
         else:
-            day = dosing_days[-1] + dt.timedelta(days=1, weeks=k - len(dosing_days) + 1)
-        dated.append((day, "integration"))
-    dated.sort(key=lambda item: (item[0], _KIND_ORDER[item[1]]))
-    return tuple(Visit(n, day, kind) for n, (day, kind) in enumerate(dated, start=1))
+            day = dosing_days[-1] + 1 + 7 * (k - len(dosing_days) + 1)
+        dated.append((day, order, "integration"))
+    dated.sort()
+    date = dt.date.fromordinal
+    return tuple([Visit(n, date(day), kind) for n, (day, _, kind) in enumerate(dated, start=1)])
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
