@@ -304,12 +304,15 @@ def _by_year(
     """Account dollars per calendar year and band edge, by how they escape tax."""
     years: dict[int, dict[str, list[Decimal]]] = {}
     for edge in EDGES:
-        for day, paid in zip(dates, payments[edge], strict=True):
-            if not (paid.fsa or paid.hsa):
+        for day, (fsa, hsa) in zip(dates, payments[edge], strict=True):
+            if not (fsa or hsa):
                 continue
-            sums = years.setdefault(day.year, {e: [ZERO, ZERO] for e in EDGES})[edge]
-            sums[0] += paid.fsa
-            sums[1] += paid.hsa
+            by_edge = years.get(day.year)
+            if by_edge is None:
+                by_edge = years[day.year] = {e: [ZERO, ZERO] for e in EDGES}
+            sums = by_edge[edge]
+            sums[0] += fsa
+            sums[1] += hsa
     out: dict[int, dict[str, AccountMoney]] = {}
     for year in sorted(years):
         out[year] = {}
@@ -319,6 +322,25 @@ def _by_year(
             else:
                 out[year][edge] = AccountMoney(fsa, hsa, ZERO)
     return out
+
+
+# Taxes already worked out, for batch records that repeat a household and (once the accounts
+# are spent) the same account dollars at every band edge. Keyed on each amount's text (its
+# digits, not just its value) and on the law's and the state's ids while holding them, so an id
+# cannot be reused by another object. Values: (law, state, what was worked out).
+_WORKED: dict[tuple[object, ...], tuple[FederalYear, StateTax | None, Any]] = {}
+
+
+def _recall(key: tuple[object, ...], law: FederalYear, state: StateTax | None) -> Any:
+    hit = _WORKED.get(key)
+    return hit[2] if hit is not None and hit[0] is law and hit[1] is state else None
+
+
+def _keep(key: tuple[object, ...], law: FederalYear, state: StateTax | None, value: Any) -> Any:
+    if len(_WORKED) >= 4096:
+        _WORKED.clear()
+    _WORKED[key] = (law, state, value)
+    return value
 
 
 def _band(values: dict[str, Decimal]) -> Band:
@@ -337,7 +359,11 @@ def price_tax(
 ) -> TaxResult:
     """The tax the account dollars save, per tax year they are spent in, per band edge.
 
-    ``law``: the built-in tax law when None (read only when an income is to be taxed)."""
+    ``law``: the built-in tax law when None (read only when an income is to be taxed).
+    ``payments``: the scenario's account draws (:func:`~ketacost.accounts.apply_accounts` of
+    its ``fsa`` and ``hsa``)."""
+    if not (scenario.fsa or scenario.hsa):  # no account money: no draws, nothing to price
+        return TaxResult({}, ZERO_BAND, (), ())
     by_year = _by_year(dates, payments, scenario.hsa_direct)
     if not by_year:
         return TaxResult({}, ZERO_BAND, (), ())
@@ -409,14 +435,27 @@ def _liability(
     for year, edges in by_year.items():
         federal_law = law.federal(year)
         law_year = law.year_on_file(year)
-        before = liability(household, AccountMoney(), federal_law, bracket_state)
+        whose = (household.filing, str(household.holder_wages), str(household.spouse_wages),
+                 household.children, id(federal_law), id(bracket_state))  # fmt: skip
+        without = _recall(whose, federal_law, bracket_state)
+        if without is None:
+            before = liability(household, AccountMoney(), federal_law, bracket_state)
+            owed = TaxOwed(
+                cents(before.federal.tax), cents(before.payroll), cents(before.state),
+                cents(before.federal.eitc), cents(before.federal.ctc), cents(before.federal.actc),
+            )  # fmt: skip
+            without = _keep(whose, federal_law, bracket_state, (before, owed))
+        before, owed = without
         parts: dict[str, dict[str, Decimal]] = {"federal": {}, "payroll": {}, "state": {}}
         total: dict[str, Decimal] = {}
         causes: list[str] = []
         for e in EDGES:
             money = edges[e]
-            after = liability(household, money, federal_law, bracket_state)
-            saved = saving(before, after)
+            key = (*whose, str(money.payroll_fsa), str(money.payroll_hsa), str(money.direct_hsa))
+            saved = _recall(key, federal_law, bracket_state)
+            if saved is None:
+                after = liability(household, money, federal_law, bracket_state)
+                saved = _keep(key, federal_law, bracket_state, saving(before, after))
             state_saved = saved.state
             if flat_state is not None:
                 escaping = money.payroll_fsa if (state is None or state.fsa_excluded) else ZERO
@@ -430,10 +469,6 @@ def _liability(
             totals[e] += total[e]
             if total[e] < 0 and saved.cause is not None:
                 causes.append(saved.cause)
-        owed = TaxOwed(
-            cents(before.federal.tax), cents(before.payroll), cents(before.state),
-            cents(before.federal.eitc), cents(before.federal.ctc), cents(before.federal.actc),
-        )  # fmt: skip
         lines[str(year)] = TaxYearLine(
             year, law_year, scenario.filing, "liability", scenario.state, state_method,
             _band({e: _dollars(m) for e, m in edges.items()}), _band(parts["federal"]),
