@@ -170,6 +170,7 @@ def adjudicate(
     """Adjudicate ``claims`` (in date order) for one band edge."""
     results: list[ClaimResult] = []
     start = plan.plan_year_start
+    calendar_plan = start == (1, 1)  # plan years are calendar years: the common case
     first_year = plan_year_of(claims[0].date, start) if claims else 0
     inn: dict[int, _Accumulators] = {}
     oon: dict[int, _Accumulators] = {}
@@ -184,7 +185,7 @@ def adjudicate(
             # nothing to adjudicate (or nothing counted); accumulators do not move
             results.append(ClaimResult(ZERO, ZERO, billed, None, None, 0))
             continue
-        year = plan_year_of(claim.date, start)
+        year = claim.date.year if calendar_plan else plan_year_of(claim.date, start)
         if year not in inn:
             first = year == first_year
             inn[year] = _fresh(
