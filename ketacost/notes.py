@@ -177,9 +177,10 @@ def warnings(
         out.append(Warning("prior_authorization", session.coverage_note))
     if scaled and scenario.provider == "hospital":
         out += _hospital_warning(scenario, pricing, visits)
-    typical = results["typical"]
-    insured = [v.date for v in visits if networks[v.kind] != "self-pay"]
-    if insured:
+    in_network = "in-network" in networks.values()
+    out_of_network = "out-of-network" in networks.values()
+    if in_network or out_of_network:  # only a claimed visit meets a plan year or a cap
+        insured = [v.date for v in visits if networks[v.kind] != "self-pay"]
         for year in plan_years(insured, plan.plan_year_start)[1:]:
             month, day = plan.plan_year_start
             reset = dt.date(year, month, day)
@@ -190,24 +191,24 @@ def warnings(
                     "and out-of-pocket maximum start again.",
                 )
             )
-    for visit, result in zip(visits, typical, strict=True):
-        if result.oop_reached:
-            out.append(
-                Warning(
-                    "oop_max_reached",
-                    f"The out-of-pocket maximum is reached at visit {visit.number} "
-                    f"({visit.date.isoformat()}, typical prices); covered care after it costs you "
-                    "nothing more this plan year.",
+        for visit, result in zip(visits, results["typical"], strict=True):
+            if result.oop_reached:
+                out.append(
+                    Warning(
+                        "oop_max_reached",
+                        f"The out-of-pocket maximum is reached at visit {visit.number} "
+                        f"({visit.date.isoformat()}, typical prices); covered care after it "
+                        "costs you nothing more this plan year.",
+                    )
                 )
-            )
-        if result.program_capped:
-            out.append(
-                Warning(
-                    "program_cap_reached",
-                    f"The savings program's annual maximum is reached at visit {visit.number} "
-                    f"({visit.date.isoformat()}, typical prices).",
+            if result.program_capped:
+                out.append(
+                    Warning(
+                        "program_cap_reached",
+                        f"The savings program's annual maximum is reached at visit "
+                        f"{visit.number} ({visit.date.isoformat()}, typical prices).",
+                    )
                 )
-            )
     if (
         scenario.route == "spravato"
         and scenario.copay_program
@@ -221,7 +222,6 @@ def warnings(
                 f"not {scenario.plan_type}.",
             )
         )
-    in_network = "in-network" in networks.values()
     if (
         in_network
         and scenario.plan_type != "medicare"  # Part B's deductible and 20% are the defaults
@@ -234,7 +234,7 @@ def warnings(
                 "it covers. Give --deductible, --coinsurance or --copay to count your share.",
             )
         )
-    missing = missing_oon_terms(scenario) if "out-of-network" in networks.values() else []
+    missing = missing_oon_terms(scenario) if out_of_network else []
     if missing:
         names = ["--" + name.replace("_", "-") for name in missing]
         options = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
