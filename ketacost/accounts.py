@@ -16,12 +16,12 @@ from .money import ZERO
 
 
 class AccountPayment(NamedTuple):
+    """One visit's draw on the accounts. ``total`` is ``fsa + hsa``, added once here: an
+    estimate reads it several times a visit."""
+
     fsa: Decimal
     hsa: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.fsa + self.hsa
+    total: Decimal
 
 
 def apply_accounts(
@@ -37,7 +37,7 @@ def apply_accounts(
     ``carryover(year)`` of what is left carries into the next year (a calendar-year plan).
     """
     if fsa <= 0 and hsa <= 0:
-        return [AccountPayment(ZERO, ZERO)] * len(shares)
+        return [AccountPayment(ZERO, ZERO, ZERO + ZERO)] * len(shares)
     payments: list[AccountPayment] = []
     year = dates[0].year if dates else 0
     for share, day in zip(shares, dates, strict=True):
@@ -48,5 +48,5 @@ def apply_accounts(
         fsa -= from_fsa
         from_hsa = min(share - from_fsa, hsa)
         hsa -= from_hsa
-        payments.append(AccountPayment(from_fsa, from_hsa))
+        payments.append(AccountPayment(from_fsa, from_hsa, from_fsa + from_hsa))
     return payments

@@ -304,7 +304,7 @@ def _by_year(
     """Account dollars per calendar year and band edge, by how they escape tax."""
     years: dict[int, dict[str, list[Decimal]]] = {}
     for edge in EDGES:
-        for day, (fsa, hsa) in zip(dates, payments[edge], strict=True):
+        for day, (fsa, hsa, _) in zip(dates, payments[edge], strict=True):
             if not (fsa or hsa):
                 continue
             by_edge = years.get(day.year)
