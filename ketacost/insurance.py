@@ -176,14 +176,18 @@ def adjudicate(
     oon: dict[int, _Accumulators] = {}
     program_left: dict[int, Decimal] = {}
     drug_total = ZERO
+    unclaimed: ClaimResult | None = None
     # the plan's percentages as fractions, once per call
     coinsurance, oon_coinsurance = percent(plan.coinsurance), percent(plan.oon_coinsurance)
     oon_allowed = percent(plan.oon_allowed)
     for claim in claims:
         network, billed = claim.network, claim.billed
         if network == "self-pay" or (network == "out-of-network" and not plan.oon_reimbursed):
-            # nothing to adjudicate (or nothing counted); accumulators do not move
-            results.append(ClaimResult(ZERO, ZERO, billed, None, None, 0))
+            # nothing to adjudicate (or nothing counted); accumulators do not move. Visits in a
+            # row with the same bill share one result (immutable, as estimate's self-pay ones)
+            if unclaimed is None or unclaimed.patient_pays is not billed:
+                unclaimed = ClaimResult(ZERO, ZERO, billed, None, None, 0)
+            results.append(unclaimed)
             continue
         year = claim.date.year if calendar_plan else plan_year_of(claim.date, start)
         if year not in inn:
