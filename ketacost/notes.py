@@ -134,8 +134,7 @@ def assumptions(
             if scenario.coinsurance is None and scenario.plan_type != "medicare":
                 out.append("No --coinsurance given: 0% coinsurance after the deductible.")
             out += plan_notes
-    dosing_insured = any(networks[k] != "self-pay" for k in ("induction", "booster") if k in kinds)
-    if program_on and dosing_insured:
+    if program_on and ("induction" in insured or "booster" in insured):
         out.append("Spravato savings program applied to the drug part of your cost-sharing.")
     if scenario.fsa or scenario.hsa:
         out += tax_notes
