@@ -292,24 +292,24 @@ def plan_for(
         tuple(years),
     )  # fmt: skip
     plan = Plan(
-        scenario.deductible or ZERO,
-        scenario.deductible_met or ZERO,
-        scenario.coinsurance or ZERO if coinsurance is None else coinsurance,
-        scenario.copay,
-        scenario.oop_max,
-        scenario.oop_met or ZERO,
-        scenario.hdhp,
-        (month, day),
-        scenario.oon_deductible or ZERO,
-        scenario.oon_deductible_met or ZERO,
-        scenario.oon_coinsurance or ZERO,
-        scenario.oon_allowed if scenario.oon_allowed is not None else ZERO,
-        scenario.oon_oop_max,
-        scenario.oon_oop_met or ZERO,
-        None if deductible_by_year is None else dict(deductible_by_year),
-        None if oop_by_year is None else dict(oop_by_year),
-        not missing_oon_terms(scenario),
-    )  # positional, in Plan's field order
+        deductible=scenario.deductible or ZERO,
+        deductible_met=scenario.deductible_met or ZERO,
+        coinsurance=(scenario.coinsurance or ZERO) if coinsurance is None else coinsurance,
+        copay=scenario.copay,
+        oop_max=scenario.oop_max,
+        oop_met=scenario.oop_met or ZERO,
+        hdhp=scenario.hdhp,
+        plan_year_start=(month, day),
+        oon_deductible=scenario.oon_deductible or ZERO,
+        oon_deductible_met=scenario.oon_deductible_met or ZERO,
+        oon_coinsurance=scenario.oon_coinsurance or ZERO,
+        oon_allowed=scenario.oon_allowed if scenario.oon_allowed is not None else ZERO,
+        oon_oop_max=scenario.oon_oop_max,
+        oon_oop_met=scenario.oon_oop_met or ZERO,
+        deductible_by_year=None if deductible_by_year is None else dict(deductible_by_year),
+        oop_max_by_year=None if oop_by_year is None else dict(oop_by_year),
+        oon_reimbursed=not missing_oon_terms(scenario),
+    )
     return plan, list(notes)
 
 
