@@ -312,24 +312,26 @@ def _account_warnings(
                     f"FSA limit of {money(fsa_limit)} per employee.",
                 )
             )
-        carryover, _ = figure("fsa_carryover", start)
         end = dt.date(start, 12, 31)
-        spent = sum(
-            (p.fsa for v, p in zip(visits, payments["typical"], strict=True) if v.date <= end),
-            ZERO,
-        )
-        left = scenario.fsa - spent
-        if left > 0 and visits and visits[-1].date > end:
-            lost = max(ZERO, left - carryover)
-            out.append(
-                Warning(
-                    "fsa_use_it_or_lose_it",
-                    f"{money(left)} of FSA money is unspent at the end of {end.year} while the "
-                    f"course goes on: use it or lose it. At most {money(carryover)} "
-                    f"carries over, so {money(lost)} is counted as lost (typical prices); "
-                    "spend it by December 31, or check whether your plan has a grace period.",
-                )
+        if visits and visits[-1].date > end:  # the course goes on past the FSA's year
+            spent = sum(
+                (p.fsa for v, p in zip(visits, payments["typical"], strict=True) if v.date <= end),
+                ZERO,
             )
+            left = scenario.fsa - spent
+            if left > 0:
+                carryover, _ = figure("fsa_carryover", start)
+                lost = max(ZERO, left - carryover)
+                out.append(
+                    Warning(
+                        "fsa_use_it_or_lose_it",
+                        f"{money(left)} of FSA money is unspent at the end of {end.year} while "
+                        f"the course goes on: use it or lose it. At most {money(carryover)} "
+                        f"carries over, so {money(lost)} is counted as lost (typical prices); "
+                        "spend it by December 31, or check whether your plan has a grace "
+                        "period.",
+                    )
+                )
     if (scenario.fsa or scenario.hsa) and scenario.tax_rate is None and scenario.income is None:
         out.append(
             Warning(
