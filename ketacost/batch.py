@@ -12,6 +12,7 @@ import array
 import contextlib
 import csv
 import datetime as dt
+import errno
 import itertools
 import json
 import multiprocessing
@@ -144,9 +145,10 @@ def _init_worker(pricing: PricingModel, today: dt.date, source: str) -> None:
 class Chunk(NamedTuple):
     """Output of consecutive records: their lines as one text, and which of them failed."""
 
-    text: bytes  # ASCII JSON lines, each ending in a newline
+    text: bytes  # ASCII JSON lines, each ending in a newline; empty when ``written``
     records: int
     failed: tuple[int, ...]  # indexes within the chunk
+    written: bool = False  # the text went straight to the sink (see run_batch)
 
 
 def _work(chunk: list[Record]) -> Chunk:
@@ -180,11 +182,16 @@ def run_batch(
     *,
     jobs: int = 1,
     source: str = "builtin",
+    sink: int | None = None,
 ) -> Generator[Chunk, None, None]:
     """Yield the output of every record, chunk by chunk, in input order.
 
-    With workers, leaving early (an exception in the caller, Ctrl-C, the generator closed) kills
-    them at once (see :class:`_Workers`).
+    ``sink``: a file descriptor the output goes to. With workers, a chunk in which no record
+    failed may then be moved from the worker's pipe to it by the kernel (Linux ``splice``), never
+    read nor copied by this process; it comes back ``written``, with no text. The caller must
+    have written everything before it to the descriptor (flushed). With workers, leaving early
+    (an exception in the caller, Ctrl-C, the generator closed) kills them at once (see
+    :class:`_Workers`).
     """
     if jobs <= 1:
         _init_worker(pricing, today, source)
@@ -192,6 +199,7 @@ def run_batch(
             yield _work(chunk)
         return
     workers = _Workers(jobs, pricing, today, source)
+    workers.sink = sink if hasattr(os, "splice") else None
     finished = False
     try:
         yield from workers.run(_chunks(records))
@@ -241,6 +249,7 @@ class _Workers:
     def __init__(self, jobs: int, pricing: PricingModel, today: dt.date, source: str) -> None:
         context = multiprocessing.get_context("fork")  # the pipes' numbers are inherited
         self.workers: list[_Worker] = []
+        self.sink: int | None = None  # see run_batch
         # Workers start with SIGINT and SIGTERM blocked and set their own handlers before
         # unblocking them: a Ctrl-C during the fork cannot reach a worker running the parent's.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
@@ -286,7 +295,7 @@ class _Workers:
 
     def _next(self, worker: _Worker) -> Chunk:
         while not worker.done:
-            self._pump()
+            self._pump(worker)
         return worker.done.popleft()
 
     def _send(self, worker: _Worker, data: bytes) -> None:
@@ -306,10 +315,11 @@ class _Workers:
             else:
                 worker.unsent.popleft()
 
-    def _pump(self) -> None:
+    def _pump(self, head: _Worker) -> None:
         """Wait until a worker has output or a task pipe has room; read the one, fill the other.
 
-        A worker that has begun to write its chunk finishes it: reading the whole chunk with
+        ``head`` owes the next chunk in order: only that one may go straight to the sink. A
+        worker that has begun to write its chunk finishes it: reading the whole chunk with
         blocking reads waits only for that."""
         poller = select.poll()
         for w in self.workers:
@@ -322,13 +332,33 @@ class _Workers:
             if w.tasks in ready and w.unsent:
                 self._flush(w)
             if w.results in ready and w.owed:
-                w.done.append(self._receive(w))
+                w.done.append(self._receive(w, in_turn=w is head))
                 w.owed -= 1
 
-    def _receive(self, worker: _Worker) -> Chunk:
+    def _receive(self, worker: _Worker, in_turn: bool) -> Chunk:
         size, records, failed = _RESULT.unpack(self._read(worker, _RESULT.size))
         indexes = array.array("I", self._read(worker, 4 * failed)) if failed else ()
+        if in_turn and not failed and self.sink is not None and self._splice(worker, size):
+            return Chunk(b"", records, (), written=True)
         return Chunk(self._read(worker, size), records, tuple(indexes))
+
+    def _splice(self, worker: _Worker, size: int) -> bool:
+        """Move ``size`` bytes of output from the worker's pipe to the sink; False (and no more
+        splicing) when the sink cannot take it that way (a terminal, a file opened to append)."""
+        assert self.sink is not None
+        left = size
+        while left:
+            try:
+                moved = os.splice(worker.results, self.sink, left)
+            except OSError as exc:
+                if exc.errno == errno.EINVAL and left == size:
+                    self.sink = None
+                    return False
+                raise
+            if not moved:
+                raise self._died(worker)
+            left -= moved
+        return True
 
     def _read(self, worker: _Worker, size: int) -> bytes:
         data = os.read(worker.results, size)

@@ -814,14 +814,11 @@ def batch_command(
     failed = total = 0
     progress = _progress()
     inputs = [source, pricing_path(pricing_file)]
-    chunks = run_batch(records, pricing, dt.date.today(), jobs=workers, source=label)
     force = _replace_read_only["force"]
-    with (
-        _stop_on_sigterm(),
-        output_stream(output, inputs, force=force) as out,
-        contextlib.closing(chunks),
-    ):
+    with _stop_on_sigterm(), output_stream(output, inputs, force=force) as out:
         write, flush = _binary_writer(out)
+        sink = _descriptor(out)
+        chunks = run_batch(records, pricing, dt.date.today(), jobs=workers, source=label, sink=sink)
         try:
             for chunk in chunks:
                 if fail_fast and chunk.failed:
@@ -829,13 +826,18 @@ def batch_command(
                     write(b"".join(chunk.text.splitlines(keepends=True)[:keep]))
                     total, failed = total + keep, failed + 1
                     break
-                write(chunk.text)
+                if chunk.text:
+                    write(chunk.text)
+                    if sink is not None:  # before a chunk spliced straight to the descriptor
+                        flush()
                 total, failed = total + chunk.records, failed + len(chunk.failed)
                 if progress is not None:
                     progress(total, failed)
             flush()
         except BrokenPipeError:  # `ketacost batch … | head -1`: the reader has what it wanted
             _reader_left()  # before typer's own EPIPE handler, which would exit 1
+        finally:
+            chunks.close()  # stops the workers now if the loop was left early
     if failed:
         raise BatchIncomplete(
             f"{failed} of {plural(total, 'record')} failed; see their error lines"
@@ -883,6 +885,16 @@ def _binary_writer(out: Any) -> tuple[Callable[[bytes], Any], Callable[[], Any]]
         return (lambda data: out.write(data.decode("ascii"))), out.flush
     out.flush()
     return buffer.write, buffer.flush
+
+
+def _descriptor(out: Any) -> int | None:
+    """The file descriptor under a binary-capable stream (stdout, an output file), or None
+    (a test's StringIO)."""
+    buffer = getattr(out, "buffer", None)
+    try:
+        return int(buffer.fileno()) if buffer is not None else None
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 @contextlib.contextmanager

@@ -80,3 +80,35 @@ def test_workers_from_standard_input() -> None:
     )
     assert (run.returncode, run.stderr) == (0, "")
     assert [line[:10] for line in run.stdout.splitlines()] == [f'{{"line":{n},' for n in (1, 2, 3)]
+
+
+def _batch_to_file(path: Path, target: Path, *args: str, mode: str = "wb") -> bytes:
+    with target.open(mode) as out:
+        subprocess.run(
+            [sys.executable, "-m", "ketacost", "batch", str(path), *args],
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            timeout=TIMEOUT,
+        )
+    return target.read_bytes()
+
+
+@pytest.mark.parametrize("how", ["stdout", "append", "output", "fail-fast"])
+def test_output_spliced_to_a_file_is_the_bytes_of_one_process(how: str, tmp_path: Path) -> None:
+    """Chunks without errors (here every other one) go from the workers' pipes straight to the
+    file (Linux splice), the others through the parent: in order either way; a file opened to
+    append takes no splice and gets the same bytes."""
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(GOOD if (i + 1) % 97 else "nope\n" for i in range(8 * CHUNK)))
+    args = ["--fail-fast"] if how == "fail-fast" else []
+    expected = _batch_to_file(path, tmp_path / "one.jsonl", "--jobs", "1", *args)
+    assert expected.count(b"\n") == (97 if how == "fail-fast" else 8 * CHUNK)
+    target = tmp_path / "two.jsonl"
+    if how == "output":
+        _batch_to_file(path, tmp_path / "unused", "--jobs", "2", "--output", str(target))
+        assert target.read_bytes() == expected
+    elif how == "append":
+        target.write_bytes(b"before\n")
+        assert _batch_to_file(path, target, "--jobs", "2", mode="ab") == b"before\n" + expected
+    else:
+        assert _batch_to_file(path, target, "--jobs", "2", *args) == expected
