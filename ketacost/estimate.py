@@ -209,24 +209,24 @@ def estimate(
     program_terms = program_for(scenario, pricing.savings_programs)
     program_on = program_terms is not None
     networks = {kind: network_for(spec.coverage, scenario) for kind, (spec, _, _) in items.items()}
+    programmed = {  # the visits whose drug cost-sharing the savings program may pay
+        kind for kind in ("induction", "booster") if program_on and networks[kind] != "self-pay"
+    }
     if all(network == "self-pay" for network in networks.values()):
         results = _self_pay(visits, billed)  # no plan: every visit is paid as billed
     else:
-        claims_by_edge = {
-            edge: [
-                Claim(
-                    date=visit.date,
-                    billed=getattr(billed[visit.kind], edge),
-                    network=networks[visit.kind],
-                    program=program_on
-                    and visit.kind in ("induction", "booster")
-                    and networks[visit.kind] != "self-pay",
-                )
-                for visit in visits
-            ]
-            for edge in EDGES
+        claimed = [  # (date, bill band, network, program) of each visit; then one edge at a time
+            (visit.date, billed[visit.kind], networks[visit.kind], visit.kind in programmed)
+            for visit in visits
+        ]
+        results = {
+            edge: adjudicate(
+                [Claim(day, band[i], network, program) for day, band, network, program in claimed],
+                plan,
+                program_terms,
+            )
+            for i, edge in enumerate(EDGES)
         }
-        results = {edge: adjudicate(claims_by_edge[edge], plan, program_terms) for edge in EDGES}
     dates = [visit.date for visit in visits]
 
     def carryover(year: int) -> Decimal:

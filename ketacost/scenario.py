@@ -194,6 +194,8 @@ PLAN_FIGURES = (
     "oon_deductible", "oon_deductible_met", "oon_coinsurance", "oon_allowed", "oon_oop_max",
     "oon_oop_met",
 )  # fmt: skip
+OON_FIGURES = tuple(name for name in PLAN_FIGURES if name.startswith("oon_"))
+IN_NETWORK_FIGURES = tuple(name for name in PLAN_FIGURES if not name.startswith("oon_"))
 
 
 class Scenario(NamedTuple):
@@ -250,10 +252,8 @@ class Scenario(NamedTuple):
     @property
     def has_oon_terms_only(self) -> bool:
         """True when out-of-network figures are given and no in-network ones."""
-        oon = [name for name in PLAN_FIGURES if name.startswith("oon_")]
-        inn = [name for name in PLAN_FIGURES if not name.startswith("oon_")]
-        return any(getattr(self, n) is not None for n in oon) and all(
-            getattr(self, n) is None for n in inn
+        return all(getattr(self, n) is None for n in IN_NETWORK_FIGURES) and any(
+            getattr(self, n) is not None for n in OON_FIGURES
         )
 
     @property
