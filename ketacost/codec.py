@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from .money import Band
+from .money import ZERO_BAND, Band
 
 _encode_string = json.encoder.encode_basestring_ascii
 
@@ -156,9 +156,11 @@ def from_plain(tp: Any, value: Any) -> Any:
 #
 # One function per record type, generated from its fields on first sight: it unpacks the record
 # once and fills one format string; a Band (136 of them in a mixed document, 408 of its 413
-# numbers) is one more format string. So a field or a record type added to the document just
-# works. A Decimal is written as str() (exponent below -28: in positional form); every text is
-# escaped as json.dumps(ensure_ascii=True) escapes it, so the output is ASCII.
+# numbers) is one more format string, except the shared zero band (a third of the bands of a
+# self-pay course: nothing from a plan, a program or an account), written once for all. So a
+# field or a record type added to the document just works. A Decimal is written as str()
+# (exponent below -28: in positional form); every text is escaped as json.dumps(ensure_ascii=True)
+# escapes it, so the output is ASCII.
 #
 # This replaced msgspec (ketacost 0.1.x): msgspec writes a NamedTuple as an array, so each
 # record had to become a dict first, and it writes a Decimal more slowly than %s formats one.
@@ -238,13 +240,15 @@ def _writer(tp: type) -> Callable[[Any], str]:
     # Each field's type is looked at per value, not trusted from annotations: a string or a
     # band inline (most of the document), anything else through _compact.
     values = ", ".join(
-        f"(W(a{i}) or T(a{i})) if type(a{i}) is S else BAND_TEXT % a{i} if type(a{i}) is BAND else "
+        f"(W(a{i}) or T(a{i})) if type(a{i}) is S else ZERO if a{i} is ZERO_BAND else "
+        f"BAND_TEXT % a{i} if type(a{i}) is BAND else "
         f"'null' if a{i} is None else C(a{i})"
         for i in range(len(names))
     )
     source = f"def write(obj):\n    {get}\n    return {template!r} % ({values},)\n"
     namespace: dict[str, Any] = {
         "S": str, "W": _TEXTS.get, "T": _string, "BAND": Band, "BAND_TEXT": _BAND, "C": _compact,
+        "ZERO_BAND": ZERO_BAND, "ZERO": _BAND % ZERO_BAND,
     }  # fmt: skip
     exec(source, namespace)  # field names are identifiers, quoted by json: safe code
     write: Callable[[Any], str] = namespace["write"]
