@@ -9,6 +9,7 @@ line (and at each claim's coinsurance); every total is a sum of rounded parts.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
@@ -487,6 +488,7 @@ def _financing(
     return financing, loans
 
 
+@lru_cache(maxsize=4096)  # a month key is asked for its successor in every estimate, often
 def _next_month(key: str) -> str:
     year, month = int(key[:4]), int(key[5:7])
     year, month = (year + 1, 1) if month == 12 else (year, month + 1)
