@@ -18,6 +18,7 @@ import pytest
 from conftest import TODAY
 from test_batch_signals import TIMEOUT, scenarios, started  # noqa: F401 (a fixture)
 
+from ketacost import batch
 from ketacost.batch import CHUNK, jsonl_records, run_batch
 from ketacost.model import PricingModel
 
@@ -112,3 +113,16 @@ def test_output_spliced_to_a_file_is_the_bytes_of_one_process(how: str, tmp_path
         assert _batch_to_file(path, target, "--jobs", "2", mode="ab") == b"before\n" + expected
     else:
         assert _batch_to_file(path, target, "--jobs", "2", *args) == expected
+
+
+def test_fresh_workers_take_over_in_order(
+    pricing: PricingModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker serves SERVED chunks, then a fresh one is forked in its place; the chunks it
+    still owes are read first, and the output is the same bytes."""
+    lines = [GOOD if i % 11 else '{"route": "xx"}\n' for i in range(9 * CHUNK + 7)]
+    one = _output(lines, pricing, 1)
+    monkeypatch.setattr(batch, "SERVED", 1)
+    assert _output(lines, pricing, 2) == one
+    monkeypatch.setattr(batch, "SERVED", 2)
+    assert _output(lines, pricing, 3) == one
