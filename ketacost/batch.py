@@ -192,7 +192,7 @@ def run_batch(
     (an exception in the caller, Ctrl-C, the generator closed) kills them at once (see
     :class:`_Workers`).
     """
-    if jobs <= 1:
+    if jobs <= 1 or not can_fork():  # no fork (Windows): the same work, in this process
         _init_worker(pricing, today, source)
         for chunk in _chunks(records):
             yield _work(chunk)
@@ -209,6 +209,11 @@ def run_batch(
             workers.stop()
         else:
             workers.kill()
+
+
+def can_fork() -> bool:
+    """Workers are forked (they inherit the model and their pipes) and watched with poll()."""
+    return "fork" in multiprocessing.get_all_start_methods() and hasattr(select, "poll")
 
 
 _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}

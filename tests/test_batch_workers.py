@@ -39,6 +39,17 @@ def test_workers_give_the_bytes_of_one_process_in_order(pricing: PricingModel) -
     assert _output(lines, pricing, 3) == one
 
 
+def test_without_fork_the_work_is_done_in_this_process(
+    pricing: PricingModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where processes cannot be forked (Windows), --jobs N gives the same bytes, unforked."""
+    lines = [GOOD if i % 7 else '{"route": "xx"}\n' for i in range(2 * CHUNK + 3)]
+    one = _output(lines, pricing, 1)
+    monkeypatch.setattr(batch, "can_fork", lambda: False)
+    monkeypatch.setattr(batch, "_Workers", None)  # a worker would fail: None is not callable
+    assert _output(lines, pricing, 2) == one
+
+
 def test_tasks_and_output_larger_than_a_pipe(pricing: PricingModel) -> None:
     """Tasks of a few MB (records near the 1 MiB line limit) and outputs of several MB."""
     big = '{"route": "iv", "unknown": "' + "x" * 1_000_000 + '"}\n'
