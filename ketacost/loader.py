@@ -290,7 +290,13 @@ def _strict_loader_class(yaml: Any) -> Any:
         text = special.get(text.lower(), text)  # kept, so validation names the field
         if not _PLAIN_DECIMAL.fullmatch(text) and text not in special.values():
             return text  # 1:30.5 (base 60), 1_0.5: text, refused by the field that reads it
-        return Decimal(text)
+        value = Decimal(text)
+        if "e" in text.lower() and value.is_finite() and -12 <= value.adjusted() <= 9:
+            # 1.2E+4 is 12000, as the cached model has it (a cache writes figures out in full):
+            # the first run and the next print the same digits. Far larger exponents are left
+            # for validation to refuse, not written out.
+            value = Decimal(format(value, "f"))
+        return value
 
     def construct_text(loader: Any, node: Any) -> str:
         return str(loader.construct_scalar(node))

@@ -214,3 +214,18 @@ def test_cache_folder_is_created_private(tmp_path: Path, monkeypatch: pytest.Mon
     assert folder.stat().st_mode & 0o077 == 0
     (entry,) = folder.iterdir()
     assert entry.stat().st_mode & 0o077 == 0
+
+
+def test_a_figure_in_exponent_form_prints_the_same_from_the_cache(tmp_path: Path) -> None:
+    """The first run reads the YAML, the next the cached model: 1.2E+4 is 12000 in both (it
+    printed "$1.2E+4" first, then "$12,000")."""
+    text = (REPO / "data" / "pricing.yaml").read_text()
+    assert text.count("aca_oop_max_self: 12000") == 1
+    prices = tmp_path / "prices.yaml"
+    prices.write_text(text.replace("aca_oop_max_self: 12000", "aca_oop_max_self: 1.2E+4"))
+    args = ("estimate", "--json", "--pricing", str(prices), "--start", "2027-03-01",
+            "--route", "spravato", "--deductible", "100")  # fmt: skip
+    first, second = run_cli(*args), run_cli(*args)
+    assert first.code == second.code == 0
+    assert first.out == second.out
+    assert any("maximum: $12,000 for the 2027" in note for note in first.json()["assumptions"])
