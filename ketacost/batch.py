@@ -310,6 +310,8 @@ class _Workers:
             if worker.served >= SERVED:
                 self._send(worker, _TASK.pack(0))  # after the chunks it has: no more
                 self.retired.append(worker)
+                while order:  # fork from a parent that holds no output: the child would too
+                    yield self._next(order.popleft())
                 worker = self.workers[slot] = self._start()
             payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
             self._send(worker, _TASK.pack(len(payload)) + payload)
