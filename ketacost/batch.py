@@ -223,6 +223,8 @@ _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # a few ms, a chunk about 30.
 SERVED = 100
 PIPE_SIZE = 2**20  # bytes: a chunk's output (about 800 KB) crosses in one write and one read
+ENLARGED_JOBS = 8  # up to this many workers get a result pipe of PIPE_SIZE (8 MiB in all)
+_BROKEN = 2**32 - 1  # in place of an output size: the worker failed; its pickled error follows
 _TASK = struct.Struct("<I")  # bytes of the pickled records that follow; 0: stop
 _RESULT = struct.Struct("<III")  # bytes of output, records, failed records (their indexes follow)
 
@@ -260,6 +262,9 @@ class _Workers:
 
     def __init__(self, jobs: int, pricing: PricingModel, today: dt.date, source: str) -> None:
         self.state = (pricing, today, source)
+        # Enlarged pipes count against the user's pipe allowance (64 MiB by default), shared by
+        # every program the user runs: only a few workers' result pipes get one.
+        self.enlarge = jobs <= ENLARGED_JOBS
         self.workers: list[_Worker] = []  # one a slot; chunk N goes to slot N mod jobs
         self.retired: list[_Worker] = []  # told to stop, still owing chunks
         self.sink: int | None = None  # see run_batch
@@ -274,8 +279,8 @@ class _Workers:
         context = multiprocessing.get_context("fork")  # the pipes' numbers are inherited
         task_read, task_write = os.pipe()
         result_read, result_write = os.pipe()
-        for fd in (task_write, result_write):
-            _enlarge(fd)
+        if self.enlarge:  # tasks are small (50 input lines): their pipes keep the default
+            _enlarge(result_write)
         inherited = [fd for w in self._everyone() for fd in (w.tasks, w.results)]
         # A worker starts with SIGINT and SIGTERM blocked and sets its own handlers before
         # unblocking them: a Ctrl-C during the fork cannot reach it running the parent's.
@@ -372,8 +377,16 @@ class _Workers:
 
     def _receive(self, worker: _Worker, in_turn: bool) -> Chunk:
         size, records, failed = _RESULT.unpack(self._read(worker, _RESULT.size))
+        if size == _BROKEN:  # a bug or no memory in the worker: the same error as --jobs 1
+            raise pickle.loads(self._read(worker, failed))
         indexes = array.array("I", self._read(worker, 4 * failed)) if failed else ()
-        if in_turn and not failed and self.sink is not None and self._splice(worker, size):
+        if (
+            in_turn
+            and not failed
+            and self.sink is not None
+            and _waiting(worker.results) >= size  # all of it: a worker killed mid-chunk
+            and self._splice(worker, size)  # must not leave half a line in the output
+        ):
             return Chunk(b"", records, (), written=True)
         return Chunk(self._read(worker, size), records, tuple(indexes))
 
@@ -416,14 +429,15 @@ class _Workers:
     def stop(self) -> None:
         """Every task is done: each worker reads its stop message and exits."""
         for worker in self.workers:
-            self._send(worker, _TASK.pack(0))
+            with contextlib.suppress(WorkerDied):  # gone after its last chunk: nothing is lost
+                self._send(worker, _TASK.pack(0))
         self._end(self._everyone())
         self.workers = self.retired = []
 
     def _end(self, workers: list[_Worker]) -> None:
         """Wait for stopped workers to exit (each has its stop message, maybe still unsent)."""
         for worker in workers:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, WorkerDied):  # one that is gone needs no message
                 os.set_blocking(worker.tasks, True)
                 self._flush(worker)
         for worker in workers:
@@ -491,15 +505,43 @@ def _serve(
             os.close(fd)
     _init_worker(*state)
     with contextlib.suppress(OSError, EOFError):
-        while True:
-            (size,) = _TASK.unpack(_read_exactly(tasks, _TASK.size))
-            if not size:
-                break
-            chunk = _work(pickle.loads(_read_exactly(tasks, size)))
-            failed = array.array("I", chunk.failed).tobytes()
-            header = _RESULT.pack(len(chunk.text), chunk.records, len(chunk.failed))
-            _write_all(results, [header + failed, chunk.text])
+        try:
+            while True:
+                (size,) = _TASK.unpack(_read_exactly(tasks, _TASK.size))
+                if not size:
+                    break
+                chunk = _work(pickle.loads(_read_exactly(tasks, size)))
+                failed = array.array("I", chunk.failed).tobytes()
+                header = _RESULT.pack(len(chunk.text), chunk.records, len(chunk.failed))
+                _write_all(results, [header + failed, chunk.text])
+        except Exception as exc:  # not a bad record (those are error lines): a bug, no memory
+            _write_all(results, _broken(exc))
+            os._exit(1)
     os._exit(0)  # not multiprocessing's exit, which flushes the parent's stdout buffer again
+
+
+def _broken(exc: Exception) -> list[bytes]:
+    """The message that tells the parent to raise ``exc`` (or, if it cannot be pickled, a
+    RuntimeError that names it)."""
+    try:
+        error = pickle.dumps(exc)
+        pickle.loads(error)
+    except Exception:
+        error = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+    return [_RESULT.pack(_BROKEN, 0, len(error)), error]
+
+
+def _waiting(pipe: int) -> int:
+    """Bytes waiting in a pipe (0 where the system cannot tell)."""
+    try:
+        import fcntl
+        import termios
+
+        buffer = array.array("i", [0])
+        fcntl.ioctl(pipe, termios.FIONREAD, buffer)
+    except (ImportError, OSError):
+        return 0
+    return buffer[0]
 
 
 def _read_exactly(fd: int, size: int) -> bytes:

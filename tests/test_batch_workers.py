@@ -137,3 +137,50 @@ def test_fresh_workers_take_over_in_order(
     assert _output(lines, pricing, 2) == one
     monkeypatch.setattr(batch, "SERVED", 2)
     assert _output(lines, pricing, 3) == one
+
+
+def test_a_bug_in_a_worker_is_the_error_one_process_gives(
+    pricing: PricingModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a traceback from the worker and "a worker stopped": the error itself, as --jobs 1
+    raises it (the CLI prints it as `Error: unexpected TypeError: …`)."""
+
+    def boom(*args: object) -> tuple[bytes, bool]:
+        raise TypeError("simulated bug")
+
+    monkeypatch.setattr(batch, "estimate_record", boom)  # the forked workers have it too
+    for jobs in (1, 2):
+        with pytest.raises(TypeError, match=r"^simulated bug$"):
+            _output([GOOD] * (3 * CHUNK), pricing, jobs)
+
+
+def test_a_worker_gone_after_its_last_chunk_is_not_an_error(pricing: PricingModel) -> None:
+    workers = batch._Workers(2, pricing, TODAY, "builtin")
+    gone = workers.workers[0].process
+    gone.kill()
+    gone.join()
+    workers.stop()  # sending it the stop message fails: nothing was owed, nothing is lost
+
+
+def test_many_workers_leave_the_pipe_allowance_alone(pricing: PricingModel) -> None:
+    """Enlarged pipes count against the user's allowance for all programs: only up to
+    ENLARGED_JOBS workers get one."""
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("the pipe size cannot be read here")
+    workers = batch._Workers(batch.ENLARGED_JOBS + 1, pricing, TODAY, "builtin")
+    try:
+        sizes = {fcntl.fcntl(w.results, fcntl.F_GETPIPE_SZ) for w in workers.workers}
+    finally:
+        workers.stop()
+    assert max(sizes) < batch.PIPE_SIZE
+
+
+def test_bytes_waiting_in_a_pipe() -> None:
+    read, write = os.pipe()
+    try:
+        os.write(write, b"x" * 1000)
+        assert batch._waiting(read) == 1000
+    finally:
+        os.close(read)
+        os.close(write)
