@@ -151,6 +151,13 @@ class Chunk(NamedTuple):
 
 
 def _work(chunk: list[Record]) -> Chunk:
+    lines, failed = _outputs(chunk)
+    lines.append(b"")
+    return Chunk(b"\n".join(lines), len(chunk), tuple(failed))
+
+
+def _outputs(chunk: list[Record]) -> tuple[list[bytes], list[int]]:
+    """Each record's output line (without its newline), and the indexes of those that failed."""
     pricing, today, source = _STATE["pricing"], _STATE["today"], _STATE["source"]
     lines = []
     failed = []
@@ -159,8 +166,7 @@ def _work(chunk: list[Record]) -> Chunk:
         lines.append(line)
         if not ok:
             failed.append(i)
-    lines.append(b"")
-    return Chunk(b"\n".join(lines), len(chunk), tuple(failed))  # one bytes crosses the pipe
+    return lines, failed
 
 
 def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
@@ -277,6 +283,7 @@ class _Workers:
 
     def _start(self) -> _Worker:
         context = multiprocessing.get_context("fork")  # the pipes' numbers are inherited
+        _trim()  # the worker inherits what is resident here: the free heap need not be
         task_read, task_write = os.pipe()
         result_read, result_write = os.pipe()
         if self.enlarge:  # tasks are small (50 input lines): their pipes keep the default
@@ -475,6 +482,14 @@ def _own_mappings() -> None:
         ctypes.CDLL(None).mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD in glibc's malloc.h
 
 
+def _trim() -> None:
+    """Give free heap memory back to the system (glibc's malloc_trim; elsewhere nothing)."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _enlarge(pipe: int) -> None:
     """Give a pipe room for a whole chunk where the system allows it (Linux; up to
     /proc/sys/fs/pipe-max-size), so that the worker writes it in one go and the parent reads it
@@ -510,10 +525,13 @@ def _serve(
                 (size,) = _TASK.unpack(_read_exactly(tasks, _TASK.size))
                 if not size:
                     break
-                chunk = _work(pickle.loads(_read_exactly(tasks, size)))
-                failed = array.array("I", chunk.failed).tobytes()
-                header = _RESULT.pack(len(chunk.text), chunk.records, len(chunk.failed))
-                _write_all(results, [header + failed, chunk.text])
+                lines, failed = _outputs(pickle.loads(_read_exactly(tasks, size)))
+                size = sum(map(len, lines)) + len(lines)  # each line and its newline
+                header = _RESULT.pack(size, len(lines), len(failed))
+                # the lines as they are, not joined: a joined copy of a chunk's output (up to a
+                # few MB for long courses) was the largest block a worker held
+                _write_all(results, [header + array.array("I", failed).tobytes(),
+                                     *(part for line in lines for part in (line, b"\n"))])
         except Exception as exc:  # not a bad record (those are error lines): a bug, no memory
             _write_all(results, _broken(exc))
             os._exit(1)
