@@ -37,26 +37,16 @@ def apply_accounts(
     ``carryover(year)`` of what is left carries into the next year (a calendar-year plan).
     """
     if fsa <= 0 and hsa <= 0:
-        return [AccountPayment(ZERO, ZERO, ZERO + ZERO)] * len(shares)
+        return [AccountPayment(ZERO, ZERO, ZERO)] * len(shares)
     payments: list[AccountPayment] = []
-    empty: AccountPayment | None = None  # what a positive share draws once both are spent
     year = dates[0].year if dates else 0
     for share, day in zip(shares, dates, strict=True):
         while day.year > year:
             fsa = min(fsa, carryover(year))
             year += 1
-        if empty is not None and share > 0 and fsa is empty.fsa and hsa is empty.hsa:
-            payments.append(empty)  # the draw below would make this same payment again
-            continue
         from_fsa = min(share, fsa)
         fsa -= from_fsa
         from_hsa = min(share - from_fsa, hsa)
         hsa -= from_hsa
         payments.append(AccountPayment(from_fsa, from_hsa, from_fsa + from_hsa))
-        if empty is None and share > 0 and not (from_fsa or from_hsa):
-            # Both accounts were empty, so each balance is now x − x: a positive zero with
-            # its exponent. A positive share draws exactly these zeros (the smaller of share
-            # and balance) and leaves them as they are; the test above keeps to that case (a
-            # carryover that changes the FSA balance, or a share of 0, takes the long way).
-            empty = AccountPayment(fsa, hsa, fsa + hsa)
     return payments
