@@ -354,8 +354,8 @@ class _Workers:
                 sent = os.write(worker.tasks, worker.unsent[0])
             except BlockingIOError:
                 return
-            except BrokenPipeError:
-                raise self._died(worker) from None
+            except BrokenPipeError:  # it is gone: it may have sent back why (a bug in it)
+                raise self._died(worker, why=True) from None
             if sent < len(worker.unsent[0]):
                 worker.unsent[0] = worker.unsent[0][sent:]
             else:
@@ -427,9 +427,15 @@ class _Workers:
             parts.append(part)
         return b"".join(parts)
 
-    def _died(self, worker: _Worker) -> WorkerDied:
+    def _died(self, worker: _Worker, *, why: bool = False) -> Exception:
+        """The error to stop on: with ``why`` (its result pipe is between two chunks), the error
+        the worker sent back before it exited, if it did; else that it died."""
         worker.process.join(timeout=5)
         code = worker.process.exitcode
+        if why and code is not None:
+            sent = _sent_error(worker.results)
+            if sent is not None:
+                return sent
         how = f"was killed by signal {-code}" if code is not None and code < 0 else "stopped"
         return WorkerDied(f"batch: a worker process {how} before it finished its records")
 
@@ -536,6 +542,21 @@ def _serve(
             _write_all(results, _broken(exc))
             os._exit(1)
     os._exit(0)  # not multiprocessing's exit, which flushes the parent's stdout buffer again
+
+
+def _sent_error(results: int) -> Exception | None:
+    """The error a worker that has exited sent back, after the chunks it wrote before it."""
+    with contextlib.suppress(OSError):
+        os.set_blocking(results, True)
+        data = _read_exactly(results, _waiting(results))  # it has exited: all of it is there
+        while len(data) >= _RESULT.size:
+            size, _, failed = _RESULT.unpack_from(data)
+            data = data[_RESULT.size :]
+            if size == _BROKEN:
+                error: Exception = pickle.loads(data[:failed])
+                return error
+            data = data[4 * failed + size :]
+    return None
 
 
 def _broken(exc: Exception) -> list[bytes]:
