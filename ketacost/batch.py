@@ -52,6 +52,8 @@ def csv_records(lines: Iterable[str]) -> Iterator[Record]:
     reader = csv.DictReader(watched())
     try:
         header = reader.fieldnames or []
+        if cut and cut[0] == reader.line_num:
+            raise csv.Error(f"line longer than {MAX_LINE:,} characters")
         # `plan-year-start` or `--plan-year-start` as a header too
         header = reader.fieldnames = [option_name(name) for name in header]
     except csv.Error as exc:
@@ -93,9 +95,14 @@ def jsonl_records(lines: Iterable[str]) -> Iterator[Record]:
             yield number, line
 
 
-def sniff(first: str) -> str:
-    """``csv`` unless the first non-blank line looks like a JSON object."""
-    return "jsonl" if first.lstrip().startswith("{") else "csv"
+def sniff(head: list[str]) -> str:
+    """``csv`` unless the first non-blank line of ``head`` that could be read looks like a JSON
+    object; ``jsonl`` when each was too long to read (each becomes an error line)."""
+    lines = [line for line in head if line.strip()]
+    readable = [line for line in lines if not isinstance(line, LineTooLong)]
+    if lines and not readable:
+        return "jsonl"
+    return "jsonl" if readable and readable[0].lstrip().startswith("{") else "csv"
 
 
 def _error_line(number: int, code: str, message: str, field: str | None) -> bytes:

@@ -777,7 +777,7 @@ def batch_command(
     """
     from .batch import csv_records, jsonl_records, run_batch, sniff
     from .errors import BatchIncomplete
-    from .files import open_lines, output_stream
+    from .files import LineTooLong, open_lines, output_stream
 
     sources = sources or ["-"]
     if dask is not None:
@@ -797,12 +797,12 @@ def batch_command(
                          field="FILE")  # fmt: skip
     pricing, label = load_model(pricing_file)
     lines = open_lines(source)
-    head: list[str] = []  # blank lines before the first record still count as lines
+    head: list[str] = []  # blank and over-long lines before the first record still count
     for line in lines:
         head.append(line)
-        if line.strip():
+        if line.strip() and not isinstance(line, LineTooLong):
             break
-    kind = (input_format or sniff(head[-1] if head else "")).lower()
+    kind = (input_format or sniff(head)).lower()
     if kind not in ("jsonl", "csv"):
         raise InputError(f"--input-format: must be jsonl or csv, not {kind!r}",
                          field="--input-format")  # fmt: skip

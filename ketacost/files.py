@@ -181,8 +181,8 @@ def open_lines(source: str) -> Iterator[str]:
     :class:`LineTooLong` (``batch /dev/zero`` read one endless line until memory ran out)."""
     if source == "-":
         stream = sys.stdin
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
+        if hasattr(stream, "reconfigure"):  # and lines end as in a file: "\r" too (newline="")
+            stream.reconfigure(errors="replace", newline="")
         return _without_bom(_bounded_lines(stream, "standard input"))
     try:
         handle = open(source, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
@@ -197,35 +197,52 @@ def _closing_lines(handle: TextIO, label: str) -> Iterator[str]:
 
 
 def _bounded_lines(handle: TextIO, label: str) -> Iterator[str]:
+    """Lines ended by "\n", "\r\n" or "\r" (the handle reads with ``newline=""``), each of
+    at most MAX_LINE characters before its ending; a longer one is read on in bounded pieces to
+    its ending, unkept, and stands as one LineTooLong."""
     number = 0
+    split_crlf = False  # an over-long line's "\r" came last: a "\n" right after is its ending
     while True:
-        line = handle.readline(MAX_LINE + 1)
+        line = handle.readline(MAX_LINE + 2)  # room for MAX_LINE characters and a "\r\n"
+        if split_crlf:
+            split_crlf = False
+            if line == "\n":
+                continue
         number += 1
         if not line:
             return
-        if len(line) > MAX_LINE and not line.endswith("\n"):
-            skipped = len(line)
-            while True:  # the rest of the line, in bounded pieces, unkept
-                rest = handle.readline(MAX_LINE)
-                skipped += len(rest)
-                if not rest or rest.endswith("\n"):
-                    break
-                if skipped > MAX_SKIP:  # /dev/zero, a disk image: no end of line to wait for
-                    raise InputError(
-                        f"{label}: line {number} runs past {MAX_SKIP:,} characters; "
-                        "batch reads JSONL or CSV text",
-                        field=label,
-                    )
-            yield LineTooLong(f"line longer than {MAX_LINE:,} characters\n")
+        if len(line) - _ending(line) <= MAX_LINE:
+            yield line
             continue
-        yield line
+        piece = line
+        skipped = len(line)
+        while not _ending(piece):  # the rest of the line, in bounded pieces, unkept
+            piece = handle.readline(MAX_LINE)
+            if not piece:
+                break
+            skipped += len(piece)
+            if skipped > MAX_SKIP:  # /dev/zero, a disk image: no end of line to wait for
+                raise InputError(
+                    f"{label}: line {number} runs past {MAX_SKIP:,} characters; "
+                    "batch reads JSONL or CSV text",
+                    field=label,
+                )
+        split_crlf = piece.endswith("\r")
+        yield LineTooLong(f"line longer than {MAX_LINE:,} characters\n")
+
+
+def _ending(line: str) -> int:
+    """How many characters of ``line`` are its line ending: 2, 1 or 0 (the last line)."""
+    if line.endswith("\n"):
+        return 2 if line.endswith("\r\n") else 1
+    return 1 if line.endswith("\r") else 0
 
 
 def _without_bom(lines: Iterator[str]) -> Iterator[str]:
     first = next(lines, None)
     if first is None:
         return
-    yield first.removeprefix("\ufeff")
+    yield first[1:] if first.startswith("\ufeff") else first  # a LineTooLong stays one
     yield from lines
 
 

@@ -293,3 +293,99 @@ def test_batch_of_dev_zero_stops() -> None:
     assert run.code == 2, (run.code, run.err[:200])
     assert run.err.startswith("Error: /dev/zero: line 1 runs past")
     assert run.err.count("\n") == 1
+
+
+# --- line endings and the 1 MiB limit ------------------------------------------------------------
+
+LIMIT = 1_048_576
+
+
+def _lines_of(path: Path) -> list[str]:
+    from ketacost.files import LineTooLong, open_lines
+
+    lines = open_lines(str(path))
+    return ["<too long>" if isinstance(line, LineTooLong) else line for line in lines]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_records_after_an_over_long_line_are_all_read(end: str, tmp_path: Path) -> None:
+    """An over-long line ended by a bare CR (an old Mac file) swallowed the records after it:
+    the rest of the line was read up to the next "\\n"."""
+    path = tmp_path / "scenarios.jsonl"
+    path.write_bytes(f"a{end}{'y' * 1_100_000}{end}b{end}c{end}d".encode())
+    assert _lines_of(path) == [f"a{end}", "<too long>", f"b{end}", f"c{end}", "d"]
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_the_limit_counts_the_characters_before_the_line_ending(end: str, tmp_path: Path) -> None:
+    """A line of exactly 1,048,576 characters was refused with a CRLF ending, kept with LF."""
+    path = tmp_path / "scenarios.jsonl"
+    path.write_bytes(f"{'x' * LIMIT}{end}{'x' * (LIMIT + 1)}{end}b{end}".encode())
+    assert _lines_of(path) == ["x" * LIMIT + end, "<too long>", f"b{end}"]
+
+
+def test_a_crlf_cut_between_its_two_characters_is_one_ending(tmp_path: Path) -> None:
+    """One character over the limit with CRLF: the bounded read stops between "\\r" and "\\n";
+    that "\\n" is not a line of its own (it would shift every line number after it)."""
+    path = tmp_path / "scenarios.jsonl"
+    path.write_bytes(f"{'x' * (LIMIT + 1)}\r\n\r\nb\r\n".encode())
+    assert _lines_of(path) == ["<too long>", "\r\n", "b\r\n"]
+
+
+def test_an_over_long_first_line_after_a_byte_order_mark(tmp_path: Path) -> None:
+    """Dropping the BOM turned the first line's LineTooLong into plain text, read as JSON."""
+    path = tmp_path / "scenarios.jsonl"
+    path.write_bytes(f"\ufeff{'y' * 1_100_000}\n{GOOD_IV}\n".encode())
+    run = run_cli("batch", str(path))
+    assert run.code == 4, (run.code, run.err)
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [1, 2]
+    assert _error(docs[0])["message"] == "line longer than 1,048,576 characters"
+    assert docs[1]["scenario"]["route"] == "iv"
+
+
+def test_standard_input_ends_lines_as_a_file_does(tmp_path: Path) -> None:
+    """stdin split only on "\\n": a file with bare-CR endings was one record on stdin, and
+    three from a path."""
+    import subprocess
+    import sys
+
+    data = f"{GOOD_IV}\r{GOOD_SPRAVATO}\r{GOOD_IV}\r".encode()
+    path = tmp_path / "scenarios.jsonl"
+    path.write_bytes(data)
+    runs = [
+        subprocess.run([sys.executable, "-m", "ketacost", "batch", *where], input=data,
+                       capture_output=True, check=False)
+        for where in (["-"], [str(path)])
+    ]  # fmt: skip
+    for proc in runs:
+        assert proc.returncode == 0, proc.stderr
+    lines = [[json.loads(line)["line"] for line in p.stdout.splitlines()] for p in runs]
+    assert lines == [[1, 2, 3], [1, 2, 3]]
+    assert runs[0].stdout == runs[1].stdout
+
+
+def test_an_over_long_first_record_does_not_make_the_file_csv(tmp_path: Path) -> None:
+    """The format was guessed from the over-long line's stand-in text: CSV, with that text as
+    its header, and every record after it failed."""
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text(f'\n{{"location": "{"y" * 1_100_000}"}}\n{GOOD_IV}\n')
+    docs = _documents(run_cli("batch", str(path)))
+    assert [d["line"] for d in docs] == [2, 3]
+    assert _error(docs[0])["message"] == "line longer than 1,048,576 characters"
+    assert docs[1]["scenario"]["route"] == "iv"
+    only = tmp_path / "only.jsonl"
+    only.write_text(f"{'y' * 1_100_000}\n\n")
+    run = run_cli("batch", str(only))
+    assert [_error(d)["message"] for d in _documents(run)] == [
+        "line longer than 1,048,576 characters"
+    ]
+
+
+def test_an_over_long_csv_header_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.csv"
+    path.write_text(f"route,{'y' * 1_100_000}\niv\n")
+    run = run_cli("batch", str(path), "--input-format", "csv")
+    assert run.code == 2, (run.code, run.err)
+    assert run.err == "Error: CSV header: line longer than 1,048,576 characters\n"
+    assert run.out == ""
