@@ -40,13 +40,17 @@ Record = tuple[int, Any]  # (line number, raw JSON text or a CSV row mapping)
 
 
 def csv_records(lines: Iterable[str]) -> Iterator[Record]:
-    """CSV rows with a header of option names; an empty cell means "not given"."""
+    """CSV rows with a header of option names; an empty cell means "not given". A row is
+    numbered by the line it starts on (a quoted cell may hold line breaks)."""
     cut: list[int] = []  # numbers of the lines too long to read (LineTooLong)
+    start: list[int] = []  # the first non-blank line the reader has taken since the last row
 
     def watched() -> Iterator[str]:
         for number, line in enumerate(lines, start=1):
             if isinstance(line, LineTooLong):
                 cut.append(number)
+            if not start and line.strip("\r\n"):
+                start.append(number)
             yield line
 
     reader = csv.DictReader(watched())
@@ -61,23 +65,23 @@ def csv_records(lines: Iterable[str]) -> Iterator[Record]:
     twice = [name for i, name in enumerate(header) if name in header[:i]]
     if twice:  # DictReader would silently keep the last cell of the two
         raise InputError(f"CSV header: column {twice[0]!r} appears twice")
-    rows, done = iter(reader), reader.line_num
+    rows = iter(reader)
+    start.clear()
     while True:
         try:
             row = next(rows)
         except StopIteration:
             return
         except csv.Error as exc:  # a cell over 131,072 characters aborted the whole batch
-            done += 1  # the reader does not count the line it gave up on
-            yield done, {"__unreadable__": f"CSV: {exc}"}
+            yield start.pop() if start else reader.line_num, {"__unreadable__": f"CSV: {exc}"}
             continue
+        first = start.pop() if start else reader.line_num
         values = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
         if None in row:
             values = {"__extra_cells__": row[None]}
-        if cut and cut[-1] > done:
+        if cut and cut[-1] >= first:
             values = {"__unreadable__": f"line longer than {MAX_LINE:,} characters"}
-        done = reader.line_num
-        yield done, values
+        yield first, values
 
 
 def option_name(header: str) -> str:
@@ -95,14 +99,25 @@ def jsonl_records(lines: Iterable[str]) -> Iterator[Record]:
             yield number, line
 
 
-def sniff(head: list[str]) -> str:
-    """``csv`` unless the first non-blank line of ``head`` that could be read looks like a JSON
-    object; ``jsonl`` when each was too long to read (each becomes an error line)."""
+JSONL_NAMES = (".jsonl", ".ndjson", ".json")  # a file named so is read as JSONL, whatever it holds
+CSV_NAMES = (".csv",)
+
+
+def sniff(head: list[str], name: str | None = None) -> str:
+    """The format of an input: by its name (``.jsonl``, ``.ndjson``, ``.json``, ``.csv``; a bad
+    first record of a JSONL file is then its error, not a CSV header), else by its first
+    non-blank line that could be read: ``jsonl`` when it looks like JSON (``{`` or ``[``),
+    or when each was too long to read (each becomes an error line); else ``csv``."""
+    lowered = (name or "").lower()
+    if lowered.endswith(JSONL_NAMES):
+        return "jsonl"
+    if lowered.endswith(CSV_NAMES):
+        return "csv"
     lines = [line for line in head if line.strip()]
     readable = [line for line in lines if not isinstance(line, LineTooLong)]
     if lines and not readable:
         return "jsonl"
-    return "jsonl" if readable and readable[0].lstrip().startswith("{") else "csv"
+    return "jsonl" if readable and readable[0].lstrip().startswith(("{", "[")) else "csv"
 
 
 def _error_line(number: int, code: str, message: str, field: str | None) -> bytes:

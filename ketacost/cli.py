@@ -747,7 +747,7 @@ def batch_command(
         typer.Option(
             "--input-format",
             metavar="jsonl|csv",
-            help="Input format [default: guessed from the first line].",
+            help="Input format [default: by the name, .jsonl or .csv; else the first line].",
         ),
     ] = None,
     pricing_file: PricingOpt = None,
@@ -802,7 +802,7 @@ def batch_command(
         head.append(line)
         if line.strip() and not isinstance(line, LineTooLong):
             break
-    kind = (input_format or sniff(head)).lower()
+    kind = (input_format or sniff(head, None if source == "-" else source)).lower()
     if kind not in ("jsonl", "csv"):
         raise InputError(f"--input-format: must be jsonl or csv, not {kind!r}",
                          field="--input-format")  # fmt: skip

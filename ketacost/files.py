@@ -183,12 +183,12 @@ def open_lines(source: str) -> Iterator[str]:
         stream = sys.stdin
         if hasattr(stream, "reconfigure"):  # and lines end as in a file: "\r" too (newline="")
             stream.reconfigure(errors="replace", newline="")
-        return _without_bom(_bounded_lines(stream, "standard input"))
+        return _without_bom(_bounded_lines(stream, "standard input"), "standard input")
     try:
         handle = open(source, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}", field=source) from None
-    return _without_bom(_closing_lines(handle, source))
+    return _without_bom(_closing_lines(handle, source), source)
 
 
 def _closing_lines(handle: TextIO, label: str) -> Iterator[str]:
@@ -231,6 +231,16 @@ def _bounded_lines(handle: TextIO, label: str) -> Iterator[str]:
         yield LineTooLong(f"line longer than {MAX_LINE:,} characters\n")
 
 
+def _utf16(first: str) -> bool:
+    """Whether a first line read as UTF-8 is UTF-16 (Windows' "Unicode" text): its byte-order
+    mark, two bytes that are not UTF-8, then NULs; or, without the mark, a NUL for every other
+    character (ASCII text in UTF-16)."""
+    text = first.rstrip("\r\n")
+    if text.startswith("\ufffd\ufffd") and "\x00" in text:
+        return True
+    return len(text) >= 4 and text.count("\x00") * 2 >= len(text) - 1
+
+
 def _ending(line: str) -> int:
     """How many characters of ``line`` are its line ending: 2, 1 or 0 (the last line)."""
     if line.endswith("\n"):
@@ -238,10 +248,14 @@ def _ending(line: str) -> int:
     return 1 if line.endswith("\r") else 0
 
 
-def _without_bom(lines: Iterator[str]) -> Iterator[str]:
+def _without_bom(lines: Iterator[str], label: str) -> Iterator[str]:
     first = next(lines, None)
     if first is None:
         return
+    if _utf16(first):  # read as UTF-8 it is every record an error, or a CSV header of noise
+        raise InputError(
+            f"{label}: looks like UTF-16 text; batch reads UTF-8 (save it as UTF-8)", field=label
+        )
     yield first[1:] if first.startswith("\ufeff") else first  # a LineTooLong stays one
     yield from lines
 

@@ -389,3 +389,60 @@ def test_an_over_long_csv_header_is_refused(tmp_path: Path) -> None:
     assert run.code == 2, (run.code, run.err)
     assert run.err == "Error: CSV header: line longer than 1,048,576 characters\n"
     assert run.out == ""
+
+
+# --- the input's format and encoding ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["scenarios.jsonl", "scenarios.ndjson", "scenarios.JSON"])
+def test_a_jsonl_file_with_a_bad_first_record_stays_jsonl(name: str, tmp_path: Path) -> None:
+    """A first line that is not JSON made the file CSV, with that line as the header: each
+    record after it failed ("more cells than header columns")."""
+    path = tmp_path / name
+    path.write_text(f"not json\n{GOOD_IV}\n{GOOD_SPRAVATO}\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 4, (run.code, run.err)
+    docs = _documents(run)
+    assert [d["line"] for d in docs] == [1, 2, 3]
+    assert _error(docs[0])["code"] == "invalid_json"
+    assert [d["scenario"]["route"] for d in docs[1:]] == ["iv", "spravato"]
+
+
+def test_a_json_array_on_stdin_is_jsonl() -> None:
+    run = run_cli("batch", "-", input=f"[{GOOD_IV}]\n{GOOD_IV}\n")
+    docs = _documents(run)
+    assert _error(docs[0])["message"] == "a record must be a JSON object"
+    assert docs[1]["scenario"]["route"] == "iv"
+
+
+def test_a_csv_name_is_csv_whatever_its_first_line(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.csv"
+    path.write_text("{route},start\niv,2026-11-27\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 4, (run.code, run.err)
+    assert _error(_documents(run)[0])["field"] == "{route}"
+
+
+def test_a_csv_record_over_several_lines_is_numbered_by_its_first(tmp_path: Path) -> None:
+    """A quoted cell holding a line break: the record was reported at its last line."""
+    path = tmp_path / "scenarios.csv"
+    path.write_text('route,location,start\n\niv,"T\nX",2027-01-04\nim,TX,2027-01-04\n\n'
+                    'iv,"a\n\nb\n",2027-01-04\nspravato,NY,2027-01-04\n')  # fmt: skip
+    docs = _documents(run_cli("batch", str(path)))
+    assert [d["line"] for d in docs] == [3, 5, 7, 11]
+    assert _error(docs[0])["field"] == "location"
+    assert docs[1]["scenario"]["route"] == "im"
+    assert docs[3]["scenario"]["route"] == "spravato"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_refused_by_name(encoding: str, tmp_path: Path) -> None:
+    """Windows' "Unicode" text read as UTF-8: a CSV header of noise, every record failed."""
+    path = tmp_path / "scenarios.jsonl"
+    path.write_text(f"{GOOD_IV}\n{GOOD_SPRAVATO}\n", encoding=encoding)
+    run = run_cli("batch", str(path))
+    assert run.code == 2, (run.code, run.err)
+    assert (
+        run.err == f"Error: {path}: looks like UTF-16 text; batch reads UTF-8 (save it as UTF-8)\n"
+    )
+    assert run.out == ""
