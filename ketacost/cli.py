@@ -781,7 +781,7 @@ def batch_command(
 
     sources = sources or ["-"]
     if dask is not None:
-        _dask_batch(dask, sources, output, pricing_file, input_format, blocksize)
+        _dask_batch(dask, sources, output, pricing_file, input_format, blocksize, fail_fast)
         return
     if len(sources) > 1:
         raise InputError(
@@ -851,8 +851,10 @@ def _dask_batch(
     pricing_file: str | None,
     input_format: str | None,
     blocksize: int,
+    fail_fast: bool,
 ) -> None:
-    """`batch --dask`: the same estimates, partitioned by Dask; one output file a partition."""
+    """`batch --dask`: the same estimates, partitioned by Dask; one output file a partition.
+    Everything the user gave is checked before a cluster starts."""
     from .errors import BatchIncomplete
 
     if output is None or output == "-":
@@ -862,11 +864,19 @@ def _dask_batch(
         )
     if "-" in sources:
         raise InputError("--dask reads files, globs or URLs, not standard input", field="FILE")
-    from .dask_batch import run_dask
+    if fail_fast:  # the records are estimated all at once on the workers: nothing to stop
+        raise InputError("--fail-fast: not with --dask, which estimates every record",
+                         field="--fail-fast")  # fmt: skip
+    from . import dask_batch
 
+    dask_batch.check_address(address)
+    dask_batch.require_dask()
+    target = dask_batch.check_output(output)
+    inputs = dask_batch.check_inputs(sources, input_format)
     pricing, label = load_model(pricing_file)
-    result = run_dask(address, sources, output, pricing, dt.date.today(), source=label,
-                      input_format=input_format, blocksize=blocksize)  # fmt: skip
+    with _stop_on_sigterm():
+        result = dask_batch.run_dask(address, inputs, target, pricing, dt.date.today(),
+                                     source=label, blocksize=blocksize)  # fmt: skip
     sys.stderr.write(
         f"{plural(result.records, 'record')} estimated into {plural(result.files, 'file')} "
         f"at {output}\n"

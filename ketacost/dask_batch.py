@@ -1,28 +1,45 @@
 """Batch on a Dask cluster (the optional ``ketacost[dask]`` extra): ``batch --dask ADDRESS``.
 
 Dask does the distribution; this module only says what a partition is and what to do with it.
-Inputs are read with ``dask.bag.read_text`` (local paths, globs, or fsspec URLs such as
-``s3://bucket/scenarios-*.jsonl``), JSONL files in blocks of ``blocksize`` bytes, CSV files one
-partition each (a CSV header is only at the top of a file). Every record is estimated by the
-same pure function as the plain ``batch`` (:func:`ketacost.batch.estimate_record`) and keeps its
-line number in its file; each partition is written, in input order, to one output file. Dask is
-imported only here, and this module only when ``--dask`` is given.
+Everything a user can get wrong is checked here before a cluster starts (:func:`check_address`,
+:func:`check_output`, :func:`check_inputs`), with fsspec, so URLs (``s3://…``) work too.
+
+Inputs are read as bytes with ``dask.bytes.read_bytes`` (local paths, globs, fsspec URLs):
+JSONL files in blocks of ``blocksize`` bytes cut after a line feed, CSV files (and compressed
+or empty ones) one block each (a CSV header is only at the top of a file). Each file's format is
+decided as the plain ``batch`` decides it for its one file (:func:`ketacost.batch.sniff`), and a
+block's lines are read by the very function that reads the plain batch's file, so both give the
+same records: lines end in LF, CRLF or a bare CR, a byte-order mark is dropped, a line over
+``MAX_LINE`` characters is its record's error. Every record is estimated by the same pure
+function as the plain ``batch`` (:func:`ketacost.batch.estimate_record`) with its line number in
+its file; each block is written, in input order, to one output file, empty when it holds no
+record, so the files joined in name order are the plain batch's output byte for byte.
+
+The output is only ever new files: a new or empty folder, or a ``*`` name nothing matches yet.
+A run that fails or is stopped removes what it wrote. Dask is imported only here, and this
+module only when ``--dask`` is given.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import logging
+import posixpath
+import sys
 from collections.abc import Iterator
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
-from .batch import csv_records, estimate_record
-from .errors import InputError
+from .batch import csv_records, estimate_record, jsonl_records, sniff
+from .errors import InputError, KetacostError
+from .files import LineTooLong, _bounded_lines, _without_bom
 from .model import PricingModel
 
 LOCAL_WORKERS = 2  # `--dask local`: a small cluster on this machine, one thread a worker
 BLOCKSIZE = 32 * 2**20  # bytes of JSONL a partition
+SCHEMES = ("tcp", "tls", "ucx")  # scheduler addresses distributed connects to
 
 
 class DaskResult(NamedTuple):
@@ -31,16 +48,186 @@ class DaskResult(NamedTuple):
     files: int
 
 
-@contextlib.contextmanager
-def _client(address: str) -> Iterator[Any]:
-    """A client of the scheduler at ``address``, or of a LocalCluster for ``local``; closed (and
-    the local workers stopped) when the block ends."""
-    try:
-        from dask.distributed import Client, LocalCluster
-    except ImportError:
+class Source(NamedTuple):
+    """One input file, checked: how fsspec names it, how messages name it, how to read it."""
+
+    path: str  # as fsspec names it (an absolute local path, or a URL)
+    label: str  # as the user gave it (the file matched, for a glob)
+    kind: str  # jsonl | csv
+    size: int
+    compression: str | None  # gzip…, by the name, as dask reads it
+
+
+class Output(NamedTuple):
+    """Where the parts go: ``pattern`` with one ``*`` for the part's number."""
+
+    given: str
+    pattern: str
+    folder: str | None  # a folder this run creates, removed with the parts if the run fails
+
+
+def require_dask() -> None:
+    """Refuse ``--dask`` without the extra, before anything else needs it."""
+    import importlib.util
+
+    if any(importlib.util.find_spec(name) is None for name in ("dask", "distributed", "fsspec")):
         raise InputError(
             "--dask: needs the dask extra: pip install 'ketacost[dask]'", field="--dask"
-        ) from None
+        )
+
+
+def check_address(address: str) -> None:
+    """``local``, or ``tcp://host:port`` (also ``tls://``, ``ucx://``): refused before any
+    connection is tried when it cannot be a scheduler's address."""
+    if address == "local":
+        return
+    example = "give local or a scheduler address like tcp://host:8786"
+    parts = urlsplit(address)
+    if parts.scheme not in SCHEMES or "://" not in address:
+        raise InputError(f"--dask: {address!r} is not an address; {example}", field="--dask")
+    if not parts.hostname:
+        raise InputError(f"--dask: {address} names no host; {example}", field="--dask")
+    raw = parts.netloc.rpartition("]")[2].rpartition(":")[2] if ":" in parts.netloc else ""
+    if not raw:
+        raise InputError(f"--dask: {address} names no port; {example}", field="--dask")
+    if not raw.isdigit() or not 1 <= int(raw) <= 65535:
+        raise InputError(
+            f"--dask: {address}: the port must be a number from 1 to 65535, not {raw}",
+            field="--dask",
+        )
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise InputError(f"--dask: {address} has more than host:port; {example}", field="--dask")
+
+
+def _filesystem(url: str, label: str) -> tuple[Any, str]:
+    """fsspec's file system for ``url`` and the path in it; a missing library (s3fs, gcsfs)
+    is the user's to install, in fsspec's own words."""
+    from fsspec.core import url_to_fs
+
+    try:
+        fs, path = url_to_fs(url)
+    except ImportError as exc:
+        raise InputError(f"{label}: {exc}", field=label) from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{label}: {url}: {exc}", field=label) from None
+    return fs, str(path)
+
+
+def check_output(output: str) -> Output:
+    """The output, if it names only new files: a new or empty folder (parts ``00000.jsonl``,
+    ``00001.jsonl``, …), or a name with one ``*`` that no file matches yet. A file a user wrote
+    is never overwritten, and no part of an earlier run is left among this run's."""
+    label = "--output"
+    stars = output.count("*")
+    if stars > 1:
+        raise InputError(
+            f"--output: takes at most one * (where the part's number goes), not {stars}: {output}",
+            field=label,
+        )
+    fs, path = _filesystem(output, label)
+    if stars:
+        folder = posixpath.dirname(path)
+        if "*" in folder:
+            raise InputError(
+                f"--output: the * goes in the file name, not in a folder: {output}", field=label
+            )
+        taken = sorted(fs.glob(path))
+        if taken:
+            raise InputError(
+                f"--output: {taken[0]} exists; batch --dask writes its parts only as new files "
+                "(remove the old ones or choose another name)",
+                field=label,
+            )
+        pattern = output
+    else:
+        folder = path.rstrip("/") or path
+        if fs.isfile(folder):
+            raise InputError(
+                f"--output: {output} is a file; give a folder (new or empty) or a name with * "
+                "for the part's number",
+                field=label,
+            )
+        if fs.isdir(folder) and fs.ls(folder, detail=False):
+            raise InputError(
+                f"--output: {output} is not empty; batch --dask writes its parts into a new or "
+                "empty folder",
+                field=label,
+            )
+        pattern = output.rstrip("/") + "/*.jsonl"
+    created = None if not folder or fs.exists(folder) else folder
+    return Output(output, pattern, created)
+
+
+def check_inputs(sources: list[str], input_format: str | None) -> list[Source]:
+    """Every file the inputs name (globs and URLs expanded), each readable, with its format:
+    ``input_format`` for all, or each file's own, as the plain batch decides it."""
+    from fsspec.core import get_fs_token_paths
+
+    files = []
+    for source in sources:
+        fs, _ = _filesystem(source, source)
+        try:
+            _, _, paths = get_fs_token_paths(source, mode="rb")
+        except (OSError, ValueError) as exc:
+            raise InputError(f"{source}: cannot read: {exc}", field=source) from None
+        if not paths:
+            raise InputError(f"{source}: no file matches it", field=source)
+        glob = "*" in source  # fsspec's one wildcard; a file it matched is named as found
+        for path in paths:
+            files.append(_check_file(fs, path, path if glob else source, input_format))
+    return files
+
+
+def _check_file(fs: Any, path: str, label: str, input_format: str | None) -> Source:
+    from fsspec.utils import infer_compression
+
+    def unreadable(why: str) -> InputError:
+        return InputError(f"{label}: cannot read: {why}", field=label)
+
+    try:
+        info = fs.info(path)
+    except OSError as exc:
+        raise unreadable(exc.strerror or str(exc)) from None
+    if info["type"] == "directory":
+        raise unreadable("Is a directory")
+    if info["type"] != "file":
+        raise unreadable("not a regular file; batch --dask reads files")
+    compression = infer_compression(path)
+    name = path.rsplit(".", 1)[0] if compression else path  # x.jsonl.gz is JSONL
+    try:
+        with (
+            fs.open(path, "rb", compression=compression) as raw,
+            io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as text,
+        ):
+            head = _head(_without_bom(_bounded_lines(text, label), label))
+    except OSError as exc:
+        raise unreadable(exc.strerror or str(exc)) from None
+    kind = (input_format or sniff(head, name)).lower()
+    if kind not in ("jsonl", "csv"):
+        raise InputError(f"--input-format: must be jsonl or csv, not {kind!r}",
+                         field="--input-format")  # fmt: skip
+    return Source(path, label, kind, int(info.get("size") or 0), compression)
+
+
+def _head(lines: Iterator[str]) -> list[str]:
+    """The lines up to the first one that can be a record: what :func:`sniff` decides by."""
+    head = []
+    for line in lines:
+        head.append(line)
+        if line.strip() and not isinstance(line, LineTooLong):
+            return head
+    return head
+
+
+@contextlib.contextmanager
+def _client(address: str | None) -> Iterator[Any]:
+    """A client of the scheduler at ``address``, or of a LocalCluster for ``local``; closed (and
+    the local workers stopped) when the block ends. None: no client."""
+    if address is None:
+        yield None
+        return
+    from dask.distributed import Client, LocalCluster
+
     if address == "local":
         with (
             LocalCluster(
@@ -55,11 +242,6 @@ def _client(address: str) -> Iterator[Any]:
         ):
             yield client
         return
-    if not address.startswith(("tcp://", "tls://", "ucx://", "inproc://")):
-        raise InputError(
-            f"--dask: must be local or a scheduler address like tcp://host:8786, not {address!r}",
-            field="--dask",
-        )
     try:
         client = Client(address, timeout="10s")
     except OSError as exc:
@@ -69,92 +251,140 @@ def _client(address: str) -> Iterator[Any]:
 
 
 def run_dask(
-    address: str,
-    inputs: list[str],
-    output: str,
+    address: str | None,
+    inputs: list[Source],
+    output: Output,
     pricing: PricingModel,
     today: dt.date,
     *,
     source: str = "builtin",
-    input_format: str | None = None,
     blocksize: int = BLOCKSIZE,
 ) -> DaskResult:
-    """Estimate every record of ``inputs`` on the cluster; write ``output`` (a path with ``*``,
-    replaced by the partition's number, or a folder: ``00000.jsonl``, ``00001.jsonl``, …)."""
-    import dask
-    import dask.bag as db
+    """Estimate every record of ``inputs`` on the cluster at ``address`` (None: the scheduler
+    dask is set to use) into ``output``'s parts. If the run fails or is stopped (Ctrl-C,
+    SIGTERM), the parts written so far are removed, and the folder if this run made it: never
+    half a result."""
+    try:
+        with _client(address), _quiet_when_stopped():
+            import dask
+            import dask.bag as db
 
-    kind = (input_format or _kind_by_name(inputs)).lower()
-    if kind not in ("jsonl", "csv"):
-        raise InputError(f"--input-format: must be jsonl or csv, not {kind!r}",
-                         field="--input-format")  # fmt: skip
-    with _client(address):
-        try:
-            lines = db.read_text(
-                inputs,
-                blocksize=None if kind == "csv" else blocksize,
-                include_path=True,
-                errors="replace",
+            shared_pricing = dask.delayed(pricing)
+            results = db.from_delayed([
+                dask.delayed(_estimate_block)(
+                    block, first, start, file.kind, file.label, shared_pricing, today, source
+                )
+                for file, first, start, block in _blocks(inputs, blocksize)
+            ])  # fmt: skip
+            writes = results.pluck(0).to_textfiles(
+                output.pattern, name_function=_part_name, last_endline=False, compute=False
             )
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read {' '.join(inputs)}: {exc}", field="FILE") from None
-        # Line numbers: how many lines each partition holds, then where each one starts in its
-        # file (a first, cheap pass; the estimates are the second).
-        counts = lines.map_partitions(_count).compute()
-        starts: list[int] = []
-        path, first = None, 0
-        for part_path, count in counts:
-            if part_path is not None and part_path != path:
-                path, first = part_path, 0
-            starts.append(first)
-            first += count
-        start_bag = db.from_sequence(starts, npartitions=len(starts))
-        results = db.map_partitions(
-            _estimate_partition, lines, start_bag, dask.delayed(pricing), today, source, kind
-        )
-        writes = results.pluck(0).to_textfiles(
-            output if "*" in output else output.rstrip("/") + "/*.jsonl",
-            name_function=lambda i: f"{i:05d}",
-            last_endline=True,
-            compute=False,
-        )
-        total = results.count()
-        failed = results.pluck(1).filter(_is_false).count()
-        *_, total_n, failed_n = dask.compute(*writes, total, failed)
-    return DaskResult(int(total_n), int(failed_n), len(writes))
+            total, failed = results.pluck(1).sum(), results.pluck(2).sum()
+            *_, total_n, failed_n = dask.compute(*writes, total, failed)
+            return DaskResult(int(total_n), int(failed_n), len(writes))
+    except BaseException as exc:
+        if _remove_output(output):  # after the client: a local cluster's workers are gone
+            note = f"the unfinished output at {output.given} was removed"
+            if isinstance(exc, KetacostError):
+                exc.message = f"{exc.message} ({note})"
+            else:
+                sys.stderr.write(f"batch --dask stopped; {note}\n")
+        raise
 
 
-def _kind_by_name(inputs: list[str]) -> str:
-    return "csv" if all(name.lower().endswith((".csv", ".csv.gz")) for name in inputs) else "jsonl"
+@contextlib.contextmanager
+def _quiet_when_stopped() -> Iterator[None]:
+    """Ctrl-C or SIGTERM while the client waits: the client's pending waits, cancelled as it
+    closes, would each log a traceback ("Task exception was never retrieved") on the way out."""
+    try:
+        yield
+    except (KeyboardInterrupt, SystemExit):
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        raise
 
 
-def _count(items: list[tuple[str, str]]) -> list[tuple[str | None, int]]:
-    return [(items[0][1] if items else None, len(items))]
+def _blocks(inputs: list[Source], blocksize: int) -> list[tuple[Source, bool, int, Any]]:
+    """Every file's blocks in order: ``(file, first in the file, lines before it, its bytes)``.
+    Line numbers go on across a file's blocks: the lines of every block but a file's last are
+    counted first (a cheap pass; the estimates are the second)."""
+    import dask
+    from dask.bytes import read_bytes
+
+    blocks: list[tuple[Source, int, Any]] = []  # (file, the block's index in it, its bytes)
+    for file in inputs:
+        cut = file.kind == "jsonl" and file.compression is None and file.size > 0
+        _, (file_blocks,) = read_bytes(file.path, delimiter=b"\n", sample=False,
+                                       blocksize=blocksize if cut else None,
+                                       compression=file.compression)  # fmt: skip
+        blocks += [(file, i, block) for i, block in enumerate(file_blocks)]
+    counted = [
+        k for k, (file, _, _) in enumerate(blocks)
+        if k + 1 < len(blocks) and blocks[k + 1][0] is file
+    ]  # fmt: skip
+    counts = dask.compute(*(
+        dask.delayed(_count_lines)(blocks[k][2], blocks[k][1] == 0, blocks[k][0].label)
+        for k in counted
+    ))  # fmt: skip
+    lines_in = dict(zip(counted, counts, strict=True))
+    out = []
+    start = 0
+    for k, (file, i, block) in enumerate(blocks):
+        start = 0 if i == 0 else start + lines_in[k - 1]
+        out.append((file, i == 0, start, block))
+    return out
 
 
-def _is_false(value: bool) -> bool:
-    return not value
+def _part_name(number: int) -> str:
+    return f"{number:05d}"
 
 
-def _estimate_partition(
-    items: list[tuple[str, str]],
-    starts: list[int],
+def _remove_output(output: Output) -> bool:
+    """Remove what a run wrote to ``output`` (every file its pattern matches: the checks made
+    sure none was there before); whether there was anything."""
+    fs, path = _filesystem(output.pattern, "--output")
+    parts = fs.glob(path)
+    for part in parts:
+        with contextlib.suppress(OSError):
+            fs.rm_file(part)
+    folder = output.folder
+    if folder is not None and fs.exists(folder):
+        with contextlib.suppress(OSError):
+            fs.rmdir(folder)
+        return True
+    return bool(parts)
+
+
+def _block_lines(block: bytes, first: bool, label: str) -> Iterator[str]:
+    """A block's lines, read as the plain batch reads a file (``files.open_lines``): ended by
+    LF, CRLF or a bare CR, over-long ones as ``LineTooLong``, the byte-order mark dropped at the
+    start of the file. A block ends after a line feed, so it ends where a line does."""
+    text = io.StringIO(block.decode("utf-8", errors="replace"), newline="")
+    lines = _bounded_lines(text, label)
+    return _without_bom(lines, label) if first else lines
+
+
+def _count_lines(block: bytes, first: bool, label: str) -> int:
+    return sum(1 for _ in _block_lines(block, first, label))
+
+
+def _estimate_block(
+    block: bytes,
+    first: bool,
+    start: int,
+    kind: str,
+    label: str,
     pricing: PricingModel,
     today: dt.date,
     source: str,
-    kind: str,
-) -> list[tuple[str, bool]]:
-    """One partition's records, estimated in order: ``(output line, ok)`` for each."""
-    (start,) = starts
-    lines = [line for line, _ in items]
-    if start == 0 and lines:
-        lines[0] = lines[0].removeprefix("\ufeff")  # Excel's byte-order mark, as plain batch
-    if kind == "csv":
-        records: Any = csv_records(lines)
-    else:
-        records = ((start + i, line) for i, line in enumerate(lines, start=1) if line.strip())
+) -> list[tuple[str, int, int]]:
+    """One block's records, estimated in order: one element ``(output text, records, failed)``,
+    the text empty when the block holds no record."""
+    lines = _block_lines(block, first, label)
+    records = csv_records(lines) if kind == "csv" else jsonl_records(lines)
     out = []
+    failed = 0
     for number, raw in records:
-        text, ok = estimate_record(number, raw, pricing, today, source)
-        out.append((text.decode("ascii"), ok))
-    return out
+        text, ok = estimate_record(start + number, raw, pricing, today, source)
+        out.append(text + b"\n")
+        failed += not ok
+    return [(b"".join(out).decode("ascii"), len(out), failed)]
