@@ -214,8 +214,9 @@ def run_batch(
     """Yield the output of every record, chunk by chunk, in input order.
 
     ``sink``: a file descriptor the output goes to. With workers, a chunk in which no record
-    failed may then be moved from the worker's pipe to it by the kernel (Linux ``splice``), never
-    read nor copied by this process; it comes back ``written``, with no text. The caller must
+    failed then goes from the worker's pipe to it: moved by the kernel (Linux ``splice``), never
+    read nor copied by this process, when the whole chunk is waiting in the pipe; else copied in
+    whole lines as it comes. It comes back ``written``, with no text. The caller must
     have written everything before it to the descriptor (flushed). With workers, leaving early
     (an exception in the caller, Ctrl-C, the generator closed) kills them at once (see
     :class:`_Workers`).
@@ -227,7 +228,7 @@ def run_batch(
         return
     _own_mappings()
     workers = _Workers(jobs, pricing, today, source)
-    workers.sink = sink if hasattr(os, "splice") else None
+    workers.sink = sink
     finished = False
     try:
         yield from workers.run(_chunks(records))
@@ -250,6 +251,7 @@ _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 # 24 after 10,000, 26 after 30,000) and then no further than 5,000 records take it. A fork costs
 # a few ms, a chunk about 30.
 SERVED = 100
+STREAM = 2**16  # bytes: the pieces in which output that cannot be spliced whole is passed on
 PIPE_SIZE = 2**20  # bytes: a chunk's output (about 800 KB) crosses in one write and one read
 ENLARGED_JOBS = 8  # up to this many workers get a result pipe of PIPE_SIZE (8 MiB in all)
 _BROKEN = 2**32 - 1  # in place of an output size: the worker failed; its pickled error follows
@@ -281,10 +283,11 @@ class _Workers:
     multiprocessing.Pool cost the parent about 55 µs a record, more than the reading and
     writing: its worker-handler thread waits on the shared result pipe, so it spins while a
     result is being read, and its result-handler thread reads 64 KB at a time and unpickles.
-    Here the parent sends chunk N to worker N mod jobs and yields the chunks in that order; it
-    reads any worker's output as soon as it is there (a worker never waits for its turn), as
-    raw bytes, never pickled. Task pipes are written without blocking (a task waits in the
-    parent when its pipe is full), so neither side can wait on the other forever. After
+    Here the parent sends chunk N to worker N mod jobs and yields the chunks in that order,
+    as raw bytes, never pickled. A worker ahead of its turn leaves its output in its pipe (and
+    waits there if the pipe is full): read whole into the parent, 40% of chunks were, and the
+    parent's peak memory grew with them. Task pipes are written without blocking (a task waits
+    in the parent when its pipe is full), so neither side can wait on the other forever. After
     :data:`SERVED` chunks a worker is told to stop and a fresh one takes its slot.
     """
 
@@ -296,6 +299,7 @@ class _Workers:
         self.workers: list[_Worker] = []  # one a slot; chunk N goes to slot N mod jobs
         self.retired: list[_Worker] = []  # told to stop, still owing chunks
         self.sink: int | None = None  # see run_batch
+        self.splicing = hasattr(os, "splice")  # until the sink refuses it
         try:
             for _ in range(jobs):
                 self.workers.append(self._start())
@@ -384,44 +388,43 @@ class _Workers:
                 worker.unsent.popleft()
 
     def _pump(self, head: _Worker) -> None:
-        """Wait until a worker has output or a task pipe has room; read the one, fill the other.
-
-        ``head`` owes the next chunk in order: only that one may go straight to the sink. A
-        worker that has begun to write its chunk finishes it: reading the whole chunk with
-        blocking reads waits only for that."""
+        """Wait until ``head``, which owes the next chunk in order, has output or a task pipe
+        has room; read the one, fill the other. A worker that has begun to write its chunk
+        finishes it: reading the whole chunk with blocking reads waits only for that."""
         poller = select.poll()
         everyone = self._everyone()
+        poller.register(head.results, select.POLLIN)  # the others' output waits in their pipes
         for w in everyone:
-            if w.owed:
-                poller.register(w.results, select.POLLIN)
             if w.unsent:
                 poller.register(w.tasks, select.POLLOUT)
         ready = dict(poller.poll())
         for w in everyone:
             if w.tasks in ready and w.unsent:
                 self._flush(w)
-            if w.results in ready and w.owed:
-                w.done.append(self._receive(w, in_turn=w is head))
-                w.owed -= 1
+        if head.results in ready:
+            head.done.append(self._receive(head))
+            head.owed -= 1
 
-    def _receive(self, worker: _Worker, in_turn: bool) -> Chunk:
+    def _receive(self, worker: _Worker) -> Chunk:
+        """The next chunk of ``worker``, whose turn it is."""
         size, records, failed = _RESULT.unpack(self._read(worker, _RESULT.size))
         if size == _BROKEN:  # a bug or no memory in the worker: the same error as --jobs 1
             raise pickle.loads(self._read(worker, failed))
         indexes = array.array("I", self._read(worker, 4 * failed)) if failed else ()
-        if (
-            in_turn
-            and not failed
-            and self.sink is not None
-            and _waiting(worker.results) >= size  # all of it: a worker killed mid-chunk
-            and self._splice(worker, size)  # must not leave half a line in the output
-        ):
+        if not failed and self.sink is not None:
+            # All of it waiting: moved by the kernel (a worker killed mid-chunk must not leave
+            # half a line in the output). Else passed on as it comes, whole lines at a time,
+            # rather than held whole here (up to a few MB: the parent's peak memory).
+            whole = self.splicing and _waiting(worker.results) >= size
+            if not (whole and self._splice(worker, size)):
+                self._stream(worker, size)
             return Chunk(b"", records, (), written=True)
         return Chunk(self._read(worker, size), records, tuple(indexes))
 
     def _splice(self, worker: _Worker, size: int) -> bool:
         """Move ``size`` bytes of output from the worker's pipe to the sink; False (and no more
-        splicing) when the sink cannot take it that way (a terminal, a file opened to append)."""
+        splicing) when the sink cannot take it that way (a terminal, a file opened to append):
+        it is then copied (:meth:`_stream`)."""
         assert self.sink is not None
         left = size
         while left:
@@ -429,13 +432,30 @@ class _Workers:
                 moved = os.splice(worker.results, self.sink, left)
             except OSError as exc:
                 if exc.errno == errno.EINVAL and left == size:
-                    self.sink = None
+                    self.splicing = False
                     return False
                 raise
             if not moved:
                 raise self._died(worker)
             left -= moved
         return True
+
+    def _stream(self, worker: _Worker, size: int) -> None:
+        """Copy ``size`` bytes of output from the worker's pipe to the sink, in pieces of at most
+        STREAM bytes, writing only whole lines: a worker that dies mid-chunk leaves the output
+        at the end of a record."""
+        assert self.sink is not None
+        left, tail = size, b""
+        while left:
+            piece = os.read(worker.results, min(left, STREAM))
+            if not piece:
+                raise self._died(worker)
+            left -= len(piece)
+            data = tail + piece if tail else piece
+            end = data.rfind(b"\n") + 1
+            if end:
+                _write_all(self.sink, [memoryview(data)[:end]])
+            tail = data[end:]
 
     def _read(self, worker: _Worker, size: int) -> bytes:
         data = os.read(worker.results, size)
@@ -616,7 +636,7 @@ def _read_exactly(fd: int, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _write_all(fd: int, parts: list[bytes]) -> None:
+def _write_all(fd: int, parts: list[bytes] | list[memoryview]) -> None:
     views = [memoryview(part) for part in parts if part]
     while views:
         written = os.writev(fd, views)
