@@ -314,7 +314,7 @@ class _Workers:
         result_read, result_write = os.pipe()
         if self.enlarge:  # tasks are small (50 input lines): their pipes keep the default
             _enlarge(result_write)
-        inherited = [fd for w in self._everyone() for fd in (w.tasks, w.results)]
+        inherited = [fd for w in self._everyone() for fd in (w.tasks, w.results) if fd >= 0]
         # A worker starts with SIGINT and SIGTERM blocked and sets its own handlers before
         # unblocking them: a Ctrl-C during the fork cannot reach it running the parent's.
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
@@ -350,6 +350,8 @@ class _Workers:
                 self.retired.append(worker)
                 while order:  # fork from a parent that holds no output: the child would too
                     yield self._next(order.popleft())
+                self._end(self.retired)  # they owe nothing now: each has its stop message
+                self.retired = []
                 worker = self.workers[slot] = self._start()
             payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
             self._send(worker, _TASK.pack(len(payload)) + payload)
@@ -364,11 +366,7 @@ class _Workers:
     def _next(self, worker: _Worker) -> Chunk:
         while not worker.done:
             self._pump(worker)
-        chunk = worker.done.popleft()
-        if worker in self.retired and not worker.owed and not worker.done:
-            self.retired.remove(worker)  # it has read its stop message or is about to
-            self._end([worker])
-        return chunk
+        return worker.done.popleft()
 
     def _send(self, worker: _Worker, data: bytes) -> None:
         worker.unsent.append(memoryview(data))
@@ -516,6 +514,11 @@ def _close(worker: _Worker) -> None:
     for fd in (worker.tasks, worker.results):
         with contextlib.suppress(OSError):
             os.close(fd)
+    # Its numbers are free for new pipes: a worker forked later must not be told to close them
+    # (it would close its own), nor a second _close close someone else's.
+    worker.tasks = worker.results = -1
+    with contextlib.suppress(ValueError):  # its sentinel pipe too, once it has exited
+        worker.process.close()
 
 
 def _own_mappings() -> None:
