@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 
 from .batch import csv_records, estimate_record, jsonl_records, sniff
 from .errors import InputError, KetacostError
-from .files import LineTooLong, _bounded_lines, _without_bom
+from .files import LineTooLong, bounded_lines, without_bom
 from .model import PricingModel
 
 LOCAL_WORKERS = 2  # `--dask local`: a small cluster on this machine, one thread a worker
@@ -199,7 +199,7 @@ def _check_file(fs: Any, path: str, label: str, input_format: str | None) -> Sou
             fs.open(path, "rb", compression=compression) as raw,
             io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="") as text,
         ):
-            head = _head(_without_bom(_bounded_lines(text, label), label))
+            head = _head(without_bom(bounded_lines(text, label), label))
     except OSError as exc:
         raise unreadable(exc.strerror or str(exc)) from None
     kind = (input_format or sniff(head, name)).lower()
@@ -359,8 +359,8 @@ def _block_lines(block: bytes, first: bool, label: str) -> Iterator[str]:
     LF, CRLF or a bare CR, over-long ones as ``LineTooLong``, the byte-order mark dropped at the
     start of the file. A block ends after a line feed, so it ends where a line does."""
     text = io.StringIO(block.decode("utf-8", errors="replace"), newline="")
-    lines = _bounded_lines(text, label)
-    return _without_bom(lines, label) if first else lines
+    lines = bounded_lines(text, label)
+    return without_bom(lines, label) if first else lines
 
 
 def _count_lines(block: bytes, first: bool, label: str) -> int:

@@ -183,20 +183,20 @@ def open_lines(source: str) -> Iterator[str]:
         stream = sys.stdin
         if hasattr(stream, "reconfigure"):  # and lines end as in a file: "\r" too (newline="")
             stream.reconfigure(errors="replace", newline="")
-        return _without_bom(_bounded_lines(stream, "standard input"), "standard input")
+        return without_bom(bounded_lines(stream, "standard input"), "standard input")
     try:
         handle = open(source, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"{source}: cannot read: {exc.strerror or exc}", field=source) from None
-    return _without_bom(_closing_lines(handle, source), source)
+    return without_bom(_closing_lines(handle, source), source)
 
 
 def _closing_lines(handle: TextIO, label: str) -> Iterator[str]:
     with handle:
-        yield from _bounded_lines(handle, label)
+        yield from bounded_lines(handle, label)
 
 
-def _bounded_lines(handle: TextIO, label: str) -> Iterator[str]:
+def bounded_lines(handle: TextIO, label: str) -> Iterator[str]:
     """Lines ended by "\n", "\r\n" or "\r" (the handle reads with ``newline=""``), each of
     at most MAX_LINE characters before its ending; a longer one is read on in bounded pieces to
     its ending, unkept, and stands as one LineTooLong."""
@@ -248,7 +248,9 @@ def _ending(line: str) -> int:
     return 1 if line.endswith("\r") else 0
 
 
-def _without_bom(lines: Iterator[str], label: str) -> Iterator[str]:
+def without_bom(lines: Iterator[str], label: str) -> Iterator[str]:
+    """``lines`` without the byte-order mark of the first; a UTF-16 text (``label`` names it)
+    is refused."""
     first = next(lines, None)
     if first is None:
         return
