@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import io
 import logging
 import posixpath
@@ -34,7 +35,7 @@ from urllib.parse import urlsplit
 
 from .batch import csv_records, estimate_record, jsonl_records, sniff
 from .errors import InputError, KetacostError
-from .files import LineTooLong, bounded_lines, without_bom
+from .files import LineTooLong, bounded_lines, runaway, without_bom
 from .model import PricingModel
 
 LOCAL_WORKERS = 2  # `--dask local`: a small cluster on this machine, one thread a worker
@@ -131,7 +132,7 @@ def check_output(output: str) -> Output:
             raise InputError(
                 f"--output: the * goes in the file name, not in a folder: {output}", field=label
             )
-        taken = sorted(fs.glob(path))
+        taken = sorted(fs.glob(_literally(path)))
         if taken:
             raise InputError(
                 f"--output: {taken[0]} exists; batch --dask writes its parts only as new files "
@@ -154,8 +155,28 @@ def check_output(output: str) -> Output:
                 field=label,
             )
         pattern = output.rstrip("/") + "/*.jsonl"
-    created = None if not folder or fs.exists(folder) else folder
-    return Output(output, pattern, created)
+    return Output(output, pattern, _first_missing(fs, folder))
+
+
+def _literally(pattern: str) -> str:
+    """A glob matching the names ``pattern`` makes with its ``*`` and nothing else: fsspec
+    reads ``?`` and ``[…]`` as wildcards too (``res[1]/part-*`` matched no ``res[1]/part-0``,
+    and a user's file there was overwritten)."""
+    before, star, after = pattern.partition("*")
+    return glob.escape(before) + star + glob.escape(after)
+
+
+def _first_missing(fs: Any, folder: str) -> str | None:
+    """The outermost folder of ``folder``'s path that does not exist yet (the run makes it, and
+    removes it if it fails); None when ``folder`` exists."""
+    missing = None
+    while folder and not fs.exists(folder):
+        missing = folder
+        parent = posixpath.dirname(folder.rstrip("/"))
+        if parent == folder:
+            break
+        folder = parent
+    return missing
 
 
 def check_inputs(sources: list[str], input_format: str | None) -> list[Source]:
@@ -206,6 +227,9 @@ def _check_file(fs: Any, path: str, label: str, input_format: str | None) -> Sou
     if kind not in ("jsonl", "csv"):
         raise InputError(f"--input-format: must be jsonl or csv, not {kind!r}",
                          field="--input-format")  # fmt: skip
+    if kind == "csv":  # its header, checked here rather than in a task on the cluster
+        for _ in csv_records(head):
+            pass
     return Source(path, label, kind, int(info.get("size") or 0), compression)
 
 
@@ -236,7 +260,9 @@ def _client(address: str | None) -> Iterator[Any]:
                 processes=True,
                 memory_limit="1GiB",
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                # a task's error (a line with no end) comes back to the client and is
+                # reported in one line; the workers' own logs of it would be a traceback
+                silence_logs=logging.CRITICAL,
             ) as cluster,
             Client(cluster) as client,
         ):
@@ -329,7 +355,10 @@ def _blocks(inputs: list[Source], blocksize: int) -> list[tuple[Source, bool, in
     out = []
     start = 0
     for k, (file, i, block) in enumerate(blocks):
-        start = 0 if i == 0 else start + lines_in[k - 1]
+        start = 0 if i == 0 else start + lines_in[k - 1][0]
+        count, ran_away = lines_in.get(k, (0, False))
+        if ran_away:
+            raise runaway(file.label, start + count)
         out.append((file, i == 0, start, block))
     return out
 
@@ -340,31 +369,46 @@ def _part_name(number: int) -> str:
 
 def _remove_output(output: Output) -> bool:
     """Remove what a run wrote to ``output`` (every file its pattern matches: the checks made
-    sure none was there before); whether there was anything."""
+    sure none was there before), and the folders it made; whether there was something, and
+    it all went."""
     fs, path = _filesystem(output.pattern, "--output")
-    parts = fs.glob(path)
+    parts = fs.glob(_literally(path))
     for part in parts:
         with contextlib.suppress(OSError):
             fs.rm_file(part)
-    folder = output.folder
-    if folder is not None and fs.exists(folder):
+    folder, top = posixpath.dirname(path), output.folder
+    if not parts and (top is None or not fs.exists(top)):
+        return False  # it had written nothing
+    while top is not None:  # innermost first, up to the one it made, each if empty
         with contextlib.suppress(OSError):
             fs.rmdir(folder)
-        return True
-    return bool(parts)
+        parent = posixpath.dirname(folder.rstrip("/"))
+        if folder.rstrip("/") == top.rstrip("/") or parent == folder:
+            break
+        folder = parent
+    return not fs.glob(_literally(path))
 
 
-def _block_lines(block: bytes, first: bool, label: str) -> Iterator[str]:
+def _block_lines(block: bytes, first: bool, label: str, start: int = 0) -> Iterator[str]:
     """A block's lines, read as the plain batch reads a file (``files.open_lines``): ended by
     LF, CRLF or a bare CR, over-long ones as ``LineTooLong``, the byte-order mark dropped at the
-    start of the file. A block ends after a line feed, so it ends where a line does."""
+    start of the file. A block ends after a line feed, so it ends where a line does. ``start``:
+    the lines before the block in its file."""
     text = io.StringIO(block.decode("utf-8", errors="replace"), newline="")
-    lines = bounded_lines(text, label)
+    lines = bounded_lines(text, label, start)
     return without_bom(lines, label) if first else lines
 
 
-def _count_lines(block: bytes, first: bool, label: str) -> int:
-    return sum(1 for _ in _block_lines(block, first, label))
+def _count_lines(block: bytes, first: bool, label: str) -> tuple[int, bool]:
+    """The lines of a block; (n, True) when its line n runs past MAX_SKIP characters (the error
+    is raised once the block's place in its file is known: it names the line in the file)."""
+    count = 0
+    try:
+        for _ in _block_lines(block, first, label):
+            count += 1
+    except InputError:  # a runaway line (a UTF-16 file was refused before the cluster)
+        return count + 1, True
+    return count, False
 
 
 def _estimate_block(
@@ -379,7 +423,7 @@ def _estimate_block(
 ) -> list[tuple[str, int, int]]:
     """One block's records, estimated in order: one element ``(output text, records, failed)``,
     the text empty when the block holds no record."""
-    lines = _block_lines(block, first, label)
+    lines = _block_lines(block, first, label, start)
     records = csv_records(lines) if kind == "csv" else jsonl_records(lines)
     out = []
     failed = 0

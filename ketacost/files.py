@@ -196,11 +196,12 @@ def _closing_lines(handle: TextIO, label: str) -> Iterator[str]:
         yield from bounded_lines(handle, label)
 
 
-def bounded_lines(handle: TextIO, label: str) -> Iterator[str]:
+def bounded_lines(handle: TextIO, label: str, start: int = 0) -> Iterator[str]:
     """Lines ended by "\n", "\r\n" or "\r" (the handle reads with ``newline=""``), each of
     at most MAX_LINE characters before its ending; a longer one is read on in bounded pieces to
-    its ending, unkept, and stands as one LineTooLong."""
-    number = 0
+    its ending, unkept, and stands as one LineTooLong. ``start``: the lines of the file before
+    the handle's (a block of it), for the number in an error."""
+    number = start
     split_crlf = False  # an over-long line's "\r" came last: a "\n" right after is its ending
     while True:
         line = handle.readline(MAX_LINE + 2)  # room for MAX_LINE characters and a "\r\n"
@@ -222,13 +223,17 @@ def bounded_lines(handle: TextIO, label: str) -> Iterator[str]:
                 break
             skipped += len(piece)
             if skipped > MAX_SKIP:  # /dev/zero, a disk image: no end of line to wait for
-                raise InputError(
-                    f"{label}: line {number} runs past {MAX_SKIP:,} characters; "
-                    "batch reads JSONL or CSV text",
-                    field=label,
-                )
+                raise runaway(label, number)
         split_crlf = piece.endswith("\r")
         yield LineTooLong(f"line longer than {MAX_LINE:,} characters\n")
+
+
+def runaway(label: str, number: int) -> InputError:
+    """The error for line ``number`` of ``label``, which has no end in sight."""
+    return InputError(
+        f"{label}: line {number} runs past {MAX_SKIP:,} characters; batch reads JSONL or CSV text",
+        field=label,
+    )
 
 
 def _utf16(first: str) -> bool:

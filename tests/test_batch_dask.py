@@ -346,6 +346,74 @@ def test_dask_removes_what_a_stopped_run_wrote(
 
 
 @needs_dask
+def test_dask_output_with_wildcard_characters_in_its_name(tmp_path: Path) -> None:
+    """fsspec reads ? and [...] as wildcards: `res[1]/part-*.jsonl` matched no existing
+    `res[1]/part-00000.jsonl`, which was overwritten; and a failed run into `st[2]` left its
+    parts there, saying they were removed."""
+    taken = tmp_path / "res[1]" / "part-00000.jsonl"
+    taken.parent.mkdir()
+    taken.write_text("precious\n")
+    (tmp_path / "a.jsonl").write_text(GOOD[0] + "\n")
+    run = run_cli("batch", "--dask", "local", str(tmp_path / "a.jsonl"), "--output",
+                  str(tmp_path / "res[1]" / "part-*.jsonl"))  # fmt: skip
+    assert (run.code, run.err) == (
+        2,
+        f"Error: --output: {taken} exists; batch --dask writes its parts only as new files "
+        "(remove the old ones or choose another name)\n",
+    )
+    assert taken.read_text() == "precious\n"
+    from ketacost import dask_batch
+
+    for given in ("st[2]?", "nested/a[1]/b/part-*.jsonl"):  # folders this run makes
+        output = dask_batch.check_output(str(tmp_path / given))
+        made = tmp_path / given.split("/")[0]
+        (Path(output.pattern.replace("*", "00000")).parent).mkdir(parents=True)
+        Path(output.pattern.replace("*", "00000")).write_text("a part\n")
+        Path(output.pattern.replace("*", "00007")).write_text("a part\n")
+        assert dask_batch._remove_output(output) is True
+        assert not made.exists()
+    output = dask_batch.check_output(str(tmp_path / "never"))
+    assert dask_batch._remove_output(output) is False  # nothing written, nothing to say
+
+
+@needs_dask
+def test_dask_errors_name_the_line_in_the_file_and_come_before_the_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line with no end (over 16 MiB) in a file's second block was named by its number in the
+    block (8, not 301); a CSV header naming a column twice failed in a task, the workers' logs
+    of it a traceback on stderr."""
+    import dask
+
+    from ketacost import dask_batch, files
+    from ketacost.commands import load_model
+    from ketacost.errors import InputError
+
+    monkeypatch.setattr(files, "MAX_SKIP", 4 * files.MAX_LINE)  # the same, smaller
+    path = tmp_path / "skip.jsonl"
+    path.write_text((GOOD[0] + "\n") * 300 + "x" * (5 * files.MAX_LINE) + "\n")
+    plain = run_cli("batch", str(path))
+    expected = (
+        f"Error: {path}: line 301 runs past 4,194,304 characters; batch reads JSONL or CSV text\n"
+    )
+    assert (plain.code, plain.err) == (2, expected)
+    pricing, label = load_model(None)
+    checked = dask_batch.check_inputs([str(path)], None)
+    for blocksize in (4096, 2**30):  # the line in a block counted first, in the last block
+        output = dask_batch.check_output(str(tmp_path / f"out{blocksize}"))
+        with dask.config.set(scheduler="synchronous"), pytest.raises(InputError) as raised:
+            dask_batch.run_dask(None, checked, output, pricing, dt.date.today(), source=label,
+                                blocksize=blocksize)  # fmt: skip
+        assert f"Error: {raised.value}".startswith(expected[:-1])  # (and what was removed)
+        assert not (tmp_path / f"out{blocksize}").exists()
+    csv = tmp_path / "dup.csv"
+    csv.write_text("route,route\niv,iv\n")
+    run = run_cli("batch", "--dask", "local", str(csv), "--output", str(tmp_path / "dup"))
+    assert (run.code, run.err) == (2, "Error: CSV header: column 'route' appears twice\n")
+    assert not (tmp_path / "dup").exists()
+
+
+@needs_dask
 def test_dask_local_mixes_formats_and_line_endings(tmp_path: Path) -> None:
     """The user's first hour, on a real local cluster: CSV with JSONL, every line ending, a BOM,
     an over-long line, empty partitions; the parts joined are the plain batch's output."""
