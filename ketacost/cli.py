@@ -763,11 +763,14 @@ def batch_command(
         ),
     ] = None,
     blocksize: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--blocksize", metavar="BYTES", min=1024, help="With --dask: JSONL bytes a partition."
+            "--blocksize",
+            metavar="BYTES",
+            min=1024,
+            help="With --dask: JSONL bytes a partition [default: 33554432, 32 MiB].",
         ),
-    ] = 32 * 2**20,
+    ] = None,
 ) -> None:
     """Estimate many scenarios: JSONL or CSV in, one JSON estimate per line out, in order.
 
@@ -781,8 +784,14 @@ def batch_command(
 
     sources = sources or ["-"]
     if dask is not None:
-        _dask_batch(dask, sources, output, pricing_file, input_format, blocksize, fail_fast)
+        _dask_batch(dask, sources, output, pricing_file, input_format, blocksize,
+                    refused=[("--fail-fast", fail_fast, "which estimates every record"),
+                             ("--jobs", jobs is not None, "whose workers run the records"),
+                             ("--force", force, "which writes only new files")])  # fmt: skip
         return
+    if blocksize is not None:  # it was silently ignored
+        raise InputError("--blocksize: only with --dask (the bytes of a partition)",
+                         field="--blocksize")  # fmt: skip
     if len(sources) > 1:
         raise InputError(
             "batch reads one FILE (or -); several files, globs or URLs need --dask", field="FILE"
@@ -850,8 +859,8 @@ def _dask_batch(
     output: str | None,
     pricing_file: str | None,
     input_format: str | None,
-    blocksize: int,
-    fail_fast: bool,
+    blocksize: int | None,
+    refused: list[tuple[str, bool, str]],
 ) -> None:
     """`batch --dask`: the same estimates, partitioned by Dask; one output file a partition.
     Everything the user gave is checked before a cluster starts."""
@@ -864,9 +873,9 @@ def _dask_batch(
         )
     if "-" in sources:
         raise InputError("--dask reads files, globs or URLs, not standard input", field="FILE")
-    if fail_fast:  # the records are estimated all at once on the workers: nothing to stop
-        raise InputError("--fail-fast: not with --dask, which estimates every record",
-                         field="--fail-fast")  # fmt: skip
+    for flag, given, why in refused:  # each was silently ignored
+        if given:
+            raise InputError(f"{flag}: not with --dask, {why}", field=flag)
     from . import dask_batch
 
     dask_batch.check_address(address)
@@ -876,7 +885,8 @@ def _dask_batch(
     pricing, label = load_model(pricing_file)
     with _stop_on_sigterm():
         result = dask_batch.run_dask(address, inputs, target, pricing, dt.date.today(),
-                                     source=label, blocksize=blocksize)  # fmt: skip
+                                     source=label,
+                                     blocksize=blocksize or dask_batch.BLOCKSIZE)  # fmt: skip
     sys.stderr.write(
         f"{plural(result.records, 'record')} estimated into {plural(result.files, 'file')} "
         f"at {output}\n"

@@ -106,15 +106,32 @@ def test_dask_needs_an_output_and_files(cli: object) -> None:
 # --- what is checked before a cluster starts (in-process: no cluster, no seconds) -------------
 
 
-def test_dask_refuses_fail_fast(tmp_path: Path) -> None:
-    """--fail-fast was silently ignored: every record was estimated and written all the same."""
+@pytest.mark.parametrize(
+    ("flag", "message"),
+    [
+        (["--fail-fast"], "--fail-fast: not with --dask, which estimates every record"),
+        (["--jobs", "2"], "--jobs: not with --dask, whose workers run the records"),
+        (["--force"], "--force: not with --dask, which writes only new files"),
+    ],
+)
+def test_dask_refuses_the_plain_batch_options(
+    flag: list[str], message: str, tmp_path: Path
+) -> None:
+    """--fail-fast, --jobs and --force were silently ignored: every record was estimated and
+    written all the same."""
     (tmp_path / "a.jsonl").write_text('{"route": "xx"}\n')
     run = run_cli("batch", "--dask", "local", str(tmp_path / "a.jsonl"), "--output",
-                  str(tmp_path / "out"), "--fail-fast")  # fmt: skip
-    assert (run.code, run.out, run.err) == (
-        2, "", "Error: --fail-fast: not with --dask, which estimates every record\n"
-    )  # fmt: skip
+                  str(tmp_path / "out"), *flag)  # fmt: skip
+    assert (run.code, run.out, run.err) == (2, "", f"Error: {message}\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_blocksize_without_dask_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"route": "iv"}\n')
+    run = run_cli("batch", str(tmp_path / "a.jsonl"), "--blocksize", "4096")
+    assert (run.code, run.out, run.err) == (
+        2, "", "Error: --blocksize: only with --dask (the bytes of a partition)\n"
+    )  # fmt: skip
 
 
 ADDRESS_HINT = "give local or a scheduler address like tcp://host:8786"
