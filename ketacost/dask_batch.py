@@ -193,9 +193,9 @@ def check_inputs(sources: list[str], input_format: str | None) -> list[Source]:
             raise InputError(f"{source}: cannot read: {exc}", field=source) from None
         if not paths:
             raise InputError(f"{source}: no file matches it", field=source)
-        glob = "*" in source  # fsspec's one wildcard; a file it matched is named as found
+        expanded = "*" in source  # fsspec's one wildcard in reading; a match is named as found
         for path in paths:
-            files.append(_check_file(fs, path, path if glob else source, input_format))
+            files.append(_check_file(fs, path, path if expanded else source, input_format))
     return files
 
 
