@@ -107,7 +107,7 @@ def startup() -> list[Result]:
 def profile() -> list[Result]:
     """Where one record's time goes, in this process: parse, compute, encode (CPU time)."""
     from ketacost import estimate, load_pricing, parse_scenario
-    from ketacost.codec import dumps_compact
+    from ketacost.core.codec import dumps_compact
     from ketacost.files import loads_json
 
     pricing = load_pricing()

@@ -5,8 +5,7 @@ in, never read from a clock) and ``estimate(scenario, pricing)`` returns an
 :class:`~ketacost.estimate.Estimate`. The CLI (``ketacost.cli``) is a thin layer on top.
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .estimate import Estimate, estimate
 from .loader import load_pricing
 from .scenario import Scenario, parse_scenario

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
-from .money import ZERO
+from .core.money import ZERO
 
 
 class AccountPayment(NamedTuple):

@@ -24,8 +24,8 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .codec import dumps_compact
-from .errors import InputError, KetacostError
+from .core.codec import dumps_compact
+from .core.errors import InputError, KetacostError
 from .estimate import estimate
 from .files import MAX_LINE, LineTooLong, loads_json
 from .model import PricingModel

@@ -1,7 +1,7 @@
 """The command line: parse options, load the pricing model, call the library, render.
 
 No arithmetic and no business rule lives here. Errors the user can cause are
-:class:`~ketacost.errors.KetacostError` subclasses, turned into one line ``Error: …`` on stderr
+:class:`~ketacost.core.errors.KetacostError` subclasses, turned into one line ``Error: …`` on stderr
 and the exit code of DESIGN.md by :func:`main`, the one error path. Rich, pydantic and YAML are
 imported only by the commands that need them, so ``estimate --json`` starts fast.
 """
@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import __version__
+from ._version import __version__
 from .commands import (
     FORMATS,
     _print_rich,
@@ -36,11 +36,11 @@ from .commands import (
     read_values,
     run_estimate,
 )
+from .core.errors import InputError, printable
+from .core.words import plural
 from .entry import _error
 from .entry import main as main  # the entry point of old, still what tests and scripts call
-from .errors import InputError, printable
 from .scenario import FIELDS, PANELS
-from .words import plural
 
 app = typer.Typer(
     name="ketacost",
@@ -447,7 +447,7 @@ def pricing_show(
     """
     pricing, source = load_model(pricing_file)
     if json_flag:
-        from .codec import dumps
+        from .core.codec import dumps
 
         sys.stdout.write(dumps(pricing) + "\n")
         return
@@ -469,7 +469,7 @@ def pricing_sources(
     """
     pricing, _ = load_model(pricing_file)
     if json_flag:
-        from .codec import dumps
+        from .core.codec import dumps
 
         sys.stdout.write(dumps(pricing.sources) + "\n")
         return
@@ -486,7 +486,7 @@ def pricing_validate(
 
     Example: ketacost pricing validate clinic.yaml
     """
-    from .errors import PricingError
+    from .core.errors import PricingError
     from .loader import load_pricing
 
     try:
@@ -779,7 +779,7 @@ def batch_command(
     Example: ketacost batch scenarios.jsonl --jobs 2 | jq .totals.net_cost.typical
     """
     from .batch import csv_records, jsonl_records, run_batch, sniff
-    from .errors import BatchIncomplete
+    from .core.errors import BatchIncomplete
     from .files import LineTooLong, open_lines, output_stream
 
     sources = sources or ["-"]
@@ -864,7 +864,7 @@ def _dask_batch(
 ) -> None:
     """`batch --dask`: the same estimates, partitioned by Dask; one output file a partition.
     Everything the user gave is checked before a cluster starts."""
-    from .errors import BatchIncomplete
+    from .core.errors import BatchIncomplete
 
     if output is None or output == "-":
         raise InputError(

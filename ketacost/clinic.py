@@ -16,9 +16,9 @@ import re
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .errors import InputError
+from .core.errors import InputError
+from .core.money import cents
 from .model import ROUTES, LineItemSpec, PricingModel
-from .money import cents
 from .scenario import FieldSpec, convert, resolve_location
 
 SERVICES = ("evaluation", *ROUTES, "integration")

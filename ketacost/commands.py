@@ -13,9 +13,9 @@ import os
 import sys
 from typing import Any
 
-from .errors import InputError
+from .core.errors import InputError
+from .core.words import did_you_mean
 from .scenario import FIELDS, Scenario
-from .words import did_you_mean
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
@@ -45,7 +45,7 @@ def pricing_path(option: str | None) -> str | None:
 def load_model(option: str | None) -> tuple[Any, str]:
     """The pricing model named by --pricing, else $KETACOST_PRICING, else the built-in one; an
     error names where the file name came from (a stale variable is hard to spot otherwise)."""
-    from .errors import PricingError
+    from .core.errors import PricingError
     from .loader import load_pricing
 
     if option is not None and not option.strip():

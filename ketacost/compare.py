@@ -14,14 +14,14 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 from .clinic import ClinicProfile, course_values, route_for
+from .core.errors import InputError
+from .core.money import ZERO
+from .core.words import did_you_mean, plural
 from .course import add_months, build_course
-from .errors import InputError
 from .estimate import Estimate, Totals, estimate
 from .model import PricingModel, RouteSpec
-from .money import ZERO
 from .notes import Warning
 from .scenario import MAX_COUNT, FieldSpec, Scenario, convert, parse_scenario
-from .words import did_you_mean, plural
 
 MAX_MONTHS = 24  # two years of boosters is as far as a comparison of protocols goes
 WEEKS_A_YEAR = 52  # break-even: boosters are compared up to a year of them

@@ -34,7 +34,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from .batch import csv_records, estimate_record, jsonl_records, sniff
-from .errors import InputError, KetacostError
+from .core.errors import InputError, KetacostError
 from .files import LineTooLong, bounded_lines, runaway, without_bom
 from .model import PricingModel
 

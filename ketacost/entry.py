@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .errors import InputError, KetacostError, printable
+from .core.errors import InputError, KetacostError, printable
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,8 +12,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import __version__
+from ._version import __version__
 from .accounts import apply_accounts
+from .core.money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .course import Visit, build_course
 from .financing import Loan, amortize
 from .insurance import (
@@ -26,7 +27,6 @@ from .insurance import (
     program_for,
 )
 from .model import Factors, LineItemSpec, PricingModel
-from .money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .notes import Warning, assumptions, warnings
 from .scenario import Scenario
 from .taxes import TaxYearLine, price_tax

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import InputError
+from .core.errors import InputError
 from .loader import MAX_BYTES, parse_yaml
 
 

@@ -20,14 +20,14 @@ import re
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from . import __version__
+from ._version import __version__
 from .clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
+from .core.errors import InputError, PricingError
+from .core.money import ZERO
+from .core.words import plural
 from .course import Visit, add_months, build_course
-from .errors import InputError, PricingError
 from .model import PricingModel
-from .money import ZERO
 from .scenario import Scenario
-from .words import plural
 
 SCHEMA_VERSION = 1
 MAX_DIAGNOSES = 12  # a claim carries a principal diagnosis and up to 11 others

@@ -29,8 +29,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from .core.money import ZERO, cents, percent
 from .model import PlanLimits, SavingsProgram
-from .money import ZERO, cents, percent
 from .scenario import Scenario
 
 Network = Literal["self-pay", "in-network", "out-of-network"]

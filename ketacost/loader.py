@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .codec import from_plain, to_plain
-from .errors import PricingError, printable
+from ._version import __version__
+from .core.codec import from_plain, to_plain
+from .core.errors import PricingError, printable
 from .model import PricingModel
 
 if TYPE_CHECKING:  # paths are str here: pathlib costs `estimate --json` about 10 ms to import

@@ -10,12 +10,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from .core.money import ZERO
+from .core.words import plural
 from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
 from .model import Factors, PricingModel
-from .money import ZERO
 from .scenario import FIELD_BY_NAME, PLAN_FIGURES, Scenario
-from .words import plural
 
 
 class Warning(NamedTuple):

@@ -14,10 +14,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .core.money import ZERO, Band
+from .core.words import plural
 from .estimate import Estimate
-from .money import ZERO, Band
 from .render import DISCLAIMER, TOTAL_LABELS, band_text, money, option_label
-from .words import plural
 
 BAR_WIDTH = 20
 # Warnings shown in the headline box as well: the figure above them rests on them.

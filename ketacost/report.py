@@ -12,16 +12,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from . import __version__, svg
+from . import svg
+from ._version import __version__
 from .compare import Comparison
+from .core.money import ZERO, Band
+from .core.words import plural
 from .estimate import Estimate
 from .html import markup, render
 from .model import PricingModel
-from .money import ZERO, Band
 from .notes import Warning
 from .render import DISCLAIMER, TOTAL_LABELS
 from .sensitivity import Sensitivity, span_text, value_text
-from .words import plural
 
 KIND_LABELS = {"consult": "evaluation", "induction": "session", "booster": "booster",
                "integration": "integration"}  # fmt: skip

@@ -13,7 +13,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal, NamedTuple
 
-from .errors import InputError
+from .core.errors import InputError
+from .core.words import did_you_mean
 from .model import (
     FILINGS,
     MAX_SESSIONS,
@@ -24,7 +25,6 @@ from .model import (
     StateFactor,
     Territory,
 )
-from .words import did_you_mean
 
 COVERAGES = ("auto", "none", "in-network", "out-of-network")
 PLAN_TYPES = ("commercial", "medicare", "medicaid")

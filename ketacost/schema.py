@@ -1,7 +1,8 @@
 """JSON Schema (2020-12) generated from the models: the estimate document and the scenario file.
 
 The estimate schema walks the :class:`~ketacost.estimate.Estimate` NamedTuples' type hints (a
-:class:`~ketacost.money.Band` is an object of three exact numbers); the scenario schema comes from
+:class:`~ketacost.core.money.Band` is an object of three exact numbers); the scenario schema
+comes from
 the :data:`~ketacost.scenario.FIELDS` table, the same table that makes the CLI options.
 """
 
@@ -13,8 +14,8 @@ import typing
 from decimal import Decimal
 from typing import Any
 
-from . import __version__
-from .money import Band
+from ._version import __version__
+from .core.money import Band
 from .scenario import FIELDS, MAX_MONEY, FieldSpec, Scenario
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

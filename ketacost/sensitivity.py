@@ -32,11 +32,11 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 from .clinic import ClinicProfile
+from .core.money import HUNDRED, ZERO, cents
+from .core.words import plural
 from .estimate import Estimate, estimate, price_factor, unit_price
 from .model import PricingModel
-from .money import HUNDRED, ZERO, cents
 from .scenario import MAX_COUNT, Scenario
-from .words import plural
 
 SCHEMA_VERSION = 1
 SPREAD = Decimal("0.25")  # ±25% of a quote or a plan figure (issue 15)
@@ -266,7 +266,7 @@ def sensitivity(
 ) -> Sensitivity:
     """Every applicable input's swing of the typical net cost, largest first (with a clinic
     profile, at the clinic's own prices)."""
-    from . import __version__
+    from ._version import __version__
 
     base = estimate(scenario, pricing, clinic=clinic)
     baseline = base.totals.net_cost.typical

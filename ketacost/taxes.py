@@ -25,7 +25,7 @@ import datetime as dt
 from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
+from .core.money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
 from .scenario import Scenario
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax

@@ -232,7 +232,7 @@ class TaxLaw:
         on_file = self.year_on_file(year)
         hit = self._federal.get(on_file)
         if hit is None:
-            from .codec import from_plain
+            from .core.codec import from_plain
 
             hit = from_plain(FederalYear, self._doc["federal"][str(on_file)])
             self._federal[on_file] = hit
@@ -243,7 +243,7 @@ class TaxLaw:
             return None
         hit = self._states.get(code)
         if hit is None:
-            from .codec import from_plain
+            from .core.codec import from_plain
 
             hit = from_plain(StateTax, self._doc["states"][code])
             self._states[code] = hit
@@ -261,10 +261,10 @@ def builtin_path() -> Path:
 
 
 def parse_tax_law(raw: bytes, label: str) -> TaxLawFile:
-    """Validate tax-law bytes; raise :class:`~ketacost.errors.PricingError` with every problem."""
+    """Validate tax-law bytes; raise :class:`PricingError` with every problem."""
     import pydantic
 
-    from .errors import PricingError
+    from .core.errors import PricingError
     from .loader import _problem, parse_yaml
 
     document = parse_yaml(raw, label)
@@ -277,8 +277,8 @@ def parse_tax_law(raw: bytes, label: str) -> TaxLawFile:
 
 
 def compiled_text(law: TaxLawFile, key: str) -> str:
-    from . import __version__
-    from .codec import to_plain
+    from ._version import __version__
+    from .core.codec import to_plain
 
     payload = {"key": key, "version": __version__, "law": to_plain(law)}
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
@@ -291,7 +291,7 @@ def builtin_tax_law() -> TaxLaw:
         payload = json.loads(COMPILED.read_bytes())
         return TaxLaw(payload["law"])
     except (OSError, ValueError, KeyError):
-        from .codec import to_plain
+        from .core.codec import to_plain
 
         path = builtin_path()
         return TaxLaw(to_plain(parse_tax_law(path.read_bytes(), str(path))))

@@ -326,7 +326,7 @@ def test_dask_removes_what_a_stopped_run_wrote(
     it was incomplete."""
     from ketacost import dask_batch
     from ketacost.commands import load_model
-    from ketacost.errors import InputError
+    from ketacost.core.errors import InputError
 
     inputs = _awkward_inputs(tmp_path)[:2]
     estimate_block = dask_batch._estimate_block
@@ -404,7 +404,7 @@ def test_dask_errors_name_the_line_in_the_file_and_come_before_the_cluster(
 
     from ketacost import dask_batch, files
     from ketacost.commands import load_model
-    from ketacost.errors import InputError
+    from ketacost.core.errors import InputError
 
     monkeypatch.setattr(files, "MAX_SKIP", 4 * files.MAX_LINE)  # the same, smaller
     path = tmp_path / "skip.jsonl"

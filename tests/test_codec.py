@@ -18,10 +18,10 @@ import pytest
 from conftest import REPO, TODAY
 
 from ketacost.batch import estimate_record
-from ketacost.codec import dumps, dumps_compact, to_plain
+from ketacost.core.codec import dumps, dumps_compact, to_plain
+from ketacost.core.money import Band
 from ketacost.estimate import estimate
 from ketacost.model import PricingModel
-from ketacost.money import Band
 from ketacost.scenario import parse_scenario
 
 _encode_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_cli
 
-from ketacost.errors import PricingError
+from ketacost.core.errors import PricingError
 from ketacost.loader import COMPILED, fingerprint, load_pricing, parse_pricing
 from ketacost.model import ROUTES, PricingModel
 
