@@ -108,7 +108,7 @@ def profile() -> list[Result]:
     """Where one record's time goes, in this process: parse, compute, encode (CPU time)."""
     from ketacost import estimate, load_pricing, parse_scenario
     from ketacost.core.codec import dumps_compact
-    from ketacost.files import loads_json
+    from ketacost.files.exact_json import loads_json
 
     pricing = load_pricing()
     today = dt.date(2026, 11, 27)

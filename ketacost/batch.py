@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 from .core.codec import dumps_compact
 from .core.errors import InputError, KetacostError
 from .estimate import estimate
-from .files import MAX_LINE, LineTooLong, loads_json
+from .files.exact_json import loads_json
+from .files.lines import MAX_LINE, LineTooLong
 from .model import PricingModel
 from .scenario import parse_scenario
 

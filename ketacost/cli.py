@@ -516,7 +516,7 @@ def pricing_copy(
 
     Example: ketacost pricing copy clinic.yaml && ketacost pricing validate clinic.yaml
     """
-    from .files import write_new
+    from .files.output import write_new
     from .loader import builtin_path
 
     text = builtin_path().read_text(encoding="utf-8")
@@ -539,7 +539,7 @@ def clinic_init(
     Example: ketacost clinic init clinic.yaml && ketacost estimate --clinic clinic.yaml
     """
     from .clinic import TEMPLATE
-    from .files import write_new
+    from .files.output import write_new
 
     write_new(target, TEMPLATE, force=force)
     sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --clinic {target}\n")
@@ -652,7 +652,7 @@ def gfe_command(
             sys.stdout.buffer.write(result)
             sys.stdout.flush()
             return
-        from .files import output_stream
+        from .files.output import output_stream
 
         with output_stream(output, inputs, binary=True, force=force) as handle:
             handle.write(result)
@@ -670,8 +670,9 @@ def _suffix_format(output: str | None) -> str | None:
 
 def load_gfe_rules() -> Any:
     """The legal figures of a GFE, from the data file shipped next to the pricing model."""
+    from .files.strict_yaml import parse_yaml
     from .gfe import parse_rules
-    from .loader import builtin_path, parse_yaml, read_bytes
+    from .loader import builtin_path, read_bytes
 
     path = builtin_path().with_name("gfe.yaml")
     label = "builtin GFE rules"
@@ -717,7 +718,8 @@ def init_command(
 
     Example: ketacost init my-plan.yaml && ketacost estimate --scenario my-plan.yaml
     """
-    from .files import scenario_template, write_new
+    from .files.output import write_new
+    from .user_files import scenario_template
 
     write_new(target, scenario_template(), force=force)
     sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --scenario {target}\n")
@@ -780,7 +782,8 @@ def batch_command(
     """
     from .batch import csv_records, jsonl_records, run_batch, sniff
     from .core.errors import BatchIncomplete
-    from .files import LineTooLong, open_lines, output_stream
+    from .files.lines import LineTooLong, open_lines
+    from .files.output import output_stream
 
     sources = sources or ["-"]
     if dask is not None:
@@ -923,7 +926,7 @@ def _stop_on_sigterm() -> Iterator[None]:
     the workers are stopped, a temporary output file is removed, exit 143."""
     import signal
 
-    from .files import Terminated
+    from .files.output import Terminated
 
     def stop(signum: int, frame: Any) -> None:
         raise Terminated(128 + signum)

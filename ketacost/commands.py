@@ -70,7 +70,7 @@ def read_values(
     merged: dict[str, Any] = {}
     labels: dict[str, str] = {}
     if scenario_file is not None:
-        from .files import read_scenario_file
+        from .user_files import read_scenario_file
 
         merged = read_scenario_file(scenario_file)
         labels = {name: f"{scenario_file}: {name}" for name in merged}
@@ -98,7 +98,7 @@ def load_clinic(path: str | None, pricing: Any) -> Any:
     """The validated clinic profile of ``--clinic FILE``, or None."""
     if path is None:
         return None
-    from .files import read_clinic_file
+    from .user_files import read_clinic_file
 
     return read_clinic_file(path, pricing)
 
@@ -112,7 +112,7 @@ def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
         except BrokenPipeError:  # `ketacost estimate --json | head -1`: not an error
             _reader_left()
         return
-    from .files import write_atomic
+    from .files.output import write_atomic
 
     write_atomic(output, text, [i for i in inputs if i], force=_replace_read_only["force"])
 

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from .batch import csv_records, estimate_record, jsonl_records, sniff
 from .core.errors import InputError, KetacostError
-from .files import LineTooLong, bounded_lines, runaway, without_bom
+from .files.lines import LineTooLong, bounded_lines, runaway, without_bom
 from .model import PricingModel
 
 LOCAL_WORKERS = 2  # `--dask local`: a small cluster on this machine, one thread a worker

@@ -16,23 +16,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import stat
-from collections.abc import Callable, Iterator
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .core.codec import from_plain, to_plain
-from .core.errors import PricingError, printable
+from .core.errors import PricingError
 from .model import PricingModel
 
 if TYPE_CHECKING:  # paths are str here: pathlib costs `estimate --json` about 10 ms to import
     from pathlib import Path
+from .files.strict_yaml import MAX_BYTES, control_characters, parse_yaml
 
-MAX_BYTES = 1_048_576  # a price list is tens of KB; refuse anything over 1 MiB
-MAX_DEPTH = 32
-MAX_NODES = 10_000  # keys, values and list items: the built-in model has about 1,800
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _COMPILED = os.path.join(_PACKAGE, "data", "pricing.compiled.json")
 _CACHE_FORMAT = 2
@@ -138,31 +133,6 @@ def parse_pricing(raw: bytes, label: str) -> PricingModel:
         raise PricingError(label, [_problem(err) for err in exc.errors()]) from None
 
 
-_LINES_AND_TABS = str.maketrans("\n\t", "  ")
-
-
-def control_characters(value: Any, path: str = "") -> Iterator[str]:
-    """Keys and text with control characters (a "\\e[2J" label would clear the screen of
-    whoever runs `pricing show`): every place, as ``path: problem``."""
-    if isinstance(value, str):
-        text = value.translate(_LINES_AND_TABS)  # a literal block's lines and tabs are text
-        if printable(text) != text:
-            yield f'{path or "(top)"}: control character in "{printable(value)[:60]}"'
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{printable(str(key))}" if path else printable(str(key))
-            if isinstance(key, str) and printable(key) != key:
-                yield f"{where}: control character in a key"
-            yield from control_characters(item, where)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from control_characters(item, f"{path}.{index}")
-
-
-def _pricing_error(label: str, message: str) -> Exception:
-    return PricingError(label, [message])
-
-
 def _problem(err: Any) -> str:
     path = ".".join(str(part) for part in err["loc"]) or "(top)"
     message = str(err["msg"]).removeprefix("Value error, ")
@@ -171,154 +141,6 @@ def _problem(err: Any) -> str:
     elif err["type"] in ("missing", "missing_keyword_argument", "missing_argument"):
         message = "missing"
     return f"{path}: {message}"
-
-
-def parse_yaml(
-    raw: bytes, label: str, error: Callable[[str, str], Exception] = _pricing_error
-) -> Any:
-    """Parse YAML safely: exact decimals, no tags, aliases, duplicate keys or deep nesting.
-
-    Problems are raised as ``error(label, message)``.
-    """
-    import yaml
-
-    try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark (Notepad) is fine
-    except UnicodeDecodeError as exc:
-        raise error(label, f"not UTF-8 text (byte {exc.start})") from None
-    loader = None
-    try:
-        loader = _strict_loader_class(yaml)(text)  # the reader rejects control characters here
-        return loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        what = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in what:  # libyaml's own limit, met before ours when it reads ahead
-            what = f"nested deeper than {MAX_DEPTH} levels"
-        raise error(label, f"{where}{what}") from None
-    except yaml.YAMLError as exc:
-        raise error(label, "invalid YAML: " + " ".join(str(exc).split())) from None
-    except RecursionError:
-        raise error(label, f"nested deeper than {MAX_DEPTH} levels") from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-
-
-_LOADER: Any = None
-_PLAIN_INT = re.compile(r"[-+]?[0-9]+")
-_PLAIN_DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
-_INT_DIGITS = 100  # no count or figure in a pricing or scenario file has more digits
-
-
-def _strict_loader_class(yaml: Any) -> Any:
-    global _LOADER
-    if _LOADER is not None:
-        return _LOADER
-
-    # libyaml's C parser makes the events (PyYAML's pure-Python scanner took 11 s on a 1 MiB
-    # flow list); composing stays in Python, so every node is counted, checked and bounded.
-    fast: Any = None
-    with contextlib.suppress(ImportError):  # PyYAML without libyaml: slower, still bounded
-        from yaml._yaml import CParser
-
-        fast = CParser
-    bases = (yaml.composer.Composer, fast) if fast else (
-        yaml.composer.Composer, yaml.parser.Parser, yaml.scanner.Scanner, yaml.reader.Reader
-    )  # fmt: skip
-
-    class StrictLoader(*bases, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
-        depth = 0
-        nodes = 0
-
-        def __init__(self, stream: str) -> None:
-            if fast:
-                fast.__init__(self, stream)
-            else:
-                yaml.reader.Reader.__init__(self, stream)
-                yaml.scanner.Scanner.__init__(self)
-                yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.check_event(yaml.AliasEvent):
-                event = self.peek_event()
-                raise yaml.composer.ComposerError(
-                    None, None, "YAML aliases (*name) are not allowed", event.start_mark
-                )
-            self.nodes += 1
-            if self.nodes > MAX_NODES:
-                raise yaml.composer.ComposerError(
-                    None, None, f"more than {MAX_NODES:,} values", self.peek_event().start_mark
-                )
-            self.depth += 1
-            if self.depth > MAX_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None,
-                    None,
-                    f"nested deeper than {MAX_DEPTH} levels",
-                    self.peek_event().start_mark,
-                )
-            try:
-                return super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
-
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    duplicate = key in seen
-                except TypeError:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "a key must be a plain value", key_node.start_mark
-                    ) from None
-                if duplicate:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark
-                    )
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-    def construct_decimal(loader: Any, node: Any) -> Decimal | str:
-        text = str(loader.construct_scalar(node))
-        special = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
-        text = special.get(text.lower(), text)  # kept, so validation names the field
-        if not _PLAIN_DECIMAL.fullmatch(text) and text not in special.values():
-            return text  # 1:30.5 (base 60), 1_0.5: text, refused by the field that reads it
-        value = Decimal(text)
-        if "e" in text.lower() and value.is_finite() and -12 <= value.adjusted() <= 9:
-            # 1.2E+4 is 12000, as the cached model has it (a cache writes figures out in full):
-            # the first run and the next print the same digits. Far larger exponents are left
-            # for validation to refuse, not written out.
-            value = Decimal(format(value, "f"))
-        return value
-
-    def construct_text(loader: Any, node: Any) -> str:
-        return str(loader.construct_scalar(node))
-
-    def construct_int(loader: Any, node: Any) -> int | str:
-        # Only plain decimal digits are a number: YAML 1.1 also reads 0x10 (16), 0b101 (5),
-        # 1:30 (90, base 60), 017 (octal) and 1_000, which the command line refuses; such a
-        # value stays text and the field that reads it refuses it too (issue 13, item 7).
-        # 02134 stays text as well: a ZIP code.
-        text = str(loader.construct_scalar(node))
-        digits = text.lstrip("+-")
-        if not _PLAIN_INT.fullmatch(text) or (len(digits) > 1 and digits.startswith("0")):
-            return text
-        if len(digits) > _INT_DIGITS:
-            return text  # int() refuses over 4,300 digits; the field names the problem
-        return int(text)
-
-    StrictLoader.add_constructor("tag:yaml.org,2002:float", construct_decimal)
-    StrictLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
-    StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_text)
-    _LOADER = StrictLoader
-    return StrictLoader
 
 
 # --- the validated cache ---------------------------------------------------------------------

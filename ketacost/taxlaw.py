@@ -265,7 +265,8 @@ def parse_tax_law(raw: bytes, label: str) -> TaxLawFile:
     import pydantic
 
     from .core.errors import PricingError
-    from .loader import _problem, parse_yaml
+    from .files.strict_yaml import parse_yaml
+    from .loader import _problem
 
     document = parse_yaml(raw, label)
     if not isinstance(document, dict):

@@ -301,7 +301,7 @@ LIMIT = 1_048_576
 
 
 def _lines_of(path: Path) -> list[str]:
-    from ketacost.files import LineTooLong, open_lines
+    from ketacost.files.lines import LineTooLong, open_lines
 
     lines = open_lines(str(path))
     return ["<too long>" if isinstance(line, LineTooLong) else line for line in lines]

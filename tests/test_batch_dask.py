@@ -402,9 +402,10 @@ def test_dask_errors_name_the_line_in_the_file_and_come_before_the_cluster(
     of it a traceback on stderr."""
     import dask
 
-    from ketacost import dask_batch, files
+    from ketacost import dask_batch
     from ketacost.commands import load_model
     from ketacost.core.errors import InputError
+    from ketacost.files import lines as files
 
     monkeypatch.setattr(files, "MAX_SKIP", 4 * files.MAX_LINE)  # the same, smaller
     path = tmp_path / "skip.jsonl"

@@ -14,8 +14,8 @@ from conftest import REPO, run_cli
 
 from ketacost.cli import load_gfe_rules
 from ketacost.clinic import parse_clinic
+from ketacost.files.strict_yaml import parse_yaml
 from ketacost.gfe import build_gfe
-from ketacost.loader import parse_yaml
 from ketacost.scenario import parse_scenario
 
 SUNRISE = str(REPO / "tests" / "clinic" / "sunrise.yaml")
