@@ -487,7 +487,7 @@ def pricing_validate(
     Example: ketacost pricing validate clinic.yaml
     """
     from .core.errors import PricingError
-    from .loader import load_pricing
+    from .rules.loader import load_pricing
 
     try:
         model = load_pricing(pricing_file, use_cache=False)
@@ -517,7 +517,7 @@ def pricing_copy(
     Example: ketacost pricing copy clinic.yaml && ketacost pricing validate clinic.yaml
     """
     from .files.output import write_new
-    from .loader import builtin_path
+    from .rules.loader import builtin_path
 
     text = builtin_path().read_text(encoding="utf-8")
     if target == "-":
@@ -671,8 +671,8 @@ def _suffix_format(output: str | None) -> str | None:
 def load_gfe_rules() -> Any:
     """The legal figures of a GFE, from the data file shipped next to the pricing model."""
     from .files.strict_yaml import parse_yaml
-    from .gfe import parse_rules
-    from .loader import builtin_path, read_bytes
+    from .rules.gfe_rules import parse_rules
+    from .rules.loader import builtin_path, read_bytes
 
     path = builtin_path().with_name("gfe.yaml")
     label = "builtin GFE rules"

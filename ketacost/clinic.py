@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from .core.errors import InputError
 from .core.money import cents
-from .model import ROUTES, LineItemSpec, PricingModel
+from .rules.model import ROUTES, LineItemSpec, PricingModel
 from .scenario import FieldSpec, convert, resolve_location
 
 SERVICES = ("evaluation", *ROUTES, "integration")

@@ -46,7 +46,7 @@ def load_model(option: str | None) -> tuple[Any, str]:
     """The pricing model named by --pricing, else $KETACOST_PRICING, else the built-in one; an
     error names where the file name came from (a stale variable is hard to spot otherwise)."""
     from .core.errors import PricingError
-    from .loader import load_pricing
+    from .rules.loader import load_pricing
 
     if option is not None and not option.strip():
         raise InputError("--pricing: needs a file name, not an empty one", field="--pricing")

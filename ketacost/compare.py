@@ -19,8 +19,8 @@ from .core.money import ZERO
 from .core.words import did_you_mean, plural
 from .course import add_months, build_course
 from .estimate import Estimate, Totals, estimate
-from .model import PricingModel, RouteSpec
 from .notes import Warning
+from .rules.model import PricingModel, RouteSpec
 from .scenario import MAX_COUNT, FieldSpec, Scenario, convert, parse_scenario
 
 MAX_MONTHS = 24  # two years of boosters is as far as a comparison of protocols goes

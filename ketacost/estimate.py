@@ -26,14 +26,14 @@ from .insurance import (
     plan_for,
     program_for,
 )
-from .model import Factors, LineItemSpec, PricingModel
 from .notes import Warning, assumptions, warnings
+from .rules.model import Factors, LineItemSpec, PricingModel
 from .scenario import Scenario
 from .taxes import TaxYearLine, price_tax
 
 if TYPE_CHECKING:  # a clinic profile and a tax law other than the built-in are imported on use
     from .clinic import ClinicProfile
-    from .taxlaw import TaxLaw
+    from .rules.taxlaw import TaxLaw
 
 SCHEMA_VERSION = 1
 

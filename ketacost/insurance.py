@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from .core.money import ZERO, cents, percent
-from .model import PlanLimits, SavingsProgram
+from .rules.model import PlanLimits, SavingsProgram
 from .scenario import Scenario
 
 Network = Literal["self-pay", "in-network", "out-of-network"]

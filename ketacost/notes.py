@@ -14,7 +14,7 @@ from .core.money import ZERO
 from .core.words import plural
 from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
-from .model import Factors, PricingModel
+from .rules.model import Factors, PricingModel
 from .scenario import FIELD_BY_NAME, PLAN_FIGURES, Scenario
 
 

@@ -400,7 +400,7 @@ def comparison_renderables(result: object) -> list[object]:
 
 
 def pricing_renderables(pricing: object, source: str) -> list[object]:
-    from .model import PricingModel
+    from .rules.model import PricingModel
 
     assert isinstance(pricing, PricingModel)
     parts: list[object] = [Text(f"Pricing model: {source}, as of {pricing.as_of}", style="bold")]
@@ -452,7 +452,7 @@ def pricing_renderables(pricing: object, source: str) -> list[object]:
 
 
 def sources_renderable(pricing: object) -> Table:
-    from .model import PricingModel
+    from .rules.model import PricingModel
 
     assert isinstance(pricing, PricingModel)
     table = Table(title=f"Sources of the pricing model (as of {pricing.as_of})",

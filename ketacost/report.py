@@ -19,9 +19,9 @@ from .core.money import ZERO, Band
 from .core.words import plural
 from .estimate import Estimate
 from .html import markup, render
-from .model import PricingModel
 from .notes import Warning
 from .render import DISCLAIMER, TOTAL_LABELS
+from .rules.model import PricingModel
 from .sensitivity import Sensitivity, span_text, value_text
 
 KIND_LABELS = {"consult": "evaluation", "induction": "session", "booster": "booster",

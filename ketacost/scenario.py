@@ -15,7 +15,7 @@ from typing import Any, Literal, NamedTuple
 
 from .core.errors import InputError
 from .core.words import did_you_mean
-from .model import (
+from .rules.model import (
     FILINGS,
     MAX_SESSIONS,
     MAX_WEEKS,

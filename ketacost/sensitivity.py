@@ -35,7 +35,7 @@ from .clinic import ClinicProfile
 from .core.money import HUNDRED, ZERO, cents
 from .core.words import plural
 from .estimate import Estimate, estimate, price_factor, unit_price
-from .model import PricingModel
+from .rules.model import PricingModel
 from .scenario import MAX_COUNT, Scenario
 
 SCHEMA_VERSION = 1

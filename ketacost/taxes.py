@@ -1,6 +1,6 @@
 """What FSA/HSA dollars save: the household's tax without them − its tax with them.
 
-Pure and fast (Decimal arithmetic over :mod:`ketacost.taxlaw`, no files). For one tax year:
+Pure and fast (Decimal arithmetic over :mod:`ketacost.rules.taxlaw`, no files). For one tax year:
 
 - federal income tax after credits: brackets of (AGI − standard deduction), less the child tax
   credit (limited by the tax), its refundable part (15% of earnings above $2,500, capped per
@@ -9,7 +9,7 @@ Pure and fast (Decimal arithmetic over :mod:`ketacost.taxlaw`, no files). For on
 - the employee's payroll tax: Social Security on each worker's wages up to the wage base,
   Medicare on all wages, the Additional Medicare Tax on the household's wages above the
   threshold — 26 USC 3101;
-- state income tax on wages (:class:`~ketacost.taxlaw.StateTax`).
+- state income tax on wages (:class:`~ketacost.rules.taxlaw.StateTax`).
 
 Payroll FSA and HSA money (a section 125 salary reduction) lowers the account holder's wages, so
 it lowers all three; HSA money contributed directly is an above-the-line deduction (income tax
@@ -29,7 +29,7 @@ from .core.money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
 from .scenario import Scenario
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax
-    from .taxlaw import Bracket, FederalYear, StateTax, TaxLaw
+    from .rules.taxlaw import Bracket, FederalYear, StateTax, TaxLaw
 
 _THOUSAND = Decimal(1000)
 
@@ -385,7 +385,7 @@ def price_tax(
         note = "No tax rate or income given: tax savings are not counted."
         return TaxResult(lines, ZERO_BAND, (note,), ())
     if law is None:
-        from .taxlaw import builtin_tax_law
+        from .rules.taxlaw import builtin_tax_law
 
         law = builtin_tax_law()
     return _liability(scenario, law, by_year)

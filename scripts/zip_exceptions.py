@@ -1,7 +1,7 @@
 """Build-time: compile ZIP exceptions and territory prefixes into data/pricing.yaml.
 
     pip install zipcodes==3.0.0   # a maintained ZIP database (bundled JSON), build time only
-    python scripts/zip_exceptions.py && python -m ketacost.compile_builtin
+    python scripts/zip_exceptions.py && python -m ketacost.rules.compile
 
 ketacost maps a ZIP to its state by its 3-digit prefix (``locations.zip_prefixes``). A few ZIPs
 lie in another state than their prefix (06390 Fishers Island NY in Connecticut's 063, 73960

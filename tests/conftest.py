@@ -16,7 +16,7 @@ import pytest
 
 from ketacost import load_pricing
 from ketacost.cli import main
-from ketacost.model import PricingModel
+from ketacost.rules.model import PricingModel
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 27)

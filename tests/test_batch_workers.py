@@ -20,7 +20,7 @@ from test_batch_signals import TIMEOUT, scenarios, started  # noqa: F401 (a fixt
 
 from ketacost import batch
 from ketacost.batch import CHUNK, jsonl_records, run_batch
-from ketacost.model import PricingModel
+from ketacost.rules.model import PricingModel
 
 GOOD = '{"route": "spravato", "deductible": 1500, "coinsurance": 20, "start": "2026-11-27"}\n'
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_cli
 
-from ketacost.loader import MAX_CACHE_BYTES, compiled_payload, fingerprint, parse_pricing
+from ketacost.rules.loader import MAX_CACHE_BYTES, compiled_payload, fingerprint, parse_pricing
 
 BASE = (REPO / "data" / "pricing.yaml").read_bytes()
 IV_TYPICAL = b"typical: 600.00"

@@ -10,14 +10,14 @@ import pytest
 from conftest import REPO, run_cli
 
 from ketacost.core.errors import PricingError
-from ketacost.loader import COMPILED, fingerprint, load_pricing, parse_pricing
-from ketacost.model import ROUTES, PricingModel
+from ketacost.rules.loader import COMPILED, fingerprint, load_pricing, parse_pricing
+from ketacost.rules.model import ROUTES, PricingModel
 
 BUILTIN = REPO / "data" / "pricing.yaml"
 
 
 def test_compiled_builtin_is_fresh() -> None:
-    """The shipped compiled model matches data/pricing.yaml (python -m ketacost.compile_builtin)."""
+    """The shipped compiled model matches data/pricing.yaml (python -m ketacost.rules.compile)."""
     payload = json.loads(COMPILED.read_text())
     assert payload["key"] == fingerprint(BUILTIN.read_bytes())
     assert load_pricing() == parse_pricing(BUILTIN.read_bytes(), "builtin")

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ketacost import estimate, parse_scenario
-from ketacost.model import PricingModel
+from ketacost.rules.model import PricingModel
 
 TODAY = dt.date(2026, 11, 27)
 EDGES = ("low", "typical", "high")

@@ -9,16 +9,16 @@ import jsonschema
 import pytest
 from conftest import REPO, run_cli
 
-from ketacost.compile_builtin import tax_law_key
+from ketacost.rules.compile import tax_law_key
+from ketacost.rules.taxlaw import COMPILED, builtin_tax_law, parse_tax_law
 from ketacost.taxes import AccountMoney, Household, bracket_tax, liability
-from ketacost.taxlaw import COMPILED, builtin_tax_law, parse_tax_law
 
 COURSE = ("--session-price", "500", "--start", "2026-03-02", "--no-consult", "--sessions", "2")
 TAX_YAML = REPO / "data" / "tax.yaml"
 
 
 def test_compiled_tax_law_is_fresh() -> None:
-    """The compiled tax law matches data/tax.yaml (python -m ketacost.compile_builtin)."""
+    """The compiled tax law matches data/tax.yaml (python -m ketacost.rules.compile)."""
     raw = TAX_YAML.read_bytes()
     payload = json.loads(COMPILED.read_text(encoding="utf-8"))
     assert payload["key"] == tax_law_key(raw)

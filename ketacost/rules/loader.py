@@ -3,7 +3,7 @@
 - Only plain YAML: no tags (``!!python/...``), no aliases (so no "billion laughs"), no mapping
   nested deeper than :data:`MAX_DEPTH`, no duplicate keys, no file larger than :data:`MAX_BYTES`.
 - Numbers with a fraction become ``Decimal`` from their text, never via float; dates stay text.
-- The parsed document is validated into :class:`ketacost.model.PricingModel` by pydantic; each
+- The parsed document is validated into :class:`ketacost.rules.model.PricingModel` by pydantic; each
   problem is reported as ``path.inside.file: message``.
 - A validated model is cached as JSON keyed by a BLAKE2b hash of the file, the model code and
   the version (the built-in model ships its compiled form), so YAML and pydantic are imported
@@ -19,14 +19,14 @@ import os
 import stat
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
-from .core.codec import from_plain, to_plain
-from .core.errors import PricingError
+from .._version import __version__
+from ..core.codec import from_plain, to_plain
+from ..core.errors import PricingError
 from .model import PricingModel
 
 if TYPE_CHECKING:  # paths are str here: pathlib costs `estimate --json` about 10 ms to import
     from pathlib import Path
-from .files.strict_yaml import MAX_BYTES, control_characters, parse_yaml
+from ..files.strict_yaml import MAX_BYTES, control_characters, parse_yaml
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _COMPILED = os.path.join(_PACKAGE, "data", "pricing.compiled.json")
@@ -35,7 +35,7 @@ MAX_CACHE_BYTES = 8 * 1_048_576  # a cached model is about the size of its YAML
 
 
 def compiled_path() -> Path:
-    """The compiled built-in model (``python -m ketacost.compile_builtin`` writes it)."""
+    """The compiled built-in model (``python -m ketacost.rules.compile`` writes it)."""
     from pathlib import Path
 
     return Path(_COMPILED)
@@ -58,7 +58,7 @@ def _builtin_file() -> str:
     packaged = os.path.join(_PACKAGE, "data", "pricing.yaml")
     if os.path.exists(packaged):
         return packaged
-    return os.path.join(os.path.dirname(_PACKAGE), "data", "pricing.yaml")
+    return os.path.join(os.path.dirname(os.path.dirname(_PACKAGE)), "data", "pricing.yaml")
 
 
 def fingerprint(raw: bytes) -> str:

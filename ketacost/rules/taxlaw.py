@@ -2,8 +2,8 @@
 
 ``data/tax.yaml`` holds the federal income-tax, credit and payroll-tax figures by year and each
 state's income-tax figures, every one with its sources and date. It is validated by pydantic
-(``extra="forbid"``) when ``python -m ketacost.compile_builtin`` compiles it into
-``ketacost/data/tax.compiled.json``; an estimate reads the compiled JSON and builds only the
+(``extra="forbid"``) when ``python -m ketacost.rules.compile`` compiles it into
+``ketacost/rules/data/tax.compiled.json``; an estimate reads the compiled JSON and builds only the
 federal year and the state it needs, so start-up stays fast.
 """
 
@@ -232,7 +232,7 @@ class TaxLaw:
         on_file = self.year_on_file(year)
         hit = self._federal.get(on_file)
         if hit is None:
-            from .core.codec import from_plain
+            from ..core.codec import from_plain
 
             hit = from_plain(FederalYear, self._doc["federal"][str(on_file)])
             self._federal[on_file] = hit
@@ -243,7 +243,7 @@ class TaxLaw:
             return None
         hit = self._states.get(code)
         if hit is None:
-            from .core.codec import from_plain
+            from ..core.codec import from_plain
 
             hit = from_plain(StateTax, self._doc["states"][code])
             self._states[code] = hit
@@ -257,15 +257,15 @@ class TaxLaw:
 def builtin_path() -> Path:
     """The built-in tax-law file: inside the installed package, else the checkout's data/."""
     packaged = _PACKAGE / "data" / "tax.yaml"
-    return packaged if packaged.exists() else _PACKAGE.parent / "data" / "tax.yaml"
+    return packaged if packaged.exists() else _PACKAGE.parent.parent / "data" / "tax.yaml"
 
 
 def parse_tax_law(raw: bytes, label: str) -> TaxLawFile:
     """Validate tax-law bytes; raise :class:`PricingError` with every problem."""
     import pydantic
 
-    from .core.errors import PricingError
-    from .files.strict_yaml import parse_yaml
+    from ..core.errors import PricingError
+    from ..files.strict_yaml import parse_yaml
     from .loader import _problem
 
     document = parse_yaml(raw, label)
@@ -278,8 +278,8 @@ def parse_tax_law(raw: bytes, label: str) -> TaxLawFile:
 
 
 def compiled_text(law: TaxLawFile, key: str) -> str:
-    from ._version import __version__
-    from .core.codec import to_plain
+    from .._version import __version__
+    from ..core.codec import to_plain
 
     payload = {"key": key, "version": __version__, "law": to_plain(law)}
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
@@ -292,7 +292,7 @@ def builtin_tax_law() -> TaxLaw:
         payload = json.loads(COMPILED.read_bytes())
         return TaxLaw(payload["law"])
     except (OSError, ValueError, KeyError):
-        from .core.codec import to_plain
+        from ..core.codec import to_plain
 
         path = builtin_path()
         return TaxLaw(to_plain(parse_tax_law(path.read_bytes(), str(path))))

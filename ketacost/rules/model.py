@@ -1,6 +1,6 @@
 """The pricing model: frozen dataclasses mirroring ``data/pricing.yaml``.
 
-These classes are the one definition of the pricing file. :mod:`ketacost.loader` validates a
+These classes are the one definition of the pricing file. :mod:`ketacost.rules.loader` validates a
 parsed YAML document into them with pydantic (``extra="forbid"``: unknown keys are errors) and
 the checks in ``__post_init__`` run both then and when a validated model is read back from the
 cache. The calculator reads them and nothing else.

@@ -1,4 +1,4 @@
-"""Refresh the compiled built-in pricing model and tax law: ``python -m ketacost.compile_builtin``.
+"""Refresh the compiled built-in pricing model and tax law: ``python -m ketacost.rules.compile``.
 
 Run it after editing data/pricing.yaml or data/tax.yaml; a test fails while a compiled copy is
 stale (the loader then parses the YAML instead, which is correct but slower).
