@@ -7,7 +7,7 @@ in, never read from a clock) and ``estimate(scenario, pricing)`` returns an
 
 from ._version import __version__
 from .estimate import Estimate, estimate
+from .inputs.scenario import Scenario, parse_scenario
 from .rules.loader import load_pricing
-from .scenario import Scenario, parse_scenario
 
 __all__ = ["Estimate", "Scenario", "__version__", "estimate", "load_pricing", "parse_scenario"]

@@ -40,7 +40,7 @@ from .core.errors import InputError, printable
 from .core.words import plural
 from .entry import _error
 from .entry import main as main  # the entry point of old, still what tests and scripts call
-from .scenario import FIELDS, PANELS
+from .inputs.fields import FIELDS, PANELS
 
 app = typer.Typer(
     name="ketacost",
@@ -538,8 +538,8 @@ def clinic_init(
 
     Example: ketacost clinic init clinic.yaml && ketacost estimate --clinic clinic.yaml
     """
-    from .clinic import TEMPLATE
     from .files.output import write_new
+    from .inputs.clinic import TEMPLATE
 
     write_new(target, TEMPLATE, force=force)
     sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --clinic {target}\n")
@@ -719,7 +719,7 @@ def init_command(
     Example: ketacost init my-plan.yaml && ketacost estimate --scenario my-plan.yaml
     """
     from .files.output import write_new
-    from .user_files import scenario_template
+    from .inputs.files import scenario_template
 
     write_new(target, scenario_template(), force=force)
     sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --scenario {target}\n")

@@ -15,7 +15,8 @@ from typing import Any
 
 from .core.errors import InputError
 from .core.words import did_you_mean
-from .scenario import FIELDS, Scenario
+from .inputs.fields import FIELDS
+from .inputs.scenario import Scenario
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
@@ -70,7 +71,7 @@ def read_values(
     merged: dict[str, Any] = {}
     labels: dict[str, str] = {}
     if scenario_file is not None:
-        from .user_files import read_scenario_file
+        from .inputs.files import read_scenario_file
 
         merged = read_scenario_file(scenario_file)
         labels = {name: f"{scenario_file}: {name}" for name in merged}
@@ -84,11 +85,11 @@ def read_values(
 def build_scenario(
     values: dict[str, Any], scenario_file: str | None, pricing: Any, clinic: Any = None
 ) -> Scenario:
-    from .scenario import parse_scenario
+    from .inputs.scenario import parse_scenario
 
     merged, labels = read_values(values, scenario_file)
     if clinic is not None:
-        from .clinic import course_values
+        from .inputs.clinic import course_values
 
         merged = course_values(merged, clinic, labels)
     return parse_scenario(merged, pricing, dt.date.today(), labels)
@@ -98,7 +99,7 @@ def load_clinic(path: str | None, pricing: Any) -> Any:
     """The validated clinic profile of ``--clinic FILE``, or None."""
     if path is None:
         return None
-    from .user_files import read_clinic_file
+    from .inputs.files import read_clinic_file
 
     return read_clinic_file(path, pricing)
 

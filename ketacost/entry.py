@@ -97,7 +97,7 @@ def plain_estimate(args: list[str]) -> Callable[[], None] | None:
     """
     if not args or args[0] != "estimate" or "_KETACOST_COMPLETE" in os.environ:
         return None
-    from .scenario import FIELDS
+    from .inputs.fields import FIELDS
 
     valued = dict(_ESTIMATE_VALUED)
     flags: dict[str, tuple[str, bool]] = {k: (v, True) for k, v in _ESTIMATE_FLAGS.items()}

@@ -17,6 +17,7 @@ from .accounts import apply_accounts
 from .core.money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .course import Visit, build_course
 from .financing import Loan, amortize
+from .inputs.scenario import Scenario
 from .insurance import (
     Claim,
     ClaimResult,
@@ -28,11 +29,10 @@ from .insurance import (
 )
 from .notes import Warning, assumptions, warnings
 from .rules.model import Factors, LineItemSpec, PricingModel
-from .scenario import Scenario
 from .taxes import TaxYearLine, price_tax
 
 if TYPE_CHECKING:  # a clinic profile and a tax law other than the built-in are imported on use
-    from .clinic import ClinicProfile
+    from .inputs.clinic import ClinicProfile
     from .rules.taxlaw import TaxLaw
 
 SCHEMA_VERSION = 1
@@ -310,7 +310,7 @@ def estimate(
 
 
 def _prices_note(clinic: ClinicProfile) -> str:
-    from .clinic import prices_note
+    from .inputs.clinic import prices_note
 
     return prices_note(clinic)
 
@@ -348,7 +348,7 @@ def _clinic_items(
     """The clinic's exact prices and codes in place of the bands; its extras by visit kind."""
     import dataclasses
 
-    from .clinic import visit_services
+    from .inputs.clinic import visit_services
 
     services = visit_services(clinic, pricing, scenario.route, {v.kind for v in visits})
     priced = dict(items)

@@ -30,8 +30,8 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from .core.money import ZERO, cents, percent
+from .inputs.scenario import Scenario
 from .rules.model import PlanLimits, SavingsProgram
-from .scenario import Scenario
 
 Network = Literal["self-pay", "in-network", "out-of-network"]
 

@@ -13,9 +13,10 @@ from typing import Any, NamedTuple
 from .core.money import ZERO
 from .core.words import plural
 from .course import Visit
+from .inputs.fields import FIELD_BY_NAME, PLAN_FIGURES
+from .inputs.scenario import Scenario
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
 from .rules.model import Factors, PricingModel
-from .scenario import FIELD_BY_NAME, PLAN_FIGURES, Scenario
 
 
 class Warning(NamedTuple):

@@ -3,7 +3,7 @@
 The estimate schema walks the :class:`~ketacost.estimate.Estimate` NamedTuples' type hints (a
 :class:`~ketacost.core.money.Band` is an object of three exact numbers); the scenario schema
 comes from
-the :data:`~ketacost.scenario.FIELDS` table, the same table that makes the CLI options.
+the :data:`~ketacost.inputs.scenario.FIELDS` table, the same table that makes the CLI options.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 
 from ._version import __version__
 from .core.money import Band
-from .scenario import FIELDS, MAX_MONEY, FieldSpec, Scenario
+from .inputs.fields import FIELDS, MAX_MONEY, FieldSpec
+from .inputs.scenario import Scenario
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _BAND = {

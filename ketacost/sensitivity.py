@@ -31,12 +31,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from .clinic import ClinicProfile
 from .core.money import HUNDRED, ZERO, cents
 from .core.words import plural
 from .estimate import Estimate, estimate, price_factor, unit_price
+from .inputs.clinic import ClinicProfile
+from .inputs.fields import MAX_COUNT
+from .inputs.scenario import Scenario
 from .rules.model import PricingModel
-from .scenario import MAX_COUNT, Scenario
 
 SCHEMA_VERSION = 1
 SPREAD = Decimal("0.25")  # ±25% of a quote or a plan figure (issue 15)

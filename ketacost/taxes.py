@@ -26,7 +26,7 @@ from decimal import ROUND_CEILING, Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .core.money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
-from .scenario import Scenario
+from .inputs.scenario import Scenario
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax
     from .rules.taxlaw import Bracket, FederalYear, StateTax, TaxLaw

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from conftest import REPO, run_cli
 
-from ketacost.clinic import TEMPLATE, npi_check_digit_ok
+from ketacost.inputs.clinic import TEMPLATE, npi_check_digit_ok
 
 SUNRISE = str(REPO / "tests" / "clinic" / "sunrise.yaml")
 START = ("--start", "2027-01-04")

@@ -21,8 +21,8 @@ from ketacost.batch import estimate_record
 from ketacost.core.codec import dumps, dumps_compact, to_plain
 from ketacost.core.money import Band
 from ketacost.estimate import estimate
+from ketacost.inputs.scenario import parse_scenario
 from ketacost.rules.model import PricingModel
-from ketacost.scenario import parse_scenario
 
 _encode_string = json.encoder.encode_basestring_ascii  # type: ignore[attr-defined]
 _BAND = '{"low":%s,"typical":%s,"high":%s}'

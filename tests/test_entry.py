@@ -171,7 +171,7 @@ def test_the_plain_reader_knows_exactly_the_options_typer_gives_estimate() -> No
     from) the entry point's reader too: a missing one falls back to typer, a stale one would
     be accepted where typer refuses it."""
     from ketacost.cli import _command_for
-    from ketacost.scenario import FIELDS
+    from ketacost.inputs.fields import FIELDS
 
     command = _command_for(["estimate"]).commands["estimate"]
     typer_valued, typer_flags = set(), set()

@@ -13,10 +13,10 @@ import pytest
 from conftest import REPO, run_cli
 
 from ketacost.cli import load_gfe_rules
-from ketacost.clinic import parse_clinic
 from ketacost.files.strict_yaml import parse_yaml
 from ketacost.gfe import build_gfe
-from ketacost.scenario import parse_scenario
+from ketacost.inputs.clinic import parse_clinic
+from ketacost.inputs.scenario import parse_scenario
 
 SUNRISE = str(REPO / "tests" / "clinic" / "sunrise.yaml")
 PATIENT = ("--patient-name", "Zoë Łukasz-Nguyễn", "--patient-dob", "1988-03-14")

@@ -1,1 +1,1 @@
-"""The rules of the world as data: the pricing model, the tax law and the GFE rules, with their loader."""
+"""The world as data: the pricing model, the tax law and the GFE rules, and their loader."""

@@ -16,10 +16,12 @@ import re
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .core.errors import InputError
-from .core.money import cents
-from .rules.model import ROUTES, LineItemSpec, PricingModel
-from .scenario import FieldSpec, convert, resolve_location
+from ..core.errors import InputError
+from ..core.money import cents
+from ..rules.model import ROUTES, LineItemSpec, PricingModel
+from .fields import FieldSpec
+from .scenario import resolve_location
+from .values import convert
 
 SERVICES = ("evaluation", *ROUTES, "integration")
 # Which visits of a course an extra item is billed with.

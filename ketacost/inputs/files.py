@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .files.exact_json import _mapping, input_error, parse_json_mapping
-from .files.strict_yaml import MAX_BYTES, parse_yaml
+from ..files.exact_json import _mapping, input_error, parse_json_mapping
+from ..files.strict_yaml import MAX_BYTES, parse_yaml
 
 
 def _read_input(path: str, what: str) -> bytes:
@@ -45,8 +45,8 @@ def read_scenario_file(path: str) -> dict[str, Any]:
 
 def read_clinic_file(path: str, pricing: Any) -> Any:
     """Read and validate a clinic profile (YAML); problems name the file and the key (exit 2)."""
+    from ..files.strict_yaml import control_characters
     from .clinic import parse_clinic
-    from .files.strict_yaml import control_characters
 
     document = parse_yaml(_read_input(path, "clinic profile"), path, input_error)
     for problem in control_characters(document):  # a name that clears the screen, or worse
@@ -56,7 +56,7 @@ def read_clinic_file(path: str, pricing: Any) -> Any:
 
 def scenario_template() -> str:
     """A commented scenario file listing every option, with the route set."""
-    from .scenario import EXAMPLES, FIELDS
+    from .fields import EXAMPLES, FIELDS
 
     lines = [
         "# ketacost scenario: `ketacost estimate --scenario FILE` (also compare and batch).",

@@ -1,0 +1,237 @@
+"""The scenario: every input of an estimate, validated, with defaults filled in.
+
+:func:`parse_scenario` checks raw values (text from the command line, or YAML/JSON values)
+against the fields of :mod:`.fields` and the pricing model, stops at the first problem naming
+the field, and returns a :class:`Scenario` with every default filled in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from ..core.errors import InputError
+from ..core.words import did_you_mean
+from ..rules.model import (
+    PricingModel,
+    StateFactor,
+    Territory,
+)
+from .fields import FIELD_BY_NAME, FIELDS, IN_NETWORK_FIGURES, OON_FIGURES, PLAN_FIGURES
+from .values import _fail, _show, convert
+
+
+class Scenario(NamedTuple):
+    """Every input of one estimate, validated; defaults filled in (None: not given)."""
+
+    route: str
+    provider: str
+    location: str
+    sessions: int
+    boosters: int
+    booster_every: int
+    start: dt.date
+    session_price: Decimal | None
+    consult: bool
+    integration: int
+    coverage: str
+    plan_type: str
+    deductible: Decimal | None
+    deductible_met: Decimal | None
+    coinsurance: Decimal | None
+    copay: Decimal | None
+    oop_max: Decimal | None
+    oop_met: Decimal | None
+    hdhp: bool
+    plan_year_start: str
+    oon_deductible: Decimal | None
+    oon_deductible_met: Decimal | None
+    oon_coinsurance: Decimal | None
+    oon_allowed: Decimal | None
+    oon_oop_max: Decimal | None
+    oon_oop_met: Decimal | None
+    copay_program: bool
+    fsa: Decimal | None
+    hsa: Decimal | None
+    tax_rate: Decimal | None
+    income: Decimal | None
+    filing: str
+    children: int
+    spouse_income: Decimal | None
+    state_tax_rate: Decimal | None
+    hsa_direct: bool
+    finance_months: int | None
+    apr: Decimal | None
+
+    @property
+    def has_plan(self) -> bool:
+        """True when any plan figure was given (``--coverage auto`` then uses the plan)."""
+        return (
+            self.hdhp
+            or self.plan_type != "commercial"
+            or any(getattr(self, name) is not None for name in PLAN_FIGURES)
+        )
+
+    @property
+    def has_oon_terms_only(self) -> bool:
+        """True when out-of-network figures are given and no in-network ones."""
+        return all(getattr(self, n) is None for n in IN_NETWORK_FIGURES) and any(
+            getattr(self, n) is not None for n in OON_FIGURES
+        )
+
+    @property
+    def state(self) -> str | None:
+        """The two-letter state of the location, or None for the national price level."""
+        return None if self.location == "US" else self.location
+
+
+assert list(Scenario._fields) == [f.name for f in FIELDS]
+
+
+def parse_scenario(
+    values: dict[str, Any],
+    pricing: PricingModel,
+    today: dt.date,
+    labels: dict[str, str] | None = None,
+) -> Scenario:
+    """Check raw inputs and fill in defaults. ``labels`` name each field in error messages
+    (e.g. ``--coinsurance`` for a command-line value); unnamed fields use their snake_case name.
+    """
+    labels = labels or {}
+    unknown = sorted(set(values) - set(FIELD_BY_NAME))
+    if unknown:
+        where = labels.get(unknown[0], unknown[0][:40])
+        hint = did_you_mean(unknown[0].replace("-", "_"), FIELD_BY_NAME)
+        raise InputError(
+            f"{where}: unknown key {_show(unknown[0])}{hint} (known keys: `ketacost schema "
+            "scenario`)",
+            field=where,
+        )
+    out: dict[str, Any] = {}
+    for spec in FIELDS:
+        raw = values.get(spec.name)
+        label = labels.get(spec.name, spec.name)
+        out[spec.name] = spec.default if raw is None else convert(spec, raw, label)
+    return _resolve(out, pricing, today, labels)
+
+
+def resolve_location(text: str, pricing: PricingModel) -> str | None:
+    """``US``, a state code or name, or a ZIP (``94110``, ``94110-1234``) → state code or US.
+
+    Remembered per pricing model: a batch names the same few hundred places again and again,
+    and a ZIP is looked up through every state's name and prefix ranges."""
+    key = (id(pricing), text)
+    hit = _PLACES.get(key)
+    if hit is not None and hit[0] is pricing:
+        return hit[1]
+    place = _resolve_location(text, pricing)
+    if len(_PLACES) >= 4096:
+        _PLACES.clear()
+    _PLACES[key] = (pricing, place)
+    return place
+
+
+_PLACES: dict[tuple[int, str], tuple[PricingModel, str | None]] = {}
+
+
+def _resolve_location(text: str, pricing: PricingModel) -> str | None:
+    cleaned = " ".join(text.strip().split())
+    upper = cleaned.upper()
+    if upper in ("US", "USA", "UNITED STATES", "NATIONAL"):
+        return "US"
+    states = pricing.locations.states
+    places: dict[str, Territory | StateFactor] = {**pricing.locations.territories, **states}
+    if upper in places:
+        return upper
+    for code, place in places.items():
+        if place.name.upper().removeprefix("THE ") == upper.removeprefix("THE "):
+            return code
+    if re.fullmatch(r"\d{5}(-\d{4})?", cleaned):
+        return pricing.locations.state_for_zip(cleaned[:5])
+    return None
+
+
+def _resolve(
+    out: dict[str, Any], pricing: PricingModel, today: dt.date, labels: dict[str, str]
+) -> Scenario:
+    def label(name: str) -> str:
+        return labels.get(name, name)
+
+    route = out["route"]
+    if route not in pricing.routes:
+        raise _fail(label("route"), f"the pricing model has no {route!r} route")
+    spec = pricing.routes[route]
+    provider = out["provider"] or spec.default_provider
+    offered = pricing.providers.get(provider)
+    if offered is None:
+        raise _fail(label("provider"), f"the pricing model has no {provider!r} provider")
+    if route not in offered.routes:
+        where = ", ".join(p for p, s in pricing.providers.items() if route in s.routes)
+        raise _fail(
+            label("provider"), f"{provider} does not offer {route} (offered by: {where or 'none'})"
+        )
+    out["provider"] = provider
+    location = resolve_location(out["location"], pricing)
+    if location is None:
+        raise _fail(
+            label("location"),
+            f"unknown location {out['location']!r}: use US, a state code or name, or a US ZIP",
+        )
+    territory = pricing.locations.territories.get(location)
+    if territory is not None:
+        raise _fail(
+            label("location"),
+            f"{out['location']!r} ({territory.name}) is not priced: US territories and "
+            "military post offices have no regional price parity (give a state, or US)",
+        )
+    out["location"] = location
+    if out["sessions"] is None:
+        out["sessions"] = spec.protocol.induction_sessions
+    if out["booster_every"] is None:
+        out["booster_every"] = spec.protocol.booster_every_weeks
+    if out["start"] is None:
+        out["start"] = today
+    _check_met("deductible_met", "deductible", out, label)
+    _check_met("oop_met", "oop_max", out, label)
+    _check_met("oon_deductible_met", "oon_deductible", out, label)
+    _check_met("oon_oop_met", "oon_oop_max", out, label)
+    for small, big in (("deductible", "oop_max"), ("oon_deductible", "oon_oop_max")):
+        if out[small] is not None and out[big] is not None and out[small] > out[big]:
+            raise _fail(
+                label(big), f"{out[big]} is below the {small.replace('_', ' ')} {out[small]}"
+            )
+    _check_household(out, label)
+    if out["apr"] is not None and out["finance_months"] is None:
+        raise _fail(label("apr"), "needs finance_months (--finance-months)")
+    return Scenario(**out)
+
+
+def _check_household(out: dict[str, Any], label: Any) -> None:
+    """The spouse's wages are part of a joint return's --income, never more than it."""
+    spouse = out["spouse_income"]
+    if spouse is None:
+        return
+    if out["filing"] != "joint":
+        raise _fail(
+            label("spouse_income"),
+            f"is for joint filers (--filing joint), not {out['filing']}",
+        )
+    if out["income"] is None:
+        raise _fail(label("spouse_income"), "needs income (--income), the household's wages")
+    if spouse > out["income"]:
+        raise _fail(
+            label("spouse_income"), f"{spouse} is more than the household income {out['income']}"
+        )
+
+
+def _check_met(met: str, total: str, out: dict[str, Any], label: Any) -> None:
+    if out[met] is None:
+        return
+    if out[total] is None:
+        raise _fail(label(met), f"needs {total} (--{total.replace('_', '-')}) too")
+    if out[met] > out[total]:
+        raise _fail(
+            label(met), f"{out[met]} is more than the {total.replace('_', ' ')} {out[total]}"
+        )
