@@ -2,11 +2,11 @@
 
 The library is pure: ``parse_scenario(values, pricing, today)`` checks inputs (today is passed
 in, never read from a clock) and ``estimate(scenario, pricing)`` returns an
-:class:`~ketacost.estimate.Estimate`. The CLI (``ketacost.cli``) is a thin layer on top.
+:class:`~ketacost.engine.estimate.Estimate`. The CLI (``ketacost.cli``) is a thin layer on top.
 """
 
 from ._version import __version__
-from .estimate import Estimate, estimate
+from .engine.estimate import Estimate, estimate
 from .inputs.scenario import Scenario, parse_scenario
 from .rules.loader import load_pricing
 

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 from .core.codec import dumps_compact
 from .core.errors import InputError, KetacostError
-from .estimate import estimate
+from .engine.estimate import estimate
 from .files.exact_json import loads_json
 from .files.lines import MAX_LINE, LineTooLong
 from .inputs.scenario import parse_scenario

@@ -410,7 +410,7 @@ def sensitivity_command(
         emit(to_json(result), output, inputs)
         return
     if kind == "html":
-        from .estimate import estimate
+        from .engine.estimate import estimate
         from .report import sensitivity_html
 
         base = estimate(scenario, pricing, clinic=clinic)  # its notes and sources, on the page

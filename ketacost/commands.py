@@ -147,7 +147,7 @@ def run_estimate(
     output: str | None = None,
 ) -> None:
     """``ketacost estimate``: ``values`` are the scenario options given (as typed)."""
-    from .estimate import estimate
+    from .engine.estimate import estimate
 
     kind = output_format(fmt, json_flag)
     pricing, source = load_model(pricing_file)

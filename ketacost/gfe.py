@@ -24,7 +24,7 @@ from ._version import __version__
 from .core.errors import InputError
 from .core.money import ZERO
 from .core.words import plural
-from .course import Visit, add_months, build_course
+from .engine.course import Visit, add_months, build_course
 from .inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
 from .inputs.scenario import Scenario
 from .rules.gfe_rules import GfeRules, RuleSource

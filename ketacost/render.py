@@ -10,7 +10,7 @@ from typing import Any
 
 from .core.codec import dumps
 from .core.money import Band
-from .estimate import Estimate
+from .engine.estimate import Estimate
 
 DISCLAIMER = (
     "An estimate from public price ranges, not a quote, medical advice or financial advice; "

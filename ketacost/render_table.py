@@ -16,7 +16,7 @@ from rich.text import Text
 
 from .core.money import ZERO, Band
 from .core.words import plural
-from .estimate import Estimate
+from .engine.estimate import Estimate
 from .render import DISCLAIMER, TOTAL_LABELS, band_text, money, option_label
 
 BAR_WIDTH = 20

@@ -17,9 +17,9 @@ from ._version import __version__
 from .compare import Comparison
 from .core.money import ZERO, Band
 from .core.words import plural
-from .estimate import Estimate
+from .engine.estimate import Estimate
+from .engine.notes import Warning
 from .html import markup, render
-from .notes import Warning
 from .render import DISCLAIMER, TOTAL_LABELS
 from .rules.model import PricingModel
 from .sensitivity import Sensitivity, span_text, value_text

@@ -1,6 +1,6 @@
 """JSON Schema (2020-12) generated from the models: the estimate document and the scenario file.
 
-The estimate schema walks the :class:`~ketacost.estimate.Estimate` NamedTuples' type hints (a
+The estimate schema walks the :class:`~ketacost.engine.estimate.Estimate` NamedTuples' type hints (a
 :class:`~ketacost.core.money.Band` is an object of three exact numbers); the scenario schema
 comes from
 the :data:`~ketacost.inputs.scenario.FIELDS` table, the same table that makes the CLI options.
@@ -124,7 +124,7 @@ def _type_schema(tp: Any) -> dict[str, Any]:
 
 
 def estimate_schema() -> dict[str, Any]:
-    from .estimate import Estimate
+    from .engine.estimate import Estimate
 
     body = _type_schema(Estimate)
     return {

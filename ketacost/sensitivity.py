@@ -33,7 +33,8 @@ from typing import Any, Literal, NamedTuple
 
 from .core.money import HUNDRED, ZERO, cents
 from .core.words import plural
-from .estimate import Estimate, estimate, price_factor, unit_price
+from .engine.estimate import Estimate, estimate
+from .engine.prices import price_factor, unit_price
 from .inputs.clinic import ClinicProfile
 from .inputs.fields import MAX_COUNT
 from .inputs.scenario import Scenario

@@ -20,7 +20,7 @@ from conftest import REPO, TODAY
 from ketacost.batch import estimate_record
 from ketacost.core.codec import dumps, dumps_compact, to_plain
 from ketacost.core.money import Band
-from ketacost.estimate import estimate
+from ketacost.engine.estimate import estimate
 from ketacost.inputs.scenario import parse_scenario
 from ketacost.rules.model import PricingModel
 

@@ -372,7 +372,7 @@ def test_the_headline_says_what_the_you_pay_figure_leaves_out(cli: Any) -> None:
 def test_month_sums_take_the_visit_columns_in_the_order_of_month_and_totals() -> None:
     """_monthly sums a visit line's money columns by position; Month and Totals take the sums
     by position too: a field reordered in one of them must fail here, not move money."""
-    from ketacost.estimate import _COLUMNS, COLUMN_NAMES, Month, Totals, VisitLine
+    from ketacost.engine.estimate import _COLUMNS, COLUMN_NAMES, Month, Totals, VisitLine
 
     assert VisitLine._fields[_COLUMNS] == COLUMN_NAMES
     assert Month._fields[1:7] == COLUMN_NAMES

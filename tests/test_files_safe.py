@@ -329,7 +329,7 @@ def test_unexpected_error_is_one_line_without_debug(monkeypatch: pytest.MonkeyPa
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("a bug in the calculator")
 
-    monkeypatch.setattr(importlib.import_module("ketacost.estimate"), "estimate", broken)
+    monkeypatch.setattr(importlib.import_module("ketacost.engine.estimate"), "estimate", broken)
     run = run_cli("estimate", "--json")
     assert_rejected(run, 1, "RuntimeError")
     monkeypatch.setenv("KETACOST_DEBUG", "1")

@@ -15,7 +15,7 @@ from conftest import run_cli, tool
 
 from ketacost import parse_scenario
 from ketacost.compare import compare, describe
-from ketacost.estimate import estimate
+from ketacost.engine.estimate import estimate
 from ketacost.report import cashflow_series, estimate_html
 from ketacost.svg import Part, Stack, Whisker, band_whiskers, dollars, stacked_bars, ticks
 

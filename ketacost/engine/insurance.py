@@ -29,9 +29,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from .core.money import ZERO, cents, percent
-from .inputs.scenario import Scenario
-from .rules.model import PlanLimits, SavingsProgram
+from ..core.money import ZERO, cents, percent
+from ..inputs.scenario import Scenario
+from ..rules.model import PlanLimits, SavingsProgram
 
 Network = Literal["self-pay", "in-network", "out-of-network"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, NamedTuple
 
-from .rules.model import RouteSpec
+from ..rules.model import RouteSpec
 
 VisitKind = Literal["consult", "induction", "booster", "integration"]
 _KIND_ORDER = {"consult": 0, "induction": 1, "booster": 2, "integration": 3}

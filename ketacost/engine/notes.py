@@ -1,6 +1,6 @@
 """What an estimate says in words: its assumptions and its warnings.
 
-Kept apart from :mod:`ketacost.estimate`, which only composes the figures: every sentence a
+Kept apart from :mod:`ketacost.engine.estimate`, which only composes the figures: every sentence a
 person reads about *why* a figure is what it is, or what to check, is made here.
 """
 
@@ -10,13 +10,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from .core.money import ZERO
-from .core.words import plural
+from ..core.money import ZERO
+from ..core.words import plural
+from ..inputs.fields import FIELD_BY_NAME, PLAN_FIGURES
+from ..inputs.scenario import Scenario
+from ..rules.model import Factors, PricingModel
 from .course import Visit
-from .inputs.fields import FIELD_BY_NAME, PLAN_FIGURES
-from .inputs.scenario import Scenario
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
-from .rules.model import Factors, PricingModel
 
 
 class Warning(NamedTuple):

@@ -17,7 +17,7 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 from typing import NamedTuple
 
-from .core.money import HUNDRED, ZERO, cents
+from ..core.money import HUNDRED, ZERO, cents
 
 
 class Loan(NamedTuple):

@@ -12,12 +12,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._version import __version__
+from .._version import __version__
+from ..core.money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
+from ..inputs.scenario import Scenario
+from ..rules.model import LineItemSpec, PricingModel
 from .accounts import apply_accounts
-from .core.money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
 from .course import Visit, build_course
 from .financing import Loan, amortize
-from .inputs.scenario import Scenario
 from .insurance import (
     Claim,
     ClaimResult,
@@ -28,12 +29,12 @@ from .insurance import (
     program_for,
 )
 from .notes import Warning, assumptions, warnings
-from .rules.model import Factors, LineItemSpec, PricingModel
-from .taxes import TaxYearLine, price_tax
+from .tax_saving import TaxYearLine, price_tax
 
 if TYPE_CHECKING:  # a clinic profile and a tax law other than the built-in are imported on use
-    from .inputs.clinic import ClinicProfile
-    from .rules.taxlaw import TaxLaw
+    from ..inputs.clinic import ClinicProfile
+    from ..rules.taxlaw import TaxLaw
+from .prices import price_factor, unit_price
 
 SCHEMA_VERSION = 1
 
@@ -127,30 +128,6 @@ class Estimate(NamedTuple):
     assumptions: tuple[str, ...]
     warnings: tuple[Warning, ...]
     sources: tuple[SourceRef, ...] = ()
-
-
-# --- prices ----------------------------------------------------------------------------------
-
-
-def price_factor(scenario: Scenario, pricing: PricingModel) -> tuple[Factors, Decimal]:
-    """(provider factor of each band edge, location factor) for this scenario."""
-    provider = pricing.providers[scenario.provider]  # type: ignore[index]
-    location = ZERO + 1
-    if provider.location_pricing and scenario.state is not None:
-        location = pricing.locations.states[scenario.state].factor
-    return provider.factor.edges(), location
-
-
-def unit_price(item: LineItemSpec, provider: Factors, location: Decimal) -> Band:
-    """The item's national band × provider factor × location factor, edge by edge (a provider
-    factor may be a band itself: low × low, typical × typical, high × high), each to the cent."""
-    band = item.price
-    low, typical, high = provider
-    return Band(
-        cents(band.low * low * location),
-        cents(band.typical * typical * location),
-        cents(band.high * high * location),
-    )
 
 
 # --- the estimate ----------------------------------------------------------------------------
@@ -310,7 +287,7 @@ def estimate(
 
 
 def _prices_note(clinic: ClinicProfile) -> str:
-    from .inputs.clinic import prices_note
+    from ..inputs.clinic import prices_note
 
     return prices_note(clinic)
 
@@ -348,7 +325,7 @@ def _clinic_items(
     """The clinic's exact prices and codes in place of the bands; its extras by visit kind."""
     import dataclasses
 
-    from .inputs.clinic import visit_services
+    from ..inputs.clinic import visit_services
 
     services = visit_services(clinic, pricing, scenario.route, {v.kind for v in visits})
     priced = dict(items)

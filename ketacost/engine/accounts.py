@@ -2,7 +2,7 @@
 
 - The patient's share is paid in visit-date order from FSA funds first (use-it-or-lose-it), then
   HSA funds, then cash.
-- What the account dollars save in tax is priced by :mod:`ketacost.taxes`.
+- What the account dollars save in tax is priced by :mod:`ketacost.engine.tax_saving`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
-from .core.money import ZERO
+from ..core.money import ZERO
 
 
 class AccountPayment(NamedTuple):
