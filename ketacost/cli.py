@@ -334,7 +334,7 @@ def compare_command(
 
     Example: ketacost compare --deductible 1500 --coinsurance 20 --months 3
     """
-    from .compare import compare
+    from .documents.compare import compare
 
     kind = output_format(fmt, json_flag)
     pricing, _ = load_model(pricing_file)
@@ -393,7 +393,7 @@ def sensitivity_command(
 
     Example: ketacost sensitivity --route spravato --deductible 1500 --coinsurance 20
     """
-    from .sensitivity import sensitivity
+    from .documents.sensitivity import sensitivity
 
     kind = output_format(fmt, json_flag)
     if kind not in ("table", "json", "html"):
@@ -623,7 +623,7 @@ def gfe_command(
     Example: ketacost gfe --clinic clinic.yaml --patient-name "Ana Diaz" --patient-dob 1990-04-12
     --diagnosis F33.2 --sessions 6 --boosters 4 --format pdf --output gfe.pdf
     """
-    from .gfe import build_gfe
+    from .documents.gfe import build_gfe
     from .gfe_render import render
 
     kind = (fmt or "").lower() or _suffix_format(output) or GFE_FORMATS[0]

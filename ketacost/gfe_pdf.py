@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from .core.words import plural
-from .gfe import GoodFaithEstimate
+from .documents.gfe import GoodFaithEstimate
 from .gfe_render import FONTS, ITEM_HEADER, TITLE, item_rows, money
 
 FONT = "DejaVu"

@@ -3,7 +3,7 @@
 The CMS form (CMS-10791, appendix 2) runs: the patient and the primary service; a summary of
 expected charges, one line per provider; the estimate details of each provider (its identity and a
 table of items); the items scheduled separately; and a page of disclaimers. Every renderer here
-follows that order and prints every field of :class:`~ketacost.gfe.GoodFaithEstimate`.
+follows that order and prints every field of :class:`~ketacost.documents.gfe.GoodFaithEstimate`.
 
 Jinja2 (HTML) and fpdf2 (PDF) are imported inside the functions that use them, so only
 ``ketacost gfe`` pays for them.
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .core.words import plural
-from .gfe import GoodFaithEstimate, Provider
+from .documents.gfe import GoodFaithEstimate, Provider
 
 TITLE = "Good Faith Estimate for Health Care Items and Services"
 FONTS = Path(__file__).resolve().parent / "fonts"

@@ -356,7 +356,7 @@ class BandChart:
 
 
 def comparison_renderables(result: object) -> list[object]:
-    from .compare import Comparison
+    from .documents.compare import Comparison
 
     assert isinstance(result, Comparison)
     rows: list[list[Cell]] = []
@@ -392,7 +392,7 @@ def comparison_renderables(result: object) -> list[object]:
             if w.code == "hospital_price_low_confidence" and ("hospital", w.message) not in said:
                 said.add(("hospital", w.message))
                 notes.append(Text(f"! hospital: {w.message}", style="yellow"))
-    from .compare import describe
+    from .documents.compare import describe
 
     crossings = [Text(f"Break-even: {describe(e)}", style="bold") for e in result.break_even]
     footnote = Text(FOOTNOTE + " Net cost: what you pay less tax savings.", style="dim")

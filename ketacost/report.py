@@ -14,15 +14,15 @@ from typing import Any
 
 from . import svg
 from ._version import __version__
-from .compare import Comparison
 from .core.money import ZERO, Band
 from .core.words import plural
+from .documents.compare import Comparison
+from .documents.sensitivity import Sensitivity, span_text, value_text
 from .engine.estimate import Estimate
 from .engine.notes import Warning
 from .html import markup, render
 from .render import DISCLAIMER, TOTAL_LABELS
 from .rules.model import PricingModel
-from .sensitivity import Sensitivity, span_text, value_text
 
 KIND_LABELS = {"consult": "evaluation", "induction": "session", "booster": "booster",
                "integration": "integration"}  # fmt: skip
@@ -197,7 +197,7 @@ def _option(row: Any, basis: str) -> str:
 
 def comparison_html(result: Comparison, pricing: PricingModel) -> str:
     """A comparison as one HTML page: the table, break-even lines and the band chart."""
-    from .compare import describe
+    from .documents.compare import describe
 
     whiskers = [
         svg.Whisker(_option(r, result.basis), r.totals.net_cost.low, r.totals.net_cost.typical,

@@ -139,7 +139,7 @@ def estimate_schema() -> dict[str, Any]:
 
 def sensitivity_schema() -> dict[str, Any]:
     """``ketacost sensitivity --json``: the baseline and one row per input, largest swing first."""
-    from .sensitivity import Sensitivity
+    from .documents.sensitivity import Sensitivity
 
     body = _type_schema(Sensitivity)
     row = body["properties"]["rows"]["items"]
@@ -172,7 +172,7 @@ def sensitivity_schema() -> dict[str, Any]:
 
 def gfe_schema() -> dict[str, Any]:
     """The Good Faith Estimate document (``ketacost gfe --format json``)."""
-    from .gfe import GoodFaithEstimate
+    from .documents.gfe import GoodFaithEstimate
 
     body = _type_schema(GoodFaithEstimate)
     return {

@@ -13,8 +13,8 @@ import pytest
 from conftest import REPO, run_cli
 
 from ketacost.cli import load_gfe_rules
+from ketacost.documents.gfe import build_gfe
 from ketacost.files.strict_yaml import parse_yaml
-from ketacost.gfe import build_gfe
 from ketacost.inputs.clinic import parse_clinic
 from ketacost.inputs.scenario import parse_scenario
 

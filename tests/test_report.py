@@ -14,7 +14,7 @@ import pytest
 from conftest import run_cli, tool
 
 from ketacost import parse_scenario
-from ketacost.compare import compare, describe
+from ketacost.documents.compare import compare, describe
 from ketacost.engine.estimate import estimate
 from ketacost.report import cashflow_series, estimate_html
 from ketacost.svg import Part, Stack, Whisker, band_whiskers, dollars, stacked_bars, ticks

@@ -210,8 +210,8 @@ def test_a_clinics_own_prices_move_like_a_quote() -> None:
 def test_tornado_bar_cells() -> None:
     from decimal import Decimal
 
+    from ketacost.documents.sensitivity import Row
     from ketacost.render_sensitivity import tornado_cells
-    from ketacost.sensitivity import Row
 
     def row(low: str, high: str) -> Row:
         return Row("x", 1, 2, Decimal(low), Decimal(high), abs(Decimal(high) - Decimal(low)),

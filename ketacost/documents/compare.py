@@ -13,17 +13,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from .core.errors import InputError
-from .core.money import ZERO
-from .core.words import did_you_mean, plural
-from .engine.course import add_months, build_course
-from .engine.estimate import Estimate, Totals, estimate
-from .engine.notes import Warning
-from .inputs.clinic import ClinicProfile, course_values, route_for
-from .inputs.fields import MAX_COUNT, FieldSpec
-from .inputs.scenario import Scenario, parse_scenario
-from .inputs.values import convert
-from .rules.model import PricingModel, RouteSpec
+from ..core.errors import InputError
+from ..core.money import ZERO
+from ..core.words import did_you_mean, plural
+from ..engine.course import add_months, build_course
+from ..engine.estimate import Estimate, Totals, estimate
+from ..engine.notes import Warning
+from ..inputs.clinic import ClinicProfile, course_values, route_for
+from ..inputs.fields import MAX_COUNT, FieldSpec
+from ..inputs.scenario import Scenario, parse_scenario
+from ..inputs.values import convert
+from ..rules.model import PricingModel, RouteSpec
 
 MAX_MONTHS = 24  # two years of boosters is as far as a comparison of protocols goes
 WEEKS_A_YEAR = 52  # break-even: boosters are compared up to a year of them

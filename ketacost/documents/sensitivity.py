@@ -31,14 +31,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from .core.money import HUNDRED, ZERO, cents
-from .core.words import plural
-from .engine.estimate import Estimate, estimate
-from .engine.prices import price_factor, unit_price
-from .inputs.clinic import ClinicProfile
-from .inputs.fields import MAX_COUNT
-from .inputs.scenario import Scenario
-from .rules.model import PricingModel
+from ..core.money import HUNDRED, ZERO, cents
+from ..core.words import plural
+from ..engine.estimate import Estimate, estimate
+from ..engine.prices import price_factor, unit_price
+from ..inputs.clinic import ClinicProfile
+from ..inputs.fields import MAX_COUNT
+from ..inputs.scenario import Scenario
+from ..rules.model import PricingModel
 
 SCHEMA_VERSION = 1
 SPREAD = Decimal("0.25")  # ±25% of a quote or a plan figure (issue 15)
@@ -268,7 +268,7 @@ def sensitivity(
 ) -> Sensitivity:
     """Every applicable input's swing of the typical net cost, largest first (with a clinic
     profile, at the clinic's own prices)."""
-    from ._version import __version__
+    from .._version import __version__
 
     base = estimate(scenario, pricing, clinic=clinic)
     baseline = base.totals.net_cost.typical

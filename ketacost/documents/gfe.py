@@ -20,15 +20,15 @@ import re
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from ._version import __version__
-from .core.errors import InputError
-from .core.money import ZERO
-from .core.words import plural
-from .engine.course import Visit, add_months, build_course
-from .inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
-from .inputs.scenario import Scenario
-from .rules.gfe_rules import GfeRules, RuleSource
-from .rules.model import PricingModel
+from .._version import __version__
+from ..core.errors import InputError
+from ..core.money import ZERO
+from ..core.words import plural
+from ..engine.course import Visit, add_months, build_course
+from ..inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
+from ..inputs.scenario import Scenario
+from ..rules.gfe_rules import GfeRules, RuleSource
+from ..rules.model import PricingModel
 
 SCHEMA_VERSION = 1
 MAX_DIAGNOSES = 12  # a claim carries a principal diagnosis and up to 11 others

@@ -1,0 +1,1 @@
+"""Documents built from estimates: a comparison, a sensitivity analysis, a Good Faith Estimate."""
