@@ -84,7 +84,7 @@ def test_dask_is_imported_only_for_dask(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text('{"route": "im"}\n')
     code = (
-        "import sys\nfrom ketacost.cli import main\ntry:\n    main(['batch', sys.argv[1]])\n"
+        "import sys\nfrom ketacost.cli.app import main\ntry:\n    main(['batch', sys.argv[1]])\n"
         "except SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith(("
         "'dask', 'distributed'))))"
     )
@@ -268,8 +268,8 @@ def _estimate_parts(inputs: list[Path], out: Path, blocksize: int) -> tuple[obje
     """The whole of ``batch --dask`` but the cluster: the same graph, run in this process."""
     import dask
 
-    from ketacost import dask_batch
-    from ketacost.commands import load_model
+    from ketacost.batch import on_dask as dask_batch
+    from ketacost.cli.runs import load_model
 
     pricing, label = load_model(None)
     checked = dask_batch.check_inputs([str(p) for p in inputs], None)
@@ -291,7 +291,7 @@ def _plain(inputs: list[Path]) -> str:
 def test_dask_partitions_hold_the_plain_batch_records(tmp_path: Path) -> None:
     """CSV given with JSONL was read as JSONL; lines ended by a bare CR were one line, their
     numbers wrong; an empty partition was written as a lone newline; an empty file refused."""
-    from ketacost.dask_batch import check_inputs
+    from ketacost.batch.on_dask import check_inputs
 
     inputs = _awkward_inputs(tmp_path)
     assert [f.kind for f in check_inputs([str(p) for p in inputs], None)] == [
@@ -324,8 +324,8 @@ def test_dask_removes_what_a_stopped_run_wrote(
 ) -> None:
     """After SIGTERM, Ctrl-C or a failure, the folder held some of the parts, and nothing said
     it was incomplete."""
-    from ketacost import dask_batch
-    from ketacost.commands import load_model
+    from ketacost.batch import on_dask as dask_batch
+    from ketacost.cli.runs import load_model
     from ketacost.core.errors import InputError
 
     inputs = _awkward_inputs(tmp_path)[:2]
@@ -379,7 +379,7 @@ def test_dask_output_with_wildcard_characters_in_its_name(tmp_path: Path) -> Non
         "(remove the old ones or choose another name)\n",
     )
     assert taken.read_text() == "precious\n"
-    from ketacost import dask_batch
+    from ketacost.batch import on_dask as dask_batch
 
     for given in ("st[2]?", "nested/a[1]/b/part-*.jsonl"):  # folders this run makes
         output = dask_batch.check_output(str(tmp_path / given))
@@ -402,8 +402,8 @@ def test_dask_errors_name_the_line_in_the_file_and_come_before_the_cluster(
     of it a traceback on stderr."""
     import dask
 
-    from ketacost import dask_batch
-    from ketacost.commands import load_model
+    from ketacost.batch import on_dask as dask_batch
+    from ketacost.cli.runs import load_model
     from ketacost.core.errors import InputError
     from ketacost.files import lines as files
 

@@ -18,8 +18,8 @@ import pytest
 from conftest import TODAY
 from test_batch_signals import TIMEOUT, scenarios, started  # noqa: F401 (a fixture)
 
-from ketacost import batch
-from ketacost.batch import CHUNK, jsonl_records, run_batch
+from ketacost.batch import records as batch
+from ketacost.batch.records import CHUNK, jsonl_records, run_batch
 from ketacost.rules.model import PricingModel
 
 GOOD = '{"route": "spravato", "deductible": 1500, "coinsurance": 20, "start": "2026-11-27"}\n'

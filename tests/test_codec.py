@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import pytest
 from conftest import REPO, TODAY
 
-from ketacost.batch import estimate_record
+from ketacost.batch.records import estimate_record
 from ketacost.core.codec import dumps, dumps_compact, to_plain
 from ketacost.core.money import Band
 from ketacost.engine.estimate import estimate

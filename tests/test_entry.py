@@ -15,7 +15,7 @@ from conftest import Run, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ketacost import entry
+from ketacost.cli import entry
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = "route: spravato\ndeductible: 1500\ncoinsurance: 20\n"
@@ -101,7 +101,7 @@ def test_output_and_force_behave_the_same_on_both_paths(
 
 def test_estimate_json_starts_without_typer_rich_or_pydantic() -> None:
     code = (
-        "import sys\nfrom ketacost.entry import main\n"
+        "import sys\nfrom ketacost.cli.entry import main\n"
         "try:\n    main(['estimate', '--json'])\nexcept SystemExit:\n    pass\n"
         "heavy = ('typer', 'click', 'rich', 'pydantic', 'yaml', 'jinja2', 'msgspec')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)"
@@ -117,7 +117,7 @@ def test_the_console_script_and_python_m_are_the_entry_point() -> None:
     import tomllib
 
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts == {"ketacost": "ketacost.entry:main"}
+    assert scripts == {"ketacost": "ketacost.cli.entry:main"}
     done = subprocess.run([sys.executable, "-m", "ketacost", "estimate", "--sessions", "x"],
                           capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert (done.returncode, done.stderr) == (2, "Error: --sessions: must be a whole number, "
@@ -170,7 +170,7 @@ def test_the_plain_reader_knows_exactly_the_options_typer_gives_estimate() -> No
     """An option added to (or removed from) `ketacost estimate` must be added to (or removed
     from) the entry point's reader too: a missing one falls back to typer, a stale one would
     be accepted where typer refuses it."""
-    from ketacost.cli import _command_for
+    from ketacost.cli.app import _command_for
     from ketacost.inputs.fields import FIELDS
 
     command = _command_for(["estimate"]).commands["estimate"]
@@ -203,12 +203,12 @@ def test_a_reader_that_left_is_not_an_error_on_either_path(fmt: str, typer_path:
 
 
 def test_ctrl_c_is_130_and_quiet_on_either_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ketacost.commands
+    import ketacost.cli.runs
 
     def interrupted(option: str | None) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ketacost.commands, "load_model", interrupted)
+    monkeypatch.setattr(ketacost.cli.runs, "load_model", interrupted)
     plain = run_cli("estimate", "--json")
     _typer_only(monkeypatch)
     assert (plain.code, plain.out, plain.err) == (130, "", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ketacost import __version__
-from ketacost.html import environment, markup, money
+from ketacost.render.html import environment, markup, money
 
 
 def test_user_text_is_escaped_and_own_markup_is_not() -> None:

@@ -16,8 +16,8 @@ from conftest import run_cli, tool
 from ketacost import parse_scenario
 from ketacost.documents.compare import compare, describe
 from ketacost.engine.estimate import estimate
-from ketacost.report import cashflow_series, estimate_html
-from ketacost.svg import Part, Stack, Whisker, band_whiskers, dollars, stacked_bars, ticks
+from ketacost.render.report import cashflow_series, estimate_html
+from ketacost.render.svg import Part, Stack, Whisker, band_whiskers, dollars, stacked_bars, ticks
 
 START = ("--start", "2027-01-04")
 PLAN = ("--route", "spravato", "--deductible", "1500", "--coinsurance", "20", "--oop-max", "4000",

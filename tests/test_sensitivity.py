@@ -211,7 +211,7 @@ def test_tornado_bar_cells() -> None:
     from decimal import Decimal
 
     from ketacost.documents.sensitivity import Row
-    from ketacost.render_sensitivity import tornado_cells
+    from ketacost.render.tornado import tornado_cells
 
     def row(low: str, high: str) -> Row:
         return Row("x", 1, 2, Decimal(low), Decimal(high), abs(Decimal(high) - Decimal(low)),

@@ -13,10 +13,10 @@ import os
 import sys
 from typing import Any
 
-from .core.errors import InputError
-from .core.words import did_you_mean
-from .inputs.fields import FIELDS
-from .inputs.scenario import Scenario
+from ..core.errors import InputError
+from ..core.words import did_you_mean
+from ..inputs.fields import FIELDS
+from ..inputs.scenario import Scenario
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
@@ -46,8 +46,8 @@ def pricing_path(option: str | None) -> str | None:
 def load_model(option: str | None) -> tuple[Any, str]:
     """The pricing model named by --pricing, else $KETACOST_PRICING, else the built-in one; an
     error names where the file name came from (a stale variable is hard to spot otherwise)."""
-    from .core.errors import PricingError
-    from .rules.loader import load_pricing
+    from ..core.errors import PricingError
+    from ..rules.loader import load_pricing
 
     if option is not None and not option.strip():
         raise InputError("--pricing: needs a file name, not an empty one", field="--pricing")
@@ -71,7 +71,7 @@ def read_values(
     merged: dict[str, Any] = {}
     labels: dict[str, str] = {}
     if scenario_file is not None:
-        from .inputs.files import read_scenario_file
+        from ..inputs.files import read_scenario_file
 
         merged = read_scenario_file(scenario_file)
         labels = {name: f"{scenario_file}: {name}" for name in merged}
@@ -85,11 +85,11 @@ def read_values(
 def build_scenario(
     values: dict[str, Any], scenario_file: str | None, pricing: Any, clinic: Any = None
 ) -> Scenario:
-    from .inputs.scenario import parse_scenario
+    from ..inputs.scenario import parse_scenario
 
     merged, labels = read_values(values, scenario_file)
     if clinic is not None:
-        from .inputs.clinic import course_values
+        from ..inputs.clinic import course_values
 
         merged = course_values(merged, clinic, labels)
     return parse_scenario(merged, pricing, dt.date.today(), labels)
@@ -99,7 +99,7 @@ def load_clinic(path: str | None, pricing: Any) -> Any:
     """The validated clinic profile of ``--clinic FILE``, or None."""
     if path is None:
         return None
-    from .inputs.files import read_clinic_file
+    from ..inputs.files import read_clinic_file
 
     return read_clinic_file(path, pricing)
 
@@ -113,7 +113,7 @@ def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
         except BrokenPipeError:  # `ketacost estimate --json | head -1`: not an error
             _reader_left()
         return
-    from .files.output import write_atomic
+    from ..files.output import write_atomic
 
     write_atomic(output, text, [i for i in inputs if i], force=_replace_read_only["force"])
 
@@ -147,7 +147,7 @@ def run_estimate(
     output: str | None = None,
 ) -> None:
     """``ketacost estimate``: ``values`` are the scenario options given (as typed)."""
-    from .engine.estimate import estimate
+    from ..engine.estimate import estimate
 
     kind = output_format(fmt, json_flag)
     pricing, source = load_model(pricing_file)
@@ -156,16 +156,16 @@ def run_estimate(
     result = estimate(scenario, pricing, pricing_source=clinic_file or source, clinic=clinic)
     inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
     if kind == "table":
-        from .render_table import estimate_renderables
+        from ..render.table import estimate_renderables
 
         _print_rich(estimate_renderables(result, schedule=schedule), output, inputs)
         return
     if kind == "html":
-        from .report import estimate_html
+        from ..render.report import estimate_html
 
         emit(estimate_html(result, pricing), output, inputs)
         return
-    from . import render
+    from ..render import plain as render
 
     renderer = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}
     emit(renderer[kind](result), output, inputs)

@@ -8,9 +8,9 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .core.codec import dumps
-from .core.money import Band
-from .engine.estimate import Estimate
+from ..core.codec import dumps
+from ..core.money import Band
+from ..engine.estimate import Estimate
 
 DISCLAIMER = (
     "An estimate from public price ranges, not a quote, medical advice or financial advice; "

@@ -14,10 +14,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .core.money import ZERO, Band
-from .core.words import plural
-from .engine.estimate import Estimate
-from .render import DISCLAIMER, TOTAL_LABELS, band_text, money, option_label
+from ..core.money import ZERO, Band
+from ..core.words import plural
+from ..engine.estimate import Estimate
+from .plain import DISCLAIMER, TOTAL_LABELS, band_text, money, option_label
 
 BAR_WIDTH = 20
 # Warnings shown in the headline box as well: the figure above them rests on them.
@@ -356,7 +356,7 @@ class BandChart:
 
 
 def comparison_renderables(result: object) -> list[object]:
-    from .documents.compare import Comparison
+    from ..documents.compare import Comparison
 
     assert isinstance(result, Comparison)
     rows: list[list[Cell]] = []
@@ -392,7 +392,7 @@ def comparison_renderables(result: object) -> list[object]:
             if w.code == "hospital_price_low_confidence" and ("hospital", w.message) not in said:
                 said.add(("hospital", w.message))
                 notes.append(Text(f"! hospital: {w.message}", style="yellow"))
-    from .documents.compare import describe
+    from ..documents.compare import describe
 
     crossings = [Text(f"Break-even: {describe(e)}", style="bold") for e in result.break_even]
     footnote = Text(FOOTNOTE + " Net cost: what you pay less tax savings.", style="dim")
@@ -400,7 +400,7 @@ def comparison_renderables(result: object) -> list[object]:
 
 
 def pricing_renderables(pricing: object, source: str) -> list[object]:
-    from .rules.model import PricingModel
+    from ..rules.model import PricingModel
 
     assert isinstance(pricing, PricingModel)
     parts: list[object] = [Text(f"Pricing model: {source}, as of {pricing.as_of}", style="bold")]
@@ -452,7 +452,7 @@ def pricing_renderables(pricing: object, source: str) -> list[object]:
 
 
 def sources_renderable(pricing: object) -> Table:
-    from .rules.model import PricingModel
+    from ..rules.model import PricingModel
 
     assert isinstance(pricing, PricingModel)
     table = Table(title=f"Sources of the pricing model (as of {pricing.as_of})",

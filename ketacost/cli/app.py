@@ -19,8 +19,13 @@ from typing import Annotated, Any
 
 import typer
 
-from ._version import __version__
-from .commands import (
+from .._version import __version__
+from ..core.errors import InputError, printable
+from ..core.words import plural
+from ..inputs.fields import FIELDS, PANELS
+from .entry import _error
+from .entry import main as main  # the entry point of old, still what tests and scripts call
+from .runs import (
     FORMATS,
     _print_rich,
     _reader_left,
@@ -36,11 +41,6 @@ from .commands import (
     read_values,
     run_estimate,
 )
-from .core.errors import InputError, printable
-from .core.words import plural
-from .entry import _error
-from .entry import main as main  # the entry point of old, still what tests and scripts call
-from .inputs.fields import FIELDS, PANELS
 
 app = typer.Typer(
     name="ketacost",
@@ -334,7 +334,7 @@ def compare_command(
 
     Example: ketacost compare --deductible 1500 --coinsurance 20 --months 3
     """
-    from .documents.compare import compare
+    from ..documents.compare import compare
 
     kind = output_format(fmt, json_flag)
     pricing, _ = load_model(pricing_file)
@@ -348,18 +348,18 @@ def compare_command(
     )  # fmt: skip
     inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
     if kind == "html":
-        from .report import comparison_html
+        from ..render.report import comparison_html
 
         emit(comparison_html(result, pricing), output, inputs)
         return
     if kind != "table":
-        from . import render
+        from ..render import plain as render
 
         renderer = {"json": render.to_json, "csv": render.comparison_csv,
                     "markdown": render.comparison_markdown}  # fmt: skip
         emit(renderer[kind](result), output, inputs)
         return
-    from .render_table import comparison_renderables
+    from ..render.table import comparison_renderables
 
     _print_rich(comparison_renderables(result), output, inputs)
 
@@ -393,7 +393,7 @@ def sensitivity_command(
 
     Example: ketacost sensitivity --route spravato --deductible 1500 --coinsurance 20
     """
-    from .documents.sensitivity import sensitivity
+    from ..documents.sensitivity import sensitivity
 
     kind = output_format(fmt, json_flag)
     if kind not in ("table", "json", "html"):
@@ -405,18 +405,18 @@ def sensitivity_command(
     result = sensitivity(scenario, pricing, clinic)
     inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
     if kind == "json":
-        from .render import to_json
+        from ..render.plain import to_json
 
         emit(to_json(result), output, inputs)
         return
     if kind == "html":
-        from .engine.estimate import estimate
-        from .report import sensitivity_html
+        from ..engine.estimate import estimate
+        from ..render.report import sensitivity_html
 
         base = estimate(scenario, pricing, clinic=clinic)  # its notes and sources, on the page
         emit(sensitivity_html(result, base), output, inputs)
         return
-    from .render_sensitivity import sensitivity_renderables
+    from ..render.tornado import sensitivity_renderables
 
     width = console().width if output is None else 100
     _print_rich(sensitivity_renderables(result, width), output, inputs)
@@ -447,11 +447,11 @@ def pricing_show(
     """
     pricing, source = load_model(pricing_file)
     if json_flag:
-        from .core.codec import dumps
+        from ..core.codec import dumps
 
         sys.stdout.write(dumps(pricing) + "\n")
         return
-    from .render_table import pricing_renderables
+    from ..render.table import pricing_renderables
 
     out = console()
     for item in pricing_renderables(pricing, source):
@@ -469,11 +469,11 @@ def pricing_sources(
     """
     pricing, _ = load_model(pricing_file)
     if json_flag:
-        from .core.codec import dumps
+        from ..core.codec import dumps
 
         sys.stdout.write(dumps(pricing.sources) + "\n")
         return
-    from .render_table import sources_renderable
+    from ..render.table import sources_renderable
 
     console().print(sources_renderable(pricing))
 
@@ -486,8 +486,8 @@ def pricing_validate(
 
     Example: ketacost pricing validate clinic.yaml
     """
-    from .core.errors import PricingError
-    from .rules.loader import load_pricing
+    from ..core.errors import PricingError
+    from ..rules.loader import load_pricing
 
     try:
         model = load_pricing(pricing_file, use_cache=False)
@@ -516,8 +516,8 @@ def pricing_copy(
 
     Example: ketacost pricing copy clinic.yaml && ketacost pricing validate clinic.yaml
     """
-    from .files.output import write_new
-    from .rules.loader import builtin_path
+    from ..files.output import write_new
+    from ..rules.loader import builtin_path
 
     text = builtin_path().read_text(encoding="utf-8")
     if target == "-":
@@ -538,8 +538,8 @@ def clinic_init(
 
     Example: ketacost clinic init clinic.yaml && ketacost estimate --clinic clinic.yaml
     """
-    from .files.output import write_new
-    from .inputs.clinic import TEMPLATE
+    from ..files.output import write_new
+    from ..inputs.clinic import TEMPLATE
 
     write_new(target, TEMPLATE, force=force)
     sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --clinic {target}\n")
@@ -623,8 +623,8 @@ def gfe_command(
     Example: ketacost gfe --clinic clinic.yaml --patient-name "Ana Diaz" --patient-dob 1990-04-12
     --diagnosis F33.2 --sessions 6 --boosters 4 --format pdf --output gfe.pdf
     """
-    from .documents.gfe import build_gfe
-    from .gfe_render import render
+    from ..documents.gfe import build_gfe
+    from ..render.gfe import render
 
     kind = (fmt or "").lower() or _suffix_format(output) or GFE_FORMATS[0]
     if kind not in GFE_FORMATS:
@@ -652,7 +652,7 @@ def gfe_command(
             sys.stdout.buffer.write(result)
             sys.stdout.flush()
             return
-        from .files.output import output_stream
+        from ..files.output import output_stream
 
         with output_stream(output, inputs, binary=True, force=force) as handle:
             handle.write(result)
@@ -670,9 +670,9 @@ def _suffix_format(output: str | None) -> str | None:
 
 def load_gfe_rules() -> Any:
     """The legal figures of a GFE, from the data file shipped next to the pricing model."""
-    from .files.strict_yaml import parse_yaml
-    from .rules.gfe_rules import parse_rules
-    from .rules.loader import builtin_path, read_bytes
+    from ..files.strict_yaml import parse_yaml
+    from ..rules.gfe_rules import parse_rules
+    from ..rules.loader import builtin_path, read_bytes
 
     path = builtin_path().with_name("gfe.yaml")
     label = "builtin GFE rules"
@@ -697,7 +697,7 @@ def schema_command(
     """
     import json
 
-    from .schema import estimate_schema, gfe_schema, scenario_schema, sensitivity_schema
+    from ..render.schema import estimate_schema, gfe_schema, scenario_schema, sensitivity_schema
 
     makers = {"estimate": estimate_schema, "scenario": scenario_schema,
               "sensitivity": sensitivity_schema, "gfe": gfe_schema}  # fmt: skip
@@ -718,8 +718,8 @@ def init_command(
 
     Example: ketacost init my-plan.yaml && ketacost estimate --scenario my-plan.yaml
     """
-    from .files.output import write_new
-    from .inputs.files import scenario_template
+    from ..files.output import write_new
+    from ..inputs.files import scenario_template
 
     write_new(target, scenario_template(), force=force)
     sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --scenario {target}\n")
@@ -780,10 +780,10 @@ def batch_command(
 
     Example: ketacost batch scenarios.jsonl --jobs 2 | jq .totals.net_cost.typical
     """
-    from .batch import csv_records, jsonl_records, run_batch, sniff
-    from .core.errors import BatchIncomplete
-    from .files.lines import LineTooLong, open_lines
-    from .files.output import output_stream
+    from ..batch.records import csv_records, jsonl_records, run_batch, sniff
+    from ..core.errors import BatchIncomplete
+    from ..files.lines import LineTooLong, open_lines
+    from ..files.output import output_stream
 
     sources = sources or ["-"]
     if dask is not None:
@@ -867,7 +867,7 @@ def _dask_batch(
 ) -> None:
     """`batch --dask`: the same estimates, partitioned by Dask; one output file a partition.
     Everything the user gave is checked before a cluster starts."""
-    from .core.errors import BatchIncomplete
+    from ..core.errors import BatchIncomplete
 
     if output is None or output == "-":
         raise InputError(
@@ -879,7 +879,7 @@ def _dask_batch(
     for flag, given, why in refused:  # each was silently ignored
         if given:
             raise InputError(f"{flag}: not with --dask, {why}", field=flag)
-    from . import dask_batch
+    from ..batch import on_dask as dask_batch
 
     dask_batch.check_address(address)
     dask_batch.require_dask()
@@ -926,7 +926,7 @@ def _stop_on_sigterm() -> Iterator[None]:
     the workers are stopped, a temporary output file is removed, exit 143."""
     import signal
 
-    from .files.output import Terminated
+    from ..files.output import Terminated
 
     def stop(signum: int, frame: Any) -> None:
         raise Terminated(128 + signum)

@@ -3,7 +3,7 @@
 :func:`main` maps every error to one line ``Error: …`` on stderr and the exit code of DESIGN.md.
 A plain ``ketacost estimate`` command line (known options only, each ``--name value``,
 ``--name=value`` or ``--flag``) is read here, from the same FIELDS table that gives typer the
-options, and runs the same :func:`ketacost.commands.run_estimate`; anything else (help, a typo,
+options, and runs the same :func:`ketacost.cli.runs.run_estimate`; anything else (help, a typo,
 a positional argument, an option before the command, shell completion, every other command) goes
 to typer in ``cli.py``. Importing typer and building its command is most of what
 ``estimate --json`` would otherwise spend starting up.
@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .core.errors import InputError, KetacostError, printable
+from ..core.errors import InputError, KetacostError, printable
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     run = plain_estimate(args)
     if run is None:
-        from .cli import _command_for
+        from .app import _command_for
 
         command = _command_for(args)
 
@@ -97,7 +97,7 @@ def plain_estimate(args: list[str]) -> Callable[[], None] | None:
     """
     if not args or args[0] != "estimate" or "_KETACOST_COMPLETE" in os.environ:
         return None
-    from .inputs.fields import FIELDS
+    from ..inputs.fields import FIELDS
 
     valued = dict(_ESTIMATE_VALUED)
     flags: dict[str, tuple[str, bool]] = {k: (v, True) for k, v in _ESTIMATE_FLAGS.items()}
@@ -126,7 +126,7 @@ def plain_estimate(args: list[str]) -> Callable[[], None] | None:
     force = bool(own.pop("force", False))
 
     def run() -> None:
-        from .commands import _remember_force, run_estimate
+        from .runs import _remember_force, run_estimate
 
         _remember_force(force)
         run_estimate(given, **own)

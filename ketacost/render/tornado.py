@@ -12,9 +12,9 @@ from decimal import Decimal
 from rich.table import Table
 from rich.text import Text
 
-from .core.words import plural
-from .documents.sensitivity import Row, Sensitivity, largest, span_text
-from .render import DISCLAIMER
+from ..core.words import plural
+from ..documents.sensitivity import Row, Sensitivity, largest, span_text
+from .plain import DISCLAIMER
 
 LOW_MARK, HIGH_MARK, AXIS = "▒", "█", "│"
 LOW_STYLE, HIGH_STYLE = "cyan", "dark_orange"

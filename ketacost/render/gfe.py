@@ -15,8 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .core.words import plural
-from .documents.gfe import GoodFaithEstimate, Provider
+from ..core.words import plural
+from ..documents.gfe import GoodFaithEstimate, Provider
 
 TITLE = "Good Faith Estimate for Health Care Items and Services"
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -151,7 +151,7 @@ def to_pdf(gfe: GoodFaithEstimate) -> bytes:
 
 
 def to_fhir(gfe: GoodFaithEstimate) -> str:
-    from .core.codec import dumps
+    from ..core.codec import dumps
     from .gfe_fhir import packet
 
     return dumps(packet(gfe)) + "\n"
@@ -160,7 +160,7 @@ def to_fhir(gfe: GoodFaithEstimate) -> str:
 def render(gfe: GoodFaithEstimate, kind: str) -> str | bytes:
     """The GFE as ``kind``: json, markdown, html, fhir (text) or pdf (bytes)."""
     if kind == "json":
-        from .core.codec import dumps
+        from ..core.codec import dumps
 
         return dumps(gfe) + "\n"
     renderers: dict[str, Any] = {"markdown": to_markdown, "html": to_html, "pdf": to_pdf,

@@ -24,13 +24,13 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from .core.codec import dumps_compact
-from .core.errors import InputError, KetacostError
-from .engine.estimate import estimate
-from .files.exact_json import loads_json
-from .files.lines import MAX_LINE, LineTooLong
-from .inputs.scenario import parse_scenario
-from .rules.model import PricingModel
+from ..core.codec import dumps_compact
+from ..core.errors import InputError, KetacostError
+from ..engine.estimate import estimate
+from ..files.exact_json import loads_json
+from ..files.lines import MAX_LINE, LineTooLong
+from ..inputs.scenario import parse_scenario
+from ..rules.model import PricingModel
 
 # Records per task: enough to amortise the pipe (a task costs well under 1% of 50 records'
 # work), few enough that the chunks in flight stay small: a record's output is about 15 KB, and

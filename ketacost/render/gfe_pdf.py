@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .core.words import plural
-from .documents.gfe import GoodFaithEstimate
-from .gfe_render import FONTS, ITEM_HEADER, TITLE, item_rows, money
+from ..core.words import plural
+from ..documents.gfe import GoodFaithEstimate
+from .gfe import FONTS, ITEM_HEADER, TITLE, item_rows, money
 
 FONT = "DejaVu"
 INK = (29, 36, 48)

@@ -1,7 +1,7 @@
 """HTML reports (``--format html``) of an estimate, a comparison and a sensitivity analysis.
 
-Each is one self-contained page on the shared HTML layer (:mod:`ketacost.html`, extending
-``base.html``): inline CSS, inline SVG charts from :mod:`ketacost.svg`, nothing fetched from the
+Each is one self-contained page on the shared HTML layer (:mod:`ketacost.render.html`,
+extending ``base.html``): inline CSS, inline SVG charts from :mod:`.svg`, nothing fetched from the
 network. This module picks the figures for each chart and table; the templates lay them out.
 Imported only when HTML is asked for (it brings in Jinja2).
 """
@@ -12,17 +12,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from .._version import __version__
+from ..core.money import ZERO, Band
+from ..core.words import plural
+from ..documents.compare import Comparison
+from ..documents.sensitivity import Sensitivity, span_text, value_text
+from ..engine.estimate import Estimate
+from ..engine.notes import Warning
+from ..rules.model import PricingModel
 from . import svg
-from ._version import __version__
-from .core.money import ZERO, Band
-from .core.words import plural
-from .documents.compare import Comparison
-from .documents.sensitivity import Sensitivity, span_text, value_text
-from .engine.estimate import Estimate
-from .engine.notes import Warning
 from .html import markup, render
-from .render import DISCLAIMER, TOTAL_LABELS
-from .rules.model import PricingModel
+from .plain import DISCLAIMER, TOTAL_LABELS
 
 KIND_LABELS = {"consult": "evaluation", "induction": "session", "booster": "booster",
                "integration": "integration"}  # fmt: skip
@@ -197,7 +197,7 @@ def _option(row: Any, basis: str) -> str:
 
 def comparison_html(result: Comparison, pricing: PricingModel) -> str:
     """A comparison as one HTML page: the table, break-even lines and the band chart."""
-    from .documents.compare import describe
+    from ..documents.compare import describe
 
     whiskers = [
         svg.Whisker(_option(r, result.basis), r.totals.net_cost.low, r.totals.net_cost.typical,

@@ -22,7 +22,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from .documents.gfe import GoodFaithEstimate, Item, Provider
+from ..documents.gfe import GoodFaithEstimate, Item, Provider
 
 PCT = "http://hl7.org/fhir/us/davinci-pct"
 LOINC = "http://loinc.org"

@@ -33,10 +33,10 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from .batch import csv_records, estimate_record, jsonl_records, sniff
-from .core.errors import InputError, KetacostError
-from .files.lines import LineTooLong, bounded_lines, runaway, without_bom
-from .rules.model import PricingModel
+from ..core.errors import InputError, KetacostError
+from ..files.lines import LineTooLong, bounded_lines, runaway, without_bom
+from ..rules.model import PricingModel
+from .records import csv_records, estimate_record, jsonl_records, sniff
 
 LOCAL_WORKERS = 2  # `--dask local`: a small cluster on this machine, one thread a worker
 BLOCKSIZE = 32 * 2**20  # bytes of JSONL a partition

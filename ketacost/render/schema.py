@@ -14,10 +14,10 @@ import typing
 from decimal import Decimal
 from typing import Any
 
-from ._version import __version__
-from .core.money import Band
-from .inputs.fields import FIELDS, MAX_MONEY, FieldSpec
-from .inputs.scenario import Scenario
+from .._version import __version__
+from ..core.money import Band
+from ..inputs.fields import FIELDS, MAX_MONEY, FieldSpec
+from ..inputs.scenario import Scenario
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _BAND = {
@@ -124,7 +124,7 @@ def _type_schema(tp: Any) -> dict[str, Any]:
 
 
 def estimate_schema() -> dict[str, Any]:
-    from .engine.estimate import Estimate
+    from ..engine.estimate import Estimate
 
     body = _type_schema(Estimate)
     return {
@@ -139,7 +139,7 @@ def estimate_schema() -> dict[str, Any]:
 
 def sensitivity_schema() -> dict[str, Any]:
     """``ketacost sensitivity --json``: the baseline and one row per input, largest swing first."""
-    from .documents.sensitivity import Sensitivity
+    from ..documents.sensitivity import Sensitivity
 
     body = _type_schema(Sensitivity)
     row = body["properties"]["rows"]["items"]
@@ -172,7 +172,7 @@ def sensitivity_schema() -> dict[str, Any]:
 
 def gfe_schema() -> dict[str, Any]:
     """The Good Faith Estimate document (``ketacost gfe --format json``)."""
-    from .documents.gfe import GoodFaithEstimate
+    from ..documents.gfe import GoodFaithEstimate
 
     body = _type_schema(GoodFaithEstimate)
     return {

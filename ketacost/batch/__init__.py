@@ -1,0 +1,1 @@
+"""Many records: batch input lines, the worker pool that estimates them, and Dask."""
