@@ -106,11 +106,14 @@ def startup() -> list[Result]:
 
 def profile() -> list[Result]:
     """Where one record's time goes, in this process: parse, compute, encode (CPU time)."""
-    from ketacost import estimate, load_pricing, parse_scenario
     from ketacost.core.codec import dumps_compact
+    from ketacost.engine.estimate import estimate
     from ketacost.files.exact_json import loads_json
+    from ketacost.inputs.scenario import parse_scenario
+    from ketacost.rules.loader import load_rules
 
-    pricing = load_pricing()
+    rules = load_rules()
+    pricing = rules.pricing
     today = dt.date(2026, 11, 27)
     lines = mixed_lines(2000, seed=1)
     best = [float("inf")] * 3
@@ -123,7 +126,7 @@ def profile() -> list[Result]:
             t0 = clock()
             scenario = parse_scenario(loads_json(line), pricing, today)
             t1 = clock()
-            document = estimate(scenario, pricing)
+            document = estimate(scenario, rules)
             t2 = clock()
             size += len(dumps_compact(document))
             t3 = clock()

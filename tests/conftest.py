@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from ketacost import load_pricing
 from ketacost.cli.app import main
+from ketacost.rules import Rules
+from ketacost.rules.loader import builtin_tax_law, load_pricing
 from ketacost.rules.model import PricingModel
 
 REPO = Path(__file__).resolve().parent.parent
@@ -41,6 +42,11 @@ def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 @pytest.fixture(scope="session")
 def pricing() -> PricingModel:
     return load_pricing()
+
+
+def rules_of(pricing: PricingModel) -> Rules:
+    """The rules an estimate under ``pricing`` follows: that model and the built-in tax law."""
+    return Rules(pricing, builtin_tax_law())
 
 
 class Run:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 import pytest
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, rules_of
 
 from ketacost.batch.records import estimate_record
 from ketacost.core.codec import dumps, dumps_compact, to_plain
@@ -90,7 +90,7 @@ def test_mixed_workload_is_written_byte_for_byte_as_before(pricing: PricingModel
     lines = _workload().mixed_lines(600, seed=13)
     for line in lines:
         scenario = parse_scenario(json.loads(line), pricing, TODAY)
-        document = estimate(scenario, pricing)
+        document = estimate(scenario, rules_of(pricing))
         assert dumps_compact(document) == reference_compact(document).encode("ascii"), line
 
 
@@ -110,7 +110,9 @@ def test_mixed_workload_is_written_byte_for_byte_as_before(pricing: PricingModel
     ],
 )  # fmt: skip
 def test_edge_decimals_are_written_as_before(pricing: PricingModel, record: Any) -> None:
-    document = estimate(parse_scenario({"start": "2026-03-01", **record}, pricing, TODAY), pricing)
+    document = estimate(
+        parse_scenario({"start": "2026-03-01", **record}, pricing, TODAY), rules_of(pricing)
+    )
     assert dumps_compact(document) == reference_compact(document).encode("ascii")
 
 
@@ -160,6 +162,8 @@ def test_batch_lines_are_the_estimate_document_with_its_line_number(
     pricing: PricingModel,
 ) -> None:
     line, ok = estimate_record(7, '{"route": "im", "boosters": 2}', pricing, TODAY, "builtin")
-    document = estimate(parse_scenario({"route": "im", "boosters": 2}, pricing, TODAY), pricing)
+    document = estimate(
+        parse_scenario({"route": "im", "boosters": 2}, pricing, TODAY), rules_of(pricing)
+    )
     assert ok
     assert json.loads(line) == {"line": 7, **json.loads(dumps(document))}

@@ -12,11 +12,11 @@ import jsonschema
 import pytest
 from conftest import REPO, run_cli
 
-from ketacost.cli.app import load_gfe_rules
 from ketacost.documents.gfe import build_gfe
 from ketacost.files.strict_yaml import parse_yaml
 from ketacost.inputs.clinic import parse_clinic
 from ketacost.inputs.scenario import parse_scenario
+from ketacost.rules.loader import load_rules
 
 SUNRISE = str(REPO / "tests" / "clinic" / "sunrise.yaml")
 PATIENT = ("--patient-name", "Zoë Łukasz-Nguyễn", "--patient-dob", "1988-03-14")
@@ -137,7 +137,7 @@ def test_the_identifier_is_deterministic_and_the_calculator_pure() -> None:
     issued = dt.date(2026, 11, 27)
     scenario = parse_scenario({"start": "2027-01-04", "location": "TX"}, pricing, issued)
     make = lambda name: build_gfe(  # noqa: E731
-        clinic, scenario, pricing, load_gfe_rules(), name=name, date_of_birth="1988-03-14",
+        clinic, scenario, load_rules(gfe=True), name=name, date_of_birth="1988-03-14",
         diagnoses=["f33.2"], issued=issued,
     )  # fmt: skip
     first, again, other = make("Ana Diaz"), make("Ana Diaz"), make("Ana Díaz")

@@ -13,10 +13,12 @@ import os
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from conftest import rules_of
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ketacost import estimate, parse_scenario
+from ketacost.engine.estimate import estimate
+from ketacost.inputs.scenario import parse_scenario
 from ketacost.rules.model import PricingModel
 
 TODAY = dt.date(2026, 11, 27)
@@ -190,7 +192,7 @@ def spravato_courses(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def run(values: dict[str, Any], pricing: PricingModel) -> Any:
-    return estimate(parse_scenario(values, pricing, TODAY), pricing)
+    return estimate(parse_scenario(values, pricing, TODAY), rules_of(pricing))
 
 
 def capped(doc: Any, annual_max: Decimal) -> bool:

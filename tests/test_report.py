@@ -11,11 +11,11 @@ from typing import Any
 
 import markupsafe
 import pytest
-from conftest import run_cli, tool
+from conftest import rules_of, run_cli, tool
 
-from ketacost import parse_scenario
 from ketacost.documents.compare import compare, describe
 from ketacost.engine.estimate import estimate
+from ketacost.inputs.scenario import parse_scenario
 from ketacost.render.report import cashflow_series, estimate_html
 from ketacost.render.svg import Part, Stack, Whisker, band_whiskers, dollars, stacked_bars, ticks
 
@@ -98,7 +98,7 @@ def test_estimate_charts_carry_the_figures(pricing: Any) -> None:
          "fsa": "1000", "income": "85000", "location": "TX", "start": "2027-01-04"},
         pricing, dt.date(2026, 11, 27),
     )  # fmt: skip
-    est = estimate(scenario, pricing)
+    est = estimate(scenario, rules_of(pricing))
     page = estimate_html(est, pricing)
     # One bar per visit: what the patient pays is the bottom part of each.
     you = re.findall(r'<rect [^>]*class="you"><title>#(\d+) \(([^)]+)\): you pay ([^<]+)</title>',
@@ -133,7 +133,7 @@ def test_user_text_is_escaped_in_the_page(tmp_path: Path) -> None:
 
 def test_compare_page_and_break_even(tmp_path: Path, pricing: Any) -> None:
     plan = {"deductible": "1500", "coinsurance": "20", "oop_max": "4000", "start": "2027-01-04"}
-    result = compare(plan, pricing, dt.date(2026, 11, 27))
+    result = compare(plan, rules_of(pricing), dt.date(2026, 11, 27))
     assert [describe(e) for e in result.break_even] == [
         # oral is self-pay at $209 a session after a $250 evaluation (all deductible):
         # 250 + (6 + 5) × 209 = 2,549.00; at 4 boosters 250 + 10 × 209 = 2,340.00 < 2,424.72
@@ -149,7 +149,7 @@ def test_compare_page_and_break_even(tmp_path: Path, pricing: Any) -> None:
     def net(route: str, boosters: int) -> Decimal:
         s = parse_scenario({**plan, "route": route, "boosters": str(boosters)}, pricing,
                            dt.date(2026, 11, 27))  # fmt: skip
-        return estimate(s, pricing).totals.net_cost.typical
+        return estimate(s, rules_of(pricing)).totals.net_cost.typical
 
     assert net("spravato", 4) > net("oral", 4)
     assert (net("spravato", 5), net("oral", 5)) == (Decimal("2534.72"), Decimal("2549.00"))
@@ -163,7 +163,7 @@ def test_compare_page_and_break_even(tmp_path: Path, pricing: Any) -> None:
 def test_break_even_by_sessions_without_boosters(pricing: Any) -> None:
     values = {"deductible": "1500", "coinsurance": "20", "boosters": "0",
               "start": "2027-01-04"}  # fmt: skip
-    result = compare(values, pricing, dt.date(2026, 11, 27))
+    result = compare(values, rules_of(pricing), dt.date(2026, 11, 27))
     by_sessions = [e for e in result.break_even if e.axis == "sessions"]
     assert [(e.at, e.cheaper, e.dearer, e.cheaper_cost, e.dearer_cost) for e in by_sessions] == [
         (3, "spravato", "im", Decimal("1394.52"), Decimal("1525.00"))
@@ -173,7 +173,7 @@ def test_break_even_by_sessions_without_boosters(pricing: Any) -> None:
 def test_break_even_with_tax_savings_is_estimated_count_by_count(pricing: Any) -> None:
     values = {"deductible": "3000", "coinsurance": "30", "fsa": "1000", "tax_rate": "30",
               "start": "2027-01-04"}  # fmt: skip
-    result = compare(values, pricing, dt.date(2026, 11, 27))
+    result = compare(values, rules_of(pricing), dt.date(2026, 11, 27))
     assert [(e.at, e.cheaper, e.dearer, e.cheaper_cost, e.dearer_cost)
             for e in result.break_even] == [
         (2, "spravato", "im", Decimal("3307.44"), Decimal("3350.00")),

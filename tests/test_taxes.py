@@ -11,7 +11,9 @@ from conftest import REPO, run_cli
 
 from ketacost.engine.tax_liability import AccountMoney, Household, bracket_tax, liability
 from ketacost.rules.compile import tax_law_key
-from ketacost.rules.taxlaw import COMPILED, builtin_tax_law, parse_tax_law
+from ketacost.rules.loader import builtin_tax_law, parse_tax_law, tax_law_compiled_path
+
+COMPILED = tax_law_compiled_path()
 
 COURSE = ("--session-price", "500", "--start", "2026-03-02", "--no-consult", "--sessions", "2")
 TAX_YAML = REPO / "data" / "tax.yaml"

@@ -30,6 +30,8 @@ from ..engine.estimate import estimate
 from ..files.exact_json import loads_json
 from ..files.lines import MAX_LINE, LineTooLong
 from ..inputs.scenario import parse_scenario
+from ..rules import Rules
+from ..rules.loader import builtin_tax_law
 from ..rules.model import PricingModel
 
 # Records per task: enough to amortise the pipe (a task costs well under 1% of 50 records'
@@ -149,10 +151,18 @@ def estimate_record(
         return _error_line(number, "invalid_input", values["__unreadable__"], None), False
     try:
         scenario = parse_scenario(values, pricing, today)
-        document = dumps_compact(estimate(scenario, pricing, pricing_source=source))
+        document = dumps_compact(estimate(scenario, _rules(pricing, source)))
     except KetacostError as exc:
         return _error_line(number, exc.code, str(exc), exc.field), False
     return b'{"line":%d,' % number + document[1:], True
+
+
+def _rules(pricing: PricingModel, source: str) -> Rules:
+    """The rules of a batch: its pricing model with the built-in tax law (made once)."""
+    rules = _STATE.get("rules")
+    if rules is None or rules.pricing is not pricing or rules.source != source:
+        rules = _STATE["rules"] = Rules(pricing, builtin_tax_law(), source=source)
+    return rules
 
 
 # --- workers ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from .runs import (
     emit,
     load_clinic,
     load_model,
+    load_rules,
     output_format,
     pricing_path,
     read_values,
@@ -337,11 +338,12 @@ def compare_command(
     from ..documents.compare import compare
 
     kind = output_format(fmt, json_flag)
-    pricing, _ = load_model(pricing_file)
+    rules = load_rules(pricing_file)
+    pricing = rules.pricing
     clinic = load_clinic(clinic_file, pricing)
     merged, labels = read_values(values, scenario_file)
     result = compare(
-        merged, pricing, dt.date.today(),
+        merged, rules, dt.date.today(),
         providers=_split(providers, "--providers"), locations=_split(locations, "--locations"),
         months=months, labels=labels,
         clinic=clinic, routes=_split(routes, "--routes"),
@@ -399,10 +401,11 @@ def sensitivity_command(
     if kind not in ("table", "json", "html"):
         raise InputError(f"--format: sensitivity prints table, json or html, not {kind}",
                          field="--format")  # fmt: skip
-    pricing, _ = load_model(pricing_file)
+    rules = load_rules(pricing_file)
+    pricing = rules.pricing
     clinic = load_clinic(clinic_file, pricing)
     scenario = build_scenario(values, scenario_file, pricing, clinic)
-    result = sensitivity(scenario, pricing, clinic)
+    result = sensitivity(scenario, rules, clinic)
     inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
     if kind == "json":
         from ..render.plain import to_json
@@ -413,7 +416,7 @@ def sensitivity_command(
         from ..engine.estimate import estimate
         from ..render.report import sensitivity_html
 
-        base = estimate(scenario, pricing, clinic=clinic)  # its notes and sources, on the page
+        base = estimate(scenario, rules, clinic=clinic)  # its notes and sources, on the page
         emit(sensitivity_html(result, base), output, inputs)
         return
     from ..render.tornado import sensitivity_renderables
@@ -638,11 +641,12 @@ def gfe_command(
         raise InputError("--clinic: required: the clinic profile (ketacost clinic init FILE)",
                          field="--clinic")  # fmt: skip
     today = dt.date.today()
-    pricing, _ = load_model(pricing_file)
+    rules = load_rules(pricing_file, gfe=True)
+    pricing = rules.pricing
     clinic = load_clinic(clinic_file, pricing)
     scenario = build_scenario(values, None, pricing, clinic)
     document = build_gfe(
-        clinic, scenario, pricing, load_gfe_rules(), name=name, date_of_birth=dob,
+        clinic, scenario, rules, name=name, date_of_birth=dob,
         diagnoses=diagnoses or [], issued=today,
     )  # fmt: skip
     result = render(document, kind)
@@ -666,17 +670,6 @@ def _suffix_format(output: str | None) -> str | None:
     import pathlib
 
     return GFE_SUFFIXES.get(pathlib.Path(output).suffix.lower())
-
-
-def load_gfe_rules() -> Any:
-    """The legal figures of a GFE, from the data file shipped next to the pricing model."""
-    from ..files.strict_yaml import parse_yaml
-    from ..rules.gfe_rules import parse_rules
-    from ..rules.loader import builtin_path, read_bytes
-
-    path = builtin_path().with_name("gfe.yaml")
-    label = "builtin GFE rules"
-    return parse_rules(parse_yaml(read_bytes(path, label), label), label)
 
 
 @app.command("schema")

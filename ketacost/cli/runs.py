@@ -17,6 +17,7 @@ from ..core.errors import InputError
 from ..core.words import did_you_mean
 from ..inputs.fields import FIELDS
 from ..inputs.scenario import Scenario
+from ..rules import Rules
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
 NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
@@ -62,6 +63,15 @@ def load_model(option: str | None) -> tuple[Any, str]:
         except PricingError as exc:
             raise PricingError(f"$KETACOST_PRICING={exc.file}", exc.problems) from None
     return load_pricing(path), (path or "builtin")
+
+
+def load_rules(option: str | None, *, gfe: bool = False) -> Rules:
+    """The rules of a command: the pricing model of :func:`load_model`, the built-in tax law
+    and, for a Good Faith Estimate, the built-in GFE rules."""
+    from ..rules.loader import builtin_gfe_rules, builtin_tax_law
+
+    pricing, source = load_model(option)
+    return Rules(pricing, builtin_tax_law(), builtin_gfe_rules() if gfe else None, source)
 
 
 def read_values(
@@ -150,10 +160,11 @@ def run_estimate(
     from ..engine.estimate import estimate
 
     kind = output_format(fmt, json_flag)
-    pricing, source = load_model(pricing_file)
+    rules = load_rules(pricing_file)
+    pricing = rules.pricing
     clinic = load_clinic(clinic_file, pricing)
     scenario = build_scenario(values, scenario_file, pricing, clinic)
-    result = estimate(scenario, pricing, pricing_source=clinic_file or source, clinic=clinic)
+    result = estimate(scenario, rules, pricing_source=clinic_file, clinic=clinic)
     inputs = [scenario_file, pricing_path(pricing_file), clinic_file]
     if kind == "table":
         from ..render.table import estimate_renderables

@@ -23,6 +23,7 @@ from ..inputs.clinic import ClinicProfile, course_values, route_for
 from ..inputs.fields import MAX_COUNT, FieldSpec
 from ..inputs.scenario import Scenario, parse_scenario
 from ..inputs.values import convert
+from ..rules import Rules
 from ..rules.model import PricingModel, RouteSpec
 
 MAX_MONTHS = 24  # two years of boosters is as far as a comparison of protocols goes
@@ -98,7 +99,7 @@ def _refuse_single(values: dict[str, Any], labels: dict[str, str], name: str, ma
 
 def compare(
     values: dict[str, Any],
-    pricing: PricingModel,
+    rules: Rules,
     today: dt.date,
     *,
     providers: list[str] | None = None,
@@ -113,6 +114,7 @@ def compare(
     ``months`` (1 to :data:`MAX_MONTHS`) compares the first months of each protocol instead.
     With a ``clinic`` profile, the routes it prices at its own prices.
     """
+    pricing = rules.pricing
     span: int | None = None if months is None else convert(MONTHS, months, "--months")
     chosen = [name for name, given in (("--routes", routes), ("--providers", providers),
                                        ("--locations", locations)) if given]  # fmt: skip
@@ -172,7 +174,7 @@ def compare(
         if span is not None:
             variant = _within_months(variant, pricing, today, span, labels)
         scenario = parse_scenario(variant, pricing, today, labels)
-        result: Estimate = estimate(scenario, pricing, clinic=clinic)
+        result: Estimate = estimate(scenario, rules, clinic=clinic)
         dosing = sum(1 for v in result.visits if v.kind in ("induction", "booster"))
         route = pricing.routes[scenario.route]  # type: ignore[index]
         rows.append(
@@ -183,7 +185,7 @@ def compare(
     rows.sort(key=lambda r: (r.totals.net_cost.typical, r.route, r.provider, r.location))
     if span is not None:
         basis += f", first {plural(span, 'month')} of each protocol"
-    return Comparison(1, basis, tuple(rows), break_evens(by_route, pricing, clinic))
+    return Comparison(1, basis, tuple(rows), break_evens(by_route, rules, clinic))
 
 
 def _year_of_boosters(route: RouteSpec) -> int:
@@ -198,7 +200,7 @@ def _year_of_boosters(route: RouteSpec) -> int:
 
 
 def _costs_by_count(
-    scenario: Scenario, pricing: PricingModel, axis: str, top: int, clinic: ClinicProfile | None
+    scenario: Scenario, rules: Rules, axis: str, top: int, clinic: ClinicProfile | None
 ) -> list[Decimal]:
     """Typical net cost of the course with 0..top boosters (or 1..top sessions, no boosters).
 
@@ -209,12 +211,12 @@ def _costs_by_count(
     """
     full = (scenario._replace(boosters=top) if axis == "boosters"
             else scenario._replace(sessions=top, boosters=0))  # fmt: skip
-    result = estimate(full, pricing, clinic=clinic)
+    result = estimate(full, rules, clinic=clinic)
     if result.totals.tax_savings.typical or scenario.integration:
         counts = range(top + 1) if axis == "boosters" else range(1, top + 1)
         changes: list[dict[str, Any]] = [{axis: k} for k in counts]
         return [
-            estimate(full._replace(**change), pricing, clinic=clinic).totals.net_cost.typical
+            estimate(full._replace(**change), rules, clinic=clinic).totals.net_cost.typical
             for change in changes
         ]
     kind = "booster" if axis == "boosters" else "induction"
@@ -228,7 +230,7 @@ def _costs_by_count(
 
 
 def break_evens(
-    scenarios: dict[str, Scenario], pricing: PricingModel, clinic: ClinicProfile | None = None
+    scenarios: dict[str, Scenario], rules: Rules, clinic: ClinicProfile | None = None
 ) -> tuple[BreakEven, ...]:
     """Where two routes under the same plan trade places as boosters (or sessions) are added.
 
@@ -238,6 +240,7 @@ def break_evens(
     """
     if len(scenarios) < 2:
         return ()
+    pricing = rules.pricing
     found: list[BreakEven] = []
     no_boosters = all(s.boosters == 0 for s in scenarios.values())
     axes: list[tuple[Literal["boosters", "sessions"], int, int]] = [
@@ -246,7 +249,7 @@ def break_evens(
     if no_boosters:
         axes.append(("sessions", max(s.sessions for s in scenarios.values()), 1))
     for axis, top, first in axes:
-        costs = {r: _costs_by_count(s, pricing, axis, top, clinic) for r, s in scenarios.items()}
+        costs = {r: _costs_by_count(s, rules, axis, top, clinic) for r, s in scenarios.items()}
         routes = sorted(scenarios)
         for i, a in enumerate(routes):
             for b in routes[i + 1 :]:

@@ -27,8 +27,8 @@ from ..core.words import plural
 from ..engine.course import Visit, add_months, build_course
 from ..inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
 from ..inputs.scenario import Scenario
+from ..rules import Rules
 from ..rules.gfe_rules import GfeRules, RuleSource
-from ..rules.model import PricingModel
 
 SCHEMA_VERSION = 1
 MAX_DIAGNOSES = 12  # a claim carries a principal diagnosis and up to 11 others
@@ -225,8 +225,7 @@ def gfe_id(clinic: ClinicProfile, name: str, dob: dt.date, issued: dt.date, key:
 def build_gfe(
     clinic: ClinicProfile,
     scenario: Scenario,
-    pricing: PricingModel,
-    rules: GfeRules,
+    rules: Rules,
     *,
     name: str | None,
     date_of_birth: str | None,
@@ -236,6 +235,9 @@ def build_gfe(
     """The Good Faith Estimate of ``scenario``'s course at ``clinic``, issued on ``issued``."""
     patient = Patient(patient_name(name), birth_date(date_of_birth, issued))
     codes = diagnosis_codes(diagnoses)
+    pricing, gfe_rules = rules.pricing, rules.gfe
+    if gfe_rules is None:
+        raise ValueError("a Good Faith Estimate needs rules with the GFE rules (builtin_rules())")
     route = pricing.routes[scenario.route]  # type: ignore[index]
     visits = build_course(
         route, start=scenario.start, consult=scenario.consult, sessions=scenario.sessions,
@@ -243,11 +245,11 @@ def build_gfe(
         integration=scenario.integration,
     )  # fmt: skip
     first = visits[0].date
-    horizon = add_months(first, rules.recurring_months)  # the first day it no longer covers
+    horizon = add_months(first, gfe_rules.recurring_months)  # the first day it no longer covers
     inside = [v for v in visits if v.date < horizon]
     later = [v for v in visits if v.date >= horizon]
     services = visit_services(clinic, pricing, scenario.route, {v.kind for v in inside},
-                              rules.service_codes)  # fmt: skip
+                              gfe_rules.service_codes)  # fmt: skip
     lines: dict[str, dict[str, Any]] = {}
     for kind, kind_services in services.items():  # the visit kinds in course order
         for service in kind_services:
@@ -285,7 +287,7 @@ def build_gfe(
         induction_sessions=sum(1 for v in inside if v.kind == "induction"),
         maintenance_sessions=sum(1 for v in inside if v.kind == "booster"),
         integration_sessions=sum(1 for v in inside if v.kind == "integration"),
-        months=rules.recurring_months,
+        months=gfe_rules.recurring_months,
     )
     through = horizon - dt.timedelta(days=1)
     period = Period(first, inside[-1].date, through)
@@ -310,16 +312,16 @@ def build_gfe(
         providers=(provider,),
         total_expected_charges=total,
         not_included_notice=notice,
-        not_included=_not_included(later, through, scenario, rules),
-        disclaimers=_disclaimers(rules, through, contact),
+        not_included=_not_included(later, through, scenario, gfe_rules),
+        disclaimers=_disclaimers(gfe_rules, through, contact),
         dispute=Dispute(
-            rules.dispute_threshold,
-            rules.dispute_days,
-            rules.dispute_fee,
-            rules.help_phone,
-            rules.help_url,
+            gfe_rules.dispute_threshold,
+            gfe_rules.dispute_days,
+            gfe_rules.dispute_fee,
+            gfe_rules.help_phone,
+            gfe_rules.help_url,
         ),
-        sources=rules.sources,
+        sources=gfe_rules.sources,
         ketacost_version=__version__,
     )
 

@@ -38,6 +38,7 @@ from ..engine.prices import price_factor, unit_price
 from ..inputs.clinic import ClinicProfile
 from ..inputs.fields import MAX_COUNT
 from ..inputs.scenario import Scenario
+from ..rules import Rules
 from ..rules.model import PricingModel
 
 SCHEMA_VERSION = 1
@@ -258,26 +259,31 @@ def _within_totals(s: Scenario) -> Scenario:
     return s._replace(**fix) if fix else s
 
 
-def net_cost(scenario: Scenario, pricing: PricingModel, clinic: ClinicProfile | None) -> Decimal:
-    """The typical net cost of ``scenario`` (what ``estimate`` reports as typical)."""
-    return estimate(scenario, pricing, clinic=clinic).totals.net_cost.typical
+def net_cost(
+    scenario: Scenario, rules: Rules, pricing: PricingModel, clinic: ClinicProfile | None
+) -> Decimal:
+    """The typical net cost of ``scenario`` (what ``estimate`` reports as typical) under
+    ``rules`` with the pricing model ``pricing`` (a case may change a price)."""
+    if pricing is not rules.pricing:
+        rules = rules.replace(pricing=pricing)
+    return estimate(scenario, rules, clinic=clinic).totals.net_cost.typical
 
 
 def sensitivity(
-    scenario: Scenario, pricing: PricingModel, clinic: ClinicProfile | None = None
+    scenario: Scenario, rules: Rules, clinic: ClinicProfile | None = None
 ) -> Sensitivity:
     """Every applicable input's swing of the typical net cost, largest first (with a clinic
     profile, at the clinic's own prices)."""
     from .._version import __version__
 
-    base = estimate(scenario, pricing, clinic=clinic)
+    base = estimate(scenario, rules, clinic=clinic)
     baseline = base.totals.net_cost.typical
     rows = []
-    for case in _cases(scenario, pricing, clinic, base):
+    for case in _cases(scenario, rules.pricing, clinic, base):
         if case.low == case.high:
             continue  # nothing to vary (a zero figure, or a range clamped to one value)
-        at_low = net_cost(*case.at(case.low))
-        at_high = net_cost(*case.at(case.high))
+        at_low = net_cost(case.at(case.low)[0], rules, *case.at(case.low)[1:])
+        at_high = net_cost(case.at(case.high)[0], rules, *case.at(case.high)[1:])
         rows.append(
             Row(case.input, case.low, case.high, at_low, at_high, abs(at_high - at_low),
                 case.label, case.unit, case.baseline, case.basis)

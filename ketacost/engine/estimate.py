@@ -8,33 +8,36 @@ line (and at each claim's coinsurance); every total is a sum of rounded parts.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._version import __version__
-from ..core.money import EDGES, ZERO, ZERO_BAND, Band, band_sum, cents
+from ..core.memo import Memo
+from ..core.money import EDGES, ZERO, ZERO_BAND, Band
 from ..inputs.scenario import Scenario
-from ..rules.model import LineItemSpec, PricingModel
-from .accounts import apply_accounts
+from ..rules.model import PricingModel
+from .accounts import AccountPayment, apply_accounts
 from .course import Visit, build_course
 from .financing import Loan, amortize
 from .insurance import (
     Claim,
     ClaimResult,
     Network,
+    Plan,
     adjudicate,
     network_for,
     plan_for,
     program_for,
 )
 from .notes import Warning, assumptions, warnings
+from .prices import PriceList, price_list
 from .tax_saving import TaxYearLine, price_tax
 
-if TYPE_CHECKING:  # a clinic profile and a tax law other than the built-in are imported on use
+if TYPE_CHECKING:  # a clinic profile is imported on use
     from ..inputs.clinic import ClinicProfile
-    from ..rules.taxlaw import TaxLaw
-from .prices import price_factor, unit_price
+    from ..rules import Rules
 
 SCHEMA_VERSION = 1
 
@@ -135,40 +138,20 @@ class Estimate(NamedTuple):
 
 def estimate(
     scenario: Scenario,
-    pricing: PricingModel,
+    rules: Rules,
     *,
-    pricing_source: str = "builtin",
     clinic: ClinicProfile | None = None,
-    tax_law: TaxLaw | None = None,
+    pricing_source: str | None = None,
 ) -> Estimate:
-    """Estimate the whole course of ``scenario`` under ``pricing``.
+    """Estimate the whole course of ``scenario`` under ``rules``.
 
     With a ``clinic`` profile its exact self-pay prices (and extra items) replace the modelled
-    bands; ``--session-price`` still wins over the clinic's session price. Taxes follow the
-    built-in tax law unless ``tax_law`` is given.
+    bands; ``--session-price`` still wins over the clinic's session price. ``pricing_source``
+    names where the prices came from in the document (default: the rules' source).
     """
-    route = pricing.routes[scenario.route]  # type: ignore[index]
-    provider_factor, location_factor = price_factor(scenario, pricing)
-    if clinic is not None:
-        location_factor = ZERO + 1
-        provider_factor = (location_factor,) * 3
-    session_spec = route.session
-    if scenario.session_price is not None:
-        session_price = Band.flat(cents(scenario.session_price))
-    else:
-        session_price = unit_price(session_spec, provider_factor, location_factor)
-    evaluation = pricing.line_items["evaluation"]
-    integration = pricing.line_items["integration"]
-    items: dict[str, tuple[LineItemSpec, Band, str]] = {
-        "consult": (evaluation, unit_price(evaluation, provider_factor, location_factor),
-                    "evaluation"),
-        "induction": (session_spec, session_price, "induction"),
-        "booster": (session_spec, session_price, "booster"),
-        "integration": (integration, unit_price(integration, provider_factor, location_factor),
-                        "integration"),
-    }  # fmt: skip
+    pricing = rules.pricing
     visits = build_course(
-        route,
+        pricing.routes[scenario.route],  # type: ignore[index]
         start=scenario.start,
         consult=scenario.consult,
         sessions=scenario.sessions,
@@ -176,25 +159,74 @@ def estimate(
         booster_every=scenario.booster_every,
         integration=scenario.integration,
     )
-    extras: dict[str, list[tuple[str, str, tuple[str, ...], Band]]] = {}
-    if clinic is not None:
-        items, extras = _clinic_items(items, clinic, pricing, scenario, visits)
-    billed = {
-        kind: band_sum([price] + [extra[3] for extra in extras.get(kind, [])])
-        for kind, (_, price, _) in items.items()
-    }
+    prices = price_list(scenario, pricing, visits, clinic)
+    claims = claim_course(scenario, pricing, visits, prices)
+    dates = [visit.date for visit in visits]
+    payments = _draw_accounts(scenario, pricing, claims.results, dates)
+    taxed = price_tax(scenario, rules.tax_law, dates, payments)
+    visit_lines = _visit_lines(visits, prices, claims, payments)
+    line_items = _line_items(visits, prices, claims.networks, scenario, clinic is not None)
+    monthly = _monthly(visit_lines)
+    totals = _totals(monthly, taxed.savings)
+    financing, loans = _financing(scenario, totals)
+    notes = assumptions(
+        scenario, pricing, prices.provider_factor, prices.location_factor, claims.networks,
+        taxed.notes, claims.plan_notes, claims.program_on, visits=visits,
+        prices=None if clinic is None else _prices_note(clinic),
+    )  # fmt: skip
+    cautions = warnings(scenario, pricing, visits, claims.networks, claims.results, payments,
+                        claims.plan, scaled=clinic is None)  # fmt: skip
+    cautions += [Warning(code, message) for code, message in taxed.cautions]
+    cited = [ref for item in line_items for ref in item.sources]
+    if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled
+        cited += list(pricing.locations.reference)
+    return Estimate(
+        schema_version=SCHEMA_VERSION,
+        ketacost_version=__version__,
+        pricing=PricingInfo(pricing_source or rules.source, pricing.as_of),
+        scenario=scenario,
+        line_items=line_items,
+        visits=tuple(visit_lines),
+        totals=totals,
+        cashflow=_cashflow(monthly, loans),
+        financing=financing,
+        tax=taxed.years,
+        assumptions=tuple(notes),
+        warnings=tuple(cautions),
+        sources=_source_refs(pricing, tuple(dict.fromkeys(cited))),
+    )
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+class Claims(NamedTuple):
+    """How the course's visits are claimed, and what each band edge's adjudication gave."""
+
+    networks: dict[str, Network]  # by visit kind
+    plan: Plan
+    plan_notes: list[str]
+    program_on: bool
+    results: dict[str, list[ClaimResult]]  # by band edge: one result per visit
+
+
+def claim_course(
+    scenario: Scenario, pricing: PricingModel, visits: tuple[Visit, ...], prices: PriceList
+) -> Claims:
+    """Adjudicate every visit in date order, once per band edge (self-pay visits as billed)."""
     plan, plan_notes = plan_for(scenario, pricing.plan_limits, [v.date for v in visits])
     program_terms = program_for(scenario, pricing.savings_programs)
     program_on = program_terms is not None
-    networks = {kind: network_for(spec.coverage, scenario) for kind, (spec, _, _) in items.items()}
+    networks = {kind: network_for(spec.coverage, scenario)
+                for kind, (spec, _, _) in prices.items.items()}  # fmt: skip
     programmed = {  # the visits whose drug cost-sharing the savings program may pay
         kind for kind in ("induction", "booster") if program_on and networks[kind] != "self-pay"
     }
     if all(network == "self-pay" for network in networks.values()):
-        results = _self_pay(visits, billed)  # no plan: every visit is paid as billed
+        results = _self_pay(visits, prices.billed)  # no plan: every visit is paid as billed
     else:
         claimed = [  # (date, bill band, network, program) of each visit; then one edge at a time
-            (visit.date, billed[visit.kind], networks[visit.kind], visit.kind in programmed)
+            (visit.date, prices.billed[visit.kind], networks[visit.kind], visit.kind in programmed)
             for visit in visits
         ]
         results = {
@@ -205,31 +237,44 @@ def estimate(
             )
             for i, edge in enumerate(EDGES)
         }
-    dates = [visit.date for visit in visits]
+    return Claims(networks, plan, plan_notes, program_on, results)
+
+
+def _draw_accounts(
+    scenario: Scenario,
+    pricing: PricingModel,
+    results: dict[str, list[ClaimResult]],
+    dates: list[dt.date],
+) -> dict[str, list[AccountPayment]]:
+    """Each band edge's shares paid from the FSA, then the HSA, in date order."""
 
     def carryover(year: int) -> Decimal:
         return pricing.plan_limits.figure("fsa_carryover", year)[0]
 
-    payments = {
+    return {
         edge: apply_accounts(
             [r.patient_pays for r in results[edge]], dates, scenario.fsa or ZERO,
             scenario.hsa or ZERO, carryover,
         )
         for edge in EDGES
     }  # fmt: skip
-    taxed = price_tax(scenario, tax_law, dates, payments)
 
-    def band(values: dict[str, Decimal]) -> Band:
-        return Band(values["low"], values["typical"], values["high"])
 
-    visit_lines = []
+def _visit_lines(
+    visits: tuple[Visit, ...],
+    prices: PriceList,
+    claims: Claims,
+    payments: dict[str, list[AccountPayment]],
+) -> list[VisitLine]:
+    """One line per visit: its bill and who pays it, each a band."""
+    lines = []
     rows = zip(
-        visits, results["low"], results["typical"], results["high"],
+        visits, claims.results["low"], claims.results["typical"], claims.results["high"],
         payments["low"], payments["typical"], payments["high"], strict=True,
     )  # fmt: skip
     for visit, lo, ty, hi, pay_lo, pay_ty, pay_hi in rows:
-        spec, price = items[visit.kind][0], billed[visit.kind]
-        network = networks[visit.kind]
+        spec, price = prices.items[visit.kind][0], prices.billed[visit.kind]
+        network = claims.networks[visit.kind]
         if network == "self-pay":  # the common case, without new bands
             plan_band = program_band = ZERO_BAND
             patient = price
@@ -249,41 +294,11 @@ def estimate(
             cash = patient - paid
         else:
             paid, cash = ZERO_BAND, patient
-        visit_lines.append(
+        lines.append(
             VisitLine(visit.number, visit.date.isoformat(), visit.kind, spec.label, network, price,
                       plan_band, program_band, patient, paid, cash, deductible_left, oop_left)
         )  # fmt: skip
-    line_items = _line_items(visits, items, networks, scenario, extras, clinic is not None)
-    monthly = _monthly(visit_lines)
-    totals = _totals(monthly, taxed.savings)
-    financing, loans = _financing(scenario, totals)
-    notes = assumptions(
-        scenario, pricing, provider_factor, location_factor, networks, taxed.notes, plan_notes,
-        program_on, visits=visits, prices=None if clinic is None else _prices_note(clinic),
-    )  # fmt: skip
-    cautions = warnings(
-        scenario, pricing, visits, networks, results, payments, plan, scaled=clinic is None
-    )
-    cautions += [Warning(code, message) for code, message in taxed.cautions]
-    cited = [ref for item in line_items for ref in item.sources]
-    if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled
-        cited += list(pricing.locations.reference)
-    sources = _source_refs(pricing, tuple(dict.fromkeys(cited)))
-    return Estimate(
-        schema_version=SCHEMA_VERSION,
-        ketacost_version=__version__,
-        pricing=PricingInfo(pricing_source, pricing.as_of),
-        scenario=scenario,
-        line_items=line_items,
-        visits=tuple(visit_lines),
-        totals=totals,
-        cashflow=_cashflow(monthly, loans),
-        financing=financing,
-        tax=taxed.years,
-        assumptions=tuple(notes),
-        warnings=tuple(cautions),
-        sources=sources,
-    )
+    return lines
 
 
 def _prices_note(clinic: ClinicProfile) -> str:
@@ -292,61 +307,29 @@ def _prices_note(clinic: ClinicProfile) -> str:
     return prices_note(clinic)
 
 
-_SOURCE_REFS: dict[tuple[int, tuple[str, ...]], tuple[PricingModel, tuple[SourceRef, ...]]] = {}
+_SOURCE_REFS: Memo[tuple[SourceRef, ...]] = Memo(256)
 
 
 def _source_refs(pricing: PricingModel, cited: tuple[str, ...]) -> tuple[SourceRef, ...]:
     """The cited sources, made once per pricing model and list (batch estimates repeat them)."""
-    key = (id(pricing), cited)
-    hit = _SOURCE_REFS.get(key)
-    if hit is not None and hit[0] is pricing:
-        return hit[1]
-    refs = tuple(
-        SourceRef(ref, pricing.sources[ref].title, pricing.sources[ref].url,
-                  pricing.sources[ref].date)
-        for ref in cited
-    )  # fmt: skip
-    if len(_SOURCE_REFS) > 256:
-        _SOURCE_REFS.clear()
-    _SOURCE_REFS[key] = (pricing, refs)
-    return refs
+    return _SOURCE_REFS.recall((cited,), (pricing,), _make_source_refs, pricing, cited)
 
 
-def _clinic_items(
-    items: dict[str, tuple[LineItemSpec, Band, str]],
-    clinic: ClinicProfile,
-    pricing: PricingModel,
-    scenario: Scenario,
-    visits: tuple[Visit, ...],
-) -> tuple[
-    dict[str, tuple[LineItemSpec, Band, str]],
-    dict[str, list[tuple[str, str, tuple[str, ...], Band]]],
-]:
-    """The clinic's exact prices and codes in place of the bands; its extras by visit kind."""
-    import dataclasses
-
-    from ..inputs.clinic import visit_services
-
-    services = visit_services(clinic, pricing, scenario.route, {v.kind for v in visits})
-    priced = dict(items)
-    extras: dict[str, list[tuple[str, str, tuple[str, ...], Band]]] = {}
-    for kind, (own, *more) in services.items():
-        spec, price, item_id = items[kind]
-        if not (kind in ("induction", "booster") and scenario.session_price is not None):
-            price = Band.flat(own.unit_price)
-        priced[kind] = (dataclasses.replace(spec, codes=own.codes), price, item_id)
-        extras[kind] = [(s.id, s.label, s.codes, Band.flat(s.unit_price)) for s in more]
-    return priced, extras
+def _make_source_refs(pricing: PricingModel, cited: tuple[str, ...]) -> tuple[SourceRef, ...]:
+    sources = pricing.sources
+    return tuple(
+        SourceRef(ref, sources[ref].title, sources[ref].url, sources[ref].date) for ref in cited
+    )
 
 
 def _line_items(
     visits: tuple[Visit, ...],
-    items: dict[str, tuple[LineItemSpec, Band, str]],
+    prices: PriceList,
     networks: dict[str, Network],
     scenario: Scenario,
-    extras: dict[str, list[tuple[str, str, tuple[str, ...], Band]]],
     clinic_priced: bool,
 ) -> tuple[LineItem, ...]:
+    items, extras = prices.items, prices.extras
     counts = {kind: 0 for kind in items}
     for visit in visits:
         counts[visit.kind] += 1

@@ -29,6 +29,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from ..core.memo import Memo
 from ..core.money import ZERO, cents, percent
 from ..inputs.scenario import Scenario
 from ..rules.model import PlanLimits, SavingsProgram
@@ -323,21 +324,13 @@ def _month_day(text: str) -> tuple[int, int]:
 _Defaults = tuple[
     dict[int, Decimal] | None, dict[int, Decimal] | None, Decimal | None, tuple[str, ...]
 ]
-_DEFAULTS: dict[tuple[object, ...], tuple[PlanLimits, _Defaults]] = {}
+_DEFAULTS: Memo[_Defaults] = Memo(1024)
 
 
 def _defaults(limits: PlanLimits, *given: object) -> _Defaults:
-    """:func:`_limit_defaults`, cached: batch records repeat a few plan types, given figures and
-    plan years. Keyed on the limits' id while holding them, so the id cannot be reused."""
-    key = (id(limits), *given)
-    hit = _DEFAULTS.get(key)
-    if hit is not None and hit[0] is limits:
-        return hit[1]
-    found = _limit_defaults(limits, *given)  # type: ignore[arg-type]
-    if len(_DEFAULTS) >= 1024:
-        _DEFAULTS.clear()
-    _DEFAULTS[key] = (limits, found)
-    return found
+    """:func:`_limit_defaults`, remembered: batch records repeat a few plan types, given figures
+    and plan years."""
+    return _DEFAULTS.recall(given, (limits,), _limit_defaults, limits, *given)
 
 
 def _limit_defaults(

@@ -25,6 +25,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..core.memo import Memo
 from ..core.money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
 from ..inputs.scenario import Scenario
 
@@ -149,25 +150,30 @@ def _by_year(
 
 # Taxes already worked out, for batch records that repeat a household and (once the accounts
 # are spent) the same account dollars at every band edge. Keyed on each amount's text (its
-# digits, not just its value) and on the law's and the state's ids while holding them, so an id
-# cannot be reused by another object. Values: (law, state, what was worked out).
-_WORKED: dict[tuple[object, ...], tuple[FederalYear, StateTax | None, Any]] = {}
-# At most this many: the hits are a household's tax without account money (a few per batch)
-# and the band edges of one record (spent accounts give every edge the same dollars), so a
-# small bound loses none; 4,096 grew a batch worker by 3.5 MB (about 850 bytes an entry).
-WORKED = 512
+# digits, not just its value) and on the year's law and the state. At most 512: the hits are a
+# household's tax without account money (a few per batch) and the band edges of one record
+# (spent accounts give every edge the same dollars), so a small bound loses none; 4,096 grew a
+# batch worker by 3.5 MB (about 850 bytes an entry).
+_WORKED: Memo[Any] = Memo(512)
 
 
-def _recall(key: tuple[object, ...], law: FederalYear, state: StateTax | None) -> Any:
-    hit = _WORKED.get(key)
-    return hit[2] if hit is not None and hit[0] is law and hit[1] is state else None
+def _untouched(
+    household: Household, law: FederalYear, state: StateTax | None
+) -> tuple[Liability, TaxOwed]:
+    """The household's tax without account money, and what it owes by part, to the cent."""
+    before = liability(household, AccountMoney(), law, state)
+    owed = TaxOwed(
+        cents(before.federal.tax), cents(before.payroll), cents(before.state),
+        cents(before.federal.eitc), cents(before.federal.ctc), cents(before.federal.actc),
+    )  # fmt: skip
+    return before, owed
 
 
-def _keep(key: tuple[object, ...], law: FederalYear, state: StateTax | None, value: Any) -> Any:
-    if len(_WORKED) >= WORKED:
-        _WORKED.clear()
-    _WORKED[key] = (law, state, value)
-    return value
+def _saved(
+    before: Liability, household: Household, money: AccountMoney, law: FederalYear,
+    state: StateTax | None,
+) -> Saving:
+    return saving(before, liability(household, money, law, state))
 
 
 def _band(values: dict[str, Decimal]) -> Band:
@@ -180,13 +186,12 @@ def _dollars(money: AccountMoney) -> Decimal:
 
 def price_tax(
     scenario: Scenario,
-    law: TaxLaw | None,
+    law: TaxLaw,
     dates: list[dt.date],
     payments: dict[str, list[Any]],
 ) -> TaxResult:
     """The tax the account dollars save, per tax year they are spent in, per band edge.
 
-    ``law``: the built-in tax law when None (read only when an income is to be taxed).
     ``payments``: the scenario's account draws (:func:`~ketacost.engine.accounts.apply_accounts` of
     its ``fsa`` and ``hsa``)."""
     if not (scenario.fsa or scenario.hsa):  # no account money: no draws, nothing to price
@@ -207,10 +212,6 @@ def price_tax(
         }  # fmt: skip
         note = "No tax rate or income given: tax savings are not counted."
         return TaxResult(lines, ZERO_BAND, (note,), ())
-    if law is None:
-        from ..rules.taxlaw import builtin_tax_law
-
-        law = builtin_tax_law()
     return _liability(scenario, law, by_year)
 
 
@@ -263,26 +264,16 @@ def _liability(
         federal_law = law.federal(year)
         law_year = law.year_on_file(year)
         whose = (household.filing, str(household.holder_wages), str(household.spouse_wages),
-                 household.children, id(federal_law), id(bracket_state))  # fmt: skip
-        without = _recall(whose, federal_law, bracket_state)
-        if without is None:
-            before = liability(household, AccountMoney(), federal_law, bracket_state)
-            owed = TaxOwed(
-                cents(before.federal.tax), cents(before.payroll), cents(before.state),
-                cents(before.federal.eitc), cents(before.federal.ctc), cents(before.federal.actc),
-            )  # fmt: skip
-            without = _keep(whose, federal_law, bracket_state, (before, owed))
-        before, owed = without
+                 household.children)  # fmt: skip
+        held = (federal_law, bracket_state)
+        before, owed = _WORKED.recall(whose, held, _untouched, household, *held)
         parts: dict[str, dict[str, Decimal]] = {"federal": {}, "payroll": {}, "state": {}}
         total: dict[str, Decimal] = {}
         causes: list[str] = []
         for e in EDGES:
             money = edges[e]
             key = (*whose, str(money.payroll_fsa), str(money.payroll_hsa), str(money.direct_hsa))
-            saved = _recall(key, federal_law, bracket_state)
-            if saved is None:
-                after = liability(household, money, federal_law, bracket_state)
-                saved = _keep(key, federal_law, bracket_state, saving(before, after))
+            saved = _WORKED.recall(key, held, _saved, before, household, money, *held)
             state_saved = saved.state
             if flat_state is not None:
                 escaping = money.payroll_fsa if (state is None or state.fsa_excluded) else ZERO

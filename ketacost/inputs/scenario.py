@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ..core.errors import InputError
+from ..core.memo import Memo
 from ..core.words import did_you_mean
 from ..rules.model import (
     PricingModel,
@@ -122,18 +123,10 @@ def resolve_location(text: str, pricing: PricingModel) -> str | None:
 
     Remembered per pricing model: a batch names the same few hundred places again and again,
     and a ZIP is looked up through every state's name and prefix ranges."""
-    key = (id(pricing), text)
-    hit = _PLACES.get(key)
-    if hit is not None and hit[0] is pricing:
-        return hit[1]
-    place = _resolve_location(text, pricing)
-    if len(_PLACES) >= 4096:
-        _PLACES.clear()
-    _PLACES[key] = (pricing, place)
-    return place
+    return _PLACES.recall((text,), (pricing,), _resolve_location, text, pricing)
 
 
-_PLACES: dict[tuple[int, str], tuple[PricingModel, str | None]] = {}
+_PLACES: Memo[str | None] = Memo(4096)
 
 
 def _resolve_location(text: str, pricing: PricingModel) -> str | None:

@@ -9,7 +9,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import taxlaw
-from .loader import builtin_path, compiled_path, compiled_payload, fingerprint, parse_pricing
+from .loader import (
+    builtin_path,
+    builtin_tax_law_path,
+    compiled_path,
+    compiled_payload,
+    compiled_text,
+    fingerprint,
+    parse_pricing,
+    parse_tax_law,
+    tax_law_compiled_path,
+)
 
 
 def compile_builtin() -> Path:
@@ -33,11 +43,12 @@ def tax_law_key(raw: bytes) -> str:
 
 def compile_tax_law() -> Path:
     """Validate data/tax.yaml and write its compiled form into the package."""
-    path = taxlaw.builtin_path()
+    path = builtin_tax_law_path()
     raw = path.read_bytes()
-    law = taxlaw.parse_tax_law(raw, str(path))
-    taxlaw.COMPILED.write_text(taxlaw.compiled_text(law, tax_law_key(raw)) + "\n", encoding="utf-8")
-    return taxlaw.COMPILED
+    law = parse_tax_law(raw, str(path))
+    compiled = tax_law_compiled_path()
+    compiled.write_text(compiled_text(law, tax_law_key(raw)) + "\n", encoding="utf-8")
+    return compiled
 
 
 if __name__ == "__main__":

@@ -17,15 +17,21 @@ import contextlib
 import json
 import os
 import stat
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..core.codec import from_plain, to_plain
 from ..core.errors import PricingError
+from . import Rules
 from .model import PricingModel
+from .taxlaw import TaxLaw
 
 if TYPE_CHECKING:  # paths are str here: pathlib costs `estimate --json` about 10 ms to import
     from pathlib import Path
+
+    from .gfe_rules import GfeRules
+    from .taxlaw import TaxLawFile
 from ..files.strict_yaml import MAX_BYTES, control_characters, parse_yaml
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
@@ -238,3 +244,81 @@ def _write_cache(key: str, model: PricingModel) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+# --- the tax law ------------------------------------------------------------------------------
+
+
+def tax_law_compiled_path() -> Path:
+    """The compiled built-in tax law (``python -m ketacost.rules.compile`` writes it)."""
+    from pathlib import Path
+
+    return Path(_PACKAGE) / "data" / "tax.compiled.json"
+
+
+def builtin_tax_law_path() -> Path:
+    """The built-in tax-law file: inside the installed package, else the checkout's data/."""
+    return builtin_path().with_name("tax.yaml")
+
+
+def parse_tax_law(raw: bytes, label: str) -> TaxLawFile:
+    """Validate tax-law bytes; raise :class:`PricingError` with every problem."""
+    import pydantic
+
+    from .taxlaw import TaxLawFile
+
+    document = parse_yaml(raw, label)
+    if not isinstance(document, dict):
+        raise PricingError(label, ["the file must be a YAML mapping (key: value) at the top"])
+    try:
+        return pydantic.TypeAdapter(TaxLawFile).validate_python(document)
+    except pydantic.ValidationError as exc:
+        raise PricingError(label, [_problem(err) for err in exc.errors()]) from None
+
+
+def compiled_text(law: TaxLawFile, key: str) -> str:
+    payload = {"key": key, "version": __version__, "law": to_plain(law)}
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+@cache
+def builtin_tax_law() -> TaxLaw:
+    """The built-in tax law, from its compiled JSON (the YAML when the JSON is missing)."""
+    try:
+        with open(tax_law_compiled_path(), "rb") as handle:
+            payload = json.loads(handle.read())
+        return TaxLaw(payload["law"])
+    except (OSError, ValueError, KeyError):
+        path = builtin_tax_law_path()
+        return TaxLaw(to_plain(parse_tax_law(path.read_bytes(), str(path))))
+
+
+# --- the GFE rules and the whole set ----------------------------------------------------------
+
+
+@cache
+def builtin_gfe_rules() -> GfeRules:
+    """The legal figures of a Good Faith Estimate, from the data file beside the pricing model."""
+    from .gfe_rules import parse_rules
+
+    path = builtin_path().with_name("gfe.yaml")
+    label = "builtin GFE rules"
+    return parse_rules(parse_yaml(read_bytes(path, label), label), label)
+
+
+def load_rules(pricing: str | Path | None = None, *, gfe: bool = False) -> Rules:
+    """The rules with the pricing file at ``pricing`` (the built-in one when None), the built-in
+    tax law and, with ``gfe``, the built-in GFE rules (their YAML costs start-up time, so only
+    the commands that need them load them)."""
+    return Rules(
+        load_pricing(pricing),
+        builtin_tax_law(),
+        builtin_gfe_rules() if gfe else None,
+        source="builtin" if pricing is None else os.fspath(pricing),
+    )
+
+
+@cache
+def builtin_rules() -> Rules:
+    """The built-in rules: pricing model, tax law and GFE rules, loaded once."""
+    return load_rules(gfe=True)

@@ -3,24 +3,20 @@
 ``data/tax.yaml`` holds the federal income-tax, credit and payroll-tax figures by year and each
 state's income-tax figures, every one with its sources and date. It is validated by pydantic
 (``extra="forbid"``) when ``python -m ketacost.rules.compile`` compiles it into
-``ketacost/rules/data/tax.compiled.json``; an estimate reads the compiled JSON and builds only the
-federal year and the state it needs, so start-up stays fast.
+``ketacost/rules/data/tax.compiled.json``; :mod:`.loader` reads the compiled JSON and
+:class:`TaxLaw` builds only the federal year and the state an estimate needs, so start-up stays
+fast.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Any, Literal
 
 from .model import FILINGS, Source, _check_date, _check_non_negative, _check_sourced, _Value
 
 _STRICT = {"extra": "forbid", "str_strip_whitespace": True, "coerce_numbers_to_str": True}
-_PACKAGE = Path(__file__).resolve().parent
-COMPILED = _PACKAGE / "data" / "tax.compiled.json"
 
 
 def _check_rate(name: str, rate: Decimal) -> None:
@@ -252,47 +248,3 @@ class TaxLaw:
     def source(self, ref: str) -> dict[str, str]:
         found: dict[str, str] = self._doc["sources"][ref]
         return found
-
-
-def builtin_path() -> Path:
-    """The built-in tax-law file: inside the installed package, else the checkout's data/."""
-    packaged = _PACKAGE / "data" / "tax.yaml"
-    return packaged if packaged.exists() else _PACKAGE.parent.parent / "data" / "tax.yaml"
-
-
-def parse_tax_law(raw: bytes, label: str) -> TaxLawFile:
-    """Validate tax-law bytes; raise :class:`PricingError` with every problem."""
-    import pydantic
-
-    from ..core.errors import PricingError
-    from ..files.strict_yaml import parse_yaml
-    from .loader import _problem
-
-    document = parse_yaml(raw, label)
-    if not isinstance(document, dict):
-        raise PricingError(label, ["the file must be a YAML mapping (key: value) at the top"])
-    try:
-        return pydantic.TypeAdapter(TaxLawFile).validate_python(document)
-    except pydantic.ValidationError as exc:
-        raise PricingError(label, [_problem(err) for err in exc.errors()]) from None
-
-
-def compiled_text(law: TaxLawFile, key: str) -> str:
-    from .._version import __version__
-    from ..core.codec import to_plain
-
-    payload = {"key": key, "version": __version__, "law": to_plain(law)}
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-
-
-@cache
-def builtin_tax_law() -> TaxLaw:
-    """The built-in tax law, from its compiled JSON (the YAML when the JSON is missing)."""
-    try:
-        payload = json.loads(COMPILED.read_bytes())
-        return TaxLaw(payload["law"])
-    except (OSError, ValueError, KeyError):
-        from ..core.codec import to_plain
-
-        path = builtin_path()
-        return TaxLaw(to_plain(parse_tax_law(path.read_bytes(), str(path))))
