@@ -130,7 +130,7 @@ def test_extras_and_clinic_codes_appear_on_the_estimate(tmp_path: Any) -> None:
 
 
 def test_the_identifier_is_deterministic_and_the_calculator_pure() -> None:
-    from ketacost import load_pricing
+    from ketacost.rules.loader import load_pricing
 
     pricing = load_pricing()
     clinic = parse_clinic(parse_yaml(Path(SUNRISE).read_bytes(), SUNRISE), SUNRISE, pricing)

@@ -70,9 +70,11 @@ def _within_months(
     today: dt.date,
     months: int,
     labels: dict[str, str],
+    options: bool = True,
 ) -> dict[str, Any]:
     """Session and booster counts that fill ``months`` months of the route's protocol."""
-    probe = parse_scenario({**values, "boosters": MAX_COUNT}, pricing, today, labels)
+    probe = parse_scenario({**values, "boosters": MAX_COUNT}, pricing, today, labels,
+                           options=options)  # fmt: skip
     horizon = add_months(probe.start, months)
     route = pricing.routes[probe.route]  # type: ignore[index]
     visits = build_course(
@@ -83,7 +85,8 @@ def _within_months(
     sessions = sum(1 for v in inside if v.kind == "induction")
     boosters = sum(1 for v in inside if v.kind == "booster")
     if sessions == 0:
-        raise InputError(f"--months: {plural(months, 'month')} hold no session", field="--months")
+        where = "--months" if options else "months"
+        raise InputError(f"{where}: {plural(months, 'month')} hold no session", field=where)
     return {**values, "sessions": sessions, "boosters": boosters}
 
 
@@ -108,72 +111,80 @@ def compare(
     labels: dict[str, str] | None = None,
     clinic: ClinicProfile | None = None,
     routes: list[str] | None = None,
+    options: bool = True,
 ) -> Comparison:
     """Estimate each option under the same plan and accounts; rows sorted by typical net cost.
 
     ``months`` (1 to :data:`MAX_MONTHS`) compares the first months of each protocol instead.
-    With a ``clinic`` profile, the routes it prices at its own prices.
+    With a ``clinic`` profile, the routes it prices at its own prices. ``options``: messages
+    name the command line's options (``--routes``); the Python API's say ``routes``.
     """
     pricing = rules.pricing
-    span: int | None = None if months is None else convert(MONTHS, months, "--months")
-    chosen = [name for name, given in (("--routes", routes), ("--providers", providers),
-                                       ("--locations", locations)) if given]  # fmt: skip
+    opt = {name: ("--" if options else "") + name
+           for name in ("routes", "providers", "locations", "months", "clinic")}  # fmt: skip
+    span: int | None = None if months is None else convert(MONTHS, months, opt["months"])
+    chosen = [opt[name] for name, given in (("routes", routes), ("providers", providers),
+                                            ("locations", locations)) if given]  # fmt: skip
     if len(chosen) > 1:
         raise InputError(f"give one of {', '.join(chosen)}, not both", field=chosen[1])
     variants: list[dict[str, Any]]
     labels = dict(labels or {})
     if clinic is not None:
         if providers:
-            raise InputError("--providers: with --clinic the clinic is the provider",
-                             field="--providers")  # fmt: skip
+            raise InputError(f"{opt['providers']}: with {opt['clinic']} the clinic is the "
+                             "provider", field=opt["providers"])  # fmt: skip
         typed_location = values.get("location") is not None
         values = course_values(values, clinic, labels, route=values.get("route") is not None)
         if locations and not typed_location:  # the rows' locations, not the clinic's state
             values = {**values, "location": None}
     if providers:
-        _refuse_single(values, labels, "provider", "--providers")
+        _refuse_single(values, labels, "provider", opt["providers"])
         variants = [{**values, "provider": p} for p in providers]
-        labels["provider"] = "--providers"
+        labels["provider"] = opt["providers"]
         basis = "providers"
     elif locations:
-        _refuse_single(values, labels, "location", "--locations")
+        _refuse_single(values, labels, "location", opt["locations"])
         variants = [{**values, "location": loc} for loc in locations]
-        labels["location"] = "--locations"
+        labels["location"] = opt["locations"]
         basis = "locations"
     else:
         basis = "routes"
         for name in ("route", "provider", "session_price"):
             if values.get(name) is not None:
                 option = labels.get(name, name)
+                how = ("`estimate` for one route, --routes A,B for some, or --providers / "
+                       "--locations with --route") if options else (
+                       "estimate() for one route, routes=[...] for some, or providers= / "
+                       "locations= with route=")  # fmt: skip
                 raise InputError(
                     f"{option}: compare sets each route's own {name.replace('_', ' ')}; use "
-                    "`estimate` for one route, --routes A,B for some, or --providers / "
-                    "--locations with --route",
+                    f"{how}",
                     field=option,
                 )
         for name in routes or ():
             if name.lower() not in pricing.routes:
                 raise InputError(
-                    f"--routes: the pricing model has no {name!r} route"
+                    f"{opt['routes']}: the pricing model has no {name!r} route"
                     f"{did_you_mean(name, pricing.routes)}; routes: {', '.join(pricing.routes)}",
-                    field="--routes",
+                    field=opt["routes"],
                 )
         names = list(dict.fromkeys(n.lower() for n in routes)) if routes else list(pricing.routes)
         if clinic is not None and routes:  # each route asked for must be one the clinic prices
             for name in names:
-                route_for(clinic, name, "--routes")
+                route_for(clinic, name, opt["routes"])
         elif clinic is not None:  # by default, the routes the clinic prices
             names = [name for name in names if name in clinic.prices]
         variants = [{**values, "route": name, "provider": None} for name in names]
-        labels["route"] = "--routes"
+        labels["route"] = opt["routes"]
     rows = []
     by_route: dict[str, Scenario] = {}
     for variant in variants:
         if basis == "routes":
-            by_route[variant["route"]] = parse_scenario(variant, pricing, today, labels)
+            by_route[variant["route"]] = parse_scenario(variant, pricing, today, labels,
+                                                        options=options)  # fmt: skip
         if span is not None:
-            variant = _within_months(variant, pricing, today, span, labels)
-        scenario = parse_scenario(variant, pricing, today, labels)
+            variant = _within_months(variant, pricing, today, span, labels, options)
+        scenario = parse_scenario(variant, pricing, today, labels, options=options)
         result: Estimate = estimate(scenario, rules, clinic=clinic)
         dosing = sum(1 for v in result.visits if v.kind in ("induction", "booster"))
         route = pricing.routes[scenario.route]  # type: ignore[index]

@@ -97,7 +97,7 @@ class Month(NamedTuple):
     loan_payment: Band  # what falls due on the loan this month (zero without financing)
 
 
-class Financing(NamedTuple):
+class Repayment(NamedTuple):
     """The cash out of pocket financed at the first visit; payments from the next month on."""
 
     months: int
@@ -126,7 +126,7 @@ class Estimate(NamedTuple):
     visits: tuple[VisitLine, ...]
     totals: Totals
     cashflow: tuple[Month, ...]
-    financing: Financing | None
+    financing: Repayment | None
     tax: dict[str, TaxYearLine]  # by tax year ("2026"): what the account dollars saved
     assumptions: tuple[str, ...]
     warnings: tuple[Warning, ...]
@@ -426,7 +426,7 @@ def _totals(monthly: dict[str, Sums], savings: Band) -> Totals:
 
 def _financing(
     scenario: Scenario, totals: Totals
-) -> tuple[Financing | None, dict[str, Loan] | None]:
+) -> tuple[Repayment | None, dict[str, Loan] | None]:
     """Each band edge's cash out of pocket, amortized over ``--finance-months``."""
     if scenario.finance_months is None:
         return None, None
@@ -437,7 +437,7 @@ def _financing(
     def band(value: Any) -> Band:
         return Band(*(value(loans[e]) for e in EDGES))
 
-    financing = Financing(
+    financing = Repayment(
         months=months,
         apr=apr,
         monthly_payment=band(lambda loan: loan.payment),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -96,18 +97,22 @@ def parse_scenario(
     pricing: PricingModel,
     today: dt.date,
     labels: dict[str, str] | None = None,
+    *,
+    options: bool = True,
 ) -> Scenario:
     """Check raw inputs and fill in defaults. ``labels`` name each field in error messages
     (e.g. ``--coinsurance`` for a command-line value); unnamed fields use their snake_case name.
+    ``options``: a message that points to another field names its command-line option too
+    (``needs income (--income)``); the Python API says only the field's name.
     """
     labels = labels or {}
     unknown = sorted(set(values) - set(FIELD_BY_NAME))
     if unknown:
         where = labels.get(unknown[0], unknown[0][:40])
         hint = did_you_mean(unknown[0].replace("-", "_"), FIELD_BY_NAME)
+        known = " (known keys: `ketacost schema scenario`)" if options else ""
         raise InputError(
-            f"{where}: unknown key {_show(unknown[0])}{hint} (known keys: `ketacost schema "
-            "scenario`)",
+            f"{where}: unknown key {_show(unknown[0])}{hint}{known}",
             field=where,
         )
     out: dict[str, Any] = {}
@@ -115,7 +120,7 @@ def parse_scenario(
         raw = values.get(spec.name)
         label = labels.get(spec.name, spec.name)
         out[spec.name] = spec.default if raw is None else convert(spec, raw, label)
-    return _resolve(out, pricing, today, labels)
+    return _resolve(out, pricing, today, labels, options)
 
 
 def resolve_location(text: str, pricing: PricingModel) -> str | None:
@@ -147,7 +152,11 @@ def _resolve_location(text: str, pricing: PricingModel) -> str | None:
 
 
 def _resolve(
-    out: dict[str, Any], pricing: PricingModel, today: dt.date, labels: dict[str, str]
+    out: dict[str, Any],
+    pricing: PricingModel,
+    today: dt.date,
+    labels: dict[str, str],
+    options: bool,
 ) -> Scenario:
     def label(name: str) -> str:
         return labels.get(name, name)
@@ -186,45 +195,63 @@ def _resolve(
         out["booster_every"] = spec.protocol.booster_every_weeks
     if out["start"] is None:
         out["start"] = today
-    _check_met("deductible_met", "deductible", out, label)
-    _check_met("oop_met", "oop_max", out, label)
-    _check_met("oon_deductible_met", "oon_deductible", out, label)
-    _check_met("oon_oop_met", "oon_oop_max", out, label)
+    check_together(out, label, options)
+    return Scenario(**out)
+
+
+def check_together(out: dict[str, Any], label: Callable[[str], str], options: bool) -> None:
+    """The checks of fields against each other that need no pricing model: an amount met is
+    within its total, a deductible within its out-of-pocket maximum, a spouse's wages within a
+    joint return's income, an APR with a loan. ``options``: name the command-line option of a
+    field a message points to (see :func:`parse_scenario`)."""
+
+    def refer(name: str, value: str | None = None) -> str:
+        option = "--" + name.replace("_", "-") + ("" if value is None else f" {value}")
+        if value is None:
+            return f"{name} ({option})" if options else name
+        return option if options else f"{name} {value}"
+
+    _check_met("deductible_met", "deductible", out, label, refer)
+    _check_met("oop_met", "oop_max", out, label, refer)
+    _check_met("oon_deductible_met", "oon_deductible", out, label, refer)
+    _check_met("oon_oop_met", "oon_oop_max", out, label, refer)
     for small, big in (("deductible", "oop_max"), ("oon_deductible", "oon_oop_max")):
         if out[small] is not None and out[big] is not None and out[small] > out[big]:
             raise _fail(
                 label(big), f"{out[big]} is below the {small.replace('_', ' ')} {out[small]}"
             )
-    _check_household(out, label)
+    _check_household(out, label, refer)
     if out["apr"] is not None and out["finance_months"] is None:
-        raise _fail(label("apr"), "needs finance_months (--finance-months)")
-    return Scenario(**out)
+        raise _fail(label("apr"), f"needs {refer('finance_months')}")
 
 
-def _check_household(out: dict[str, Any], label: Any) -> None:
-    """The spouse's wages are part of a joint return's --income, never more than it."""
+def _check_household(out: dict[str, Any], label: Any, refer: Any) -> None:
+    """The spouse's wages are part of a joint return's income, never more than it."""
     spouse = out["spouse_income"]
     if spouse is None:
         return
     if out["filing"] != "joint":
         raise _fail(
             label("spouse_income"),
-            f"is for joint filers (--filing joint), not {out['filing']}",
+            f"is for joint filers ({refer('filing', 'joint')}), not {out['filing']}",
         )
     if out["income"] is None:
-        raise _fail(label("spouse_income"), "needs income (--income), the household's wages")
+        raise _fail(label("spouse_income"), f"needs {refer('income')}, the household's wages")
     if spouse > out["income"]:
         raise _fail(
             label("spouse_income"), f"{spouse} is more than the household income {out['income']}"
         )
 
 
-def _check_met(met: str, total: str, out: dict[str, Any], label: Any) -> None:
+def _check_met(met: str, total: str, out: dict[str, Any], label: Any, refer: Any) -> None:
     if out[met] is None:
         return
     if out[total] is None:
-        raise _fail(label(met), f"needs {total} (--{total.replace('_', '-')}) too")
+        raise _fail(label(met), f"needs {refer(total)} too")
     if out[met] > out[total]:
         raise _fail(
             label(met), f"{out[met]} is more than the {total.replace('_', ' ')} {out[total]}"
         )
+
+
+ResolvedScenario = Scenario  # the name the Python API documents for a scenario with defaults in
