@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from ketacost import load_pricing
-from ketacost.cli.app import main
+from ketacost.cli.entry import main
 from ketacost.rules.model import PricingModel
 
 REPO = Path(__file__).resolve().parent.parent

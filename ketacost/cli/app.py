@@ -2,8 +2,9 @@
 
 No arithmetic and no business rule lives here. Errors the user can cause are
 :class:`~ketacost.core.errors.KetacostError` subclasses, turned into one line ``Error: …`` on stderr
-and the exit code of DESIGN.md by :func:`main`, the one error path. Rich, pydantic and YAML are
-imported only by the commands that need them, so ``estimate --json`` starts fast.
+and the exit code of DESIGN.md by :func:`ketacost.cli.entry.main`, the one error path. Rich,
+pydantic and YAML are imported only by the commands that need them, so ``estimate --json`` starts
+fast.
 """
 
 from __future__ import annotations
@@ -23,17 +24,18 @@ from .._version import __version__
 from ..core.errors import InputError, printable
 from ..core.words import plural
 from ..inputs.fields import FIELDS, PANELS
-from .entry import _error
-from .entry import main as main  # the entry point of old, still what tests and scripts call
-from .runs import (
-    FORMATS,
+from .output import (
+    _error,
     _print_rich,
     _reader_left,
     _remember_force,
     _replace_read_only,
-    build_scenario,
     console,
     emit,
+)
+from .runs import (
+    FORMATS,
+    build_scenario,
     load_clinic,
     load_model,
     output_format,
