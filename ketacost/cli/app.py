@@ -28,8 +28,6 @@ from .output import (
     _error,
     _print_rich,
     _reader_left,
-    _remember_force,
-    _replace_read_only,
     console,
     emit,
 )
@@ -253,7 +251,6 @@ ForceOpt = Annotated[
     typer.Option(
         "--force",
         help="Replace a read-only --output FILE.",
-        callback=_remember_force,
         rich_help_panel=OUTPUT_PANEL,
     ),
 ]
@@ -287,7 +284,7 @@ def estimate_command(
     """
     run_estimate(values, fmt=fmt, json_flag=json_flag, schedule=schedule,
                  scenario_file=scenario_file, pricing_file=pricing_file,
-                 clinic_file=clinic_file, output=output)  # fmt: skip
+                 clinic_file=clinic_file, output=output, force=force)  # fmt: skip
 
 
 @app.command("compare", cls=PanelCommand)
@@ -352,18 +349,18 @@ def compare_command(
     if kind == "html":
         from ..render.report import comparison_html
 
-        emit(comparison_html(result, pricing), output, inputs)
+        emit(comparison_html(result, pricing), output, inputs, force=force)
         return
     if kind != "table":
         from ..render import plain as render
 
         renderer = {"json": render.to_json, "csv": render.comparison_csv,
                     "markdown": render.comparison_markdown}  # fmt: skip
-        emit(renderer[kind](result), output, inputs)
+        emit(renderer[kind](result), output, inputs, force=force)
         return
     from ..render.table import comparison_renderables
 
-    _print_rich(comparison_renderables(result), output, inputs)
+    _print_rich(comparison_renderables(result), output, inputs, force=force)
 
 
 @app.command("sensitivity", cls=PanelCommand)
@@ -409,19 +406,19 @@ def sensitivity_command(
     if kind == "json":
         from ..render.plain import to_json
 
-        emit(to_json(result), output, inputs)
+        emit(to_json(result), output, inputs, force=force)
         return
     if kind == "html":
         from ..engine.estimate import estimate
         from ..render.report import sensitivity_html
 
         base = estimate(scenario, pricing, clinic=clinic)  # its notes and sources, on the page
-        emit(sensitivity_html(result, base), output, inputs)
+        emit(sensitivity_html(result, base), output, inputs, force=force)
         return
     from ..render.tornado import sensitivity_renderables
 
     width = console().width if output is None else 100
-    _print_rich(sensitivity_renderables(result, width), output, inputs)
+    _print_rich(sensitivity_renderables(result, width), output, inputs, force=force)
 
 
 MAX_OPTIONS = 60  # every state and DC side by side, with room to spare
@@ -659,7 +656,7 @@ def gfe_command(
         with output_stream(output, inputs, binary=True, force=force) as handle:
             handle.write(result)
         return
-    emit(result, None if to_stdout else output, inputs)
+    emit(result, None if to_stdout else output, inputs, force=force)
 
 
 def _suffix_format(output: str | None) -> str | None:
@@ -828,7 +825,6 @@ def batch_command(
     failed = total = 0
     progress = _progress()
     inputs = [source, pricing_path(pricing_file)]
-    force = _replace_read_only["force"]
     with _stop_on_sigterm(), output_stream(output, inputs, force=force) as out:
         write, flush = _binary_writer(out)
         sink = _descriptor(out)

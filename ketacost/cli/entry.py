@@ -124,13 +124,10 @@ def plain_estimate(args: list[str]) -> Callable[[], None] | None:
             return None
     own = {key: given.pop(key) for key in (*_ESTIMATE_VALUED.values(), *_ESTIMATE_FLAGS.values())
            if key in given}  # fmt: skip
-    force = bool(own.pop("force", False))
 
     def run() -> None:
-        from .output import _remember_force
         from .runs import run_estimate
 
-        _remember_force(force)
         run_estimate(given, **own)
 
     return run

@@ -17,16 +17,9 @@ from ..core.errors import InputError, printable
 NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
 
 
-_replace_read_only = {"force": False}  # set by --force, read by emit() and batch
-
-
-def _remember_force(value: bool) -> bool:
-    _replace_read_only["force"] = bool(value)
-    return value
-
-
-def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
-    """Write data to stdout, or atomically to --output (never over an input file)."""
+def emit(text: str, output: str | None, inputs: list[str | None], *, force: bool) -> None:
+    """Write data to stdout, or atomically to --output (never over an input file); ``force``
+    (--force): replace a read-only output file."""
     if output is None or output == "-":
         try:
             sys.stdout.write(text)
@@ -36,7 +29,7 @@ def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
         return
     from ..files.output import write_atomic
 
-    write_atomic(output, text, [i for i in inputs if i], force=_replace_read_only["force"])
+    write_atomic(output, text, [i for i in inputs if i], force=force)
 
 
 def console(stderr: bool = False) -> Any:
@@ -56,7 +49,9 @@ def _reader_left() -> None:
     raise SystemExit(0)
 
 
-def _print_rich(renderables: list[Any], output: str | None, inputs: list[str | None]) -> None:
+def _print_rich(
+    renderables: list[Any], output: str | None, inputs: list[str | None], *, force: bool
+) -> None:
     if output is None or output == "-":
         out = console()
         for item in renderables:
@@ -67,7 +62,7 @@ def _print_rich(renderables: list[Any], output: str | None, inputs: list[str | N
     recorder = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
     for item in renderables:
         recorder.print(item, crop=False)
-    emit(recorder.export_text(), output, inputs)
+    emit(recorder.export_text(), output, inputs, force=force)
 
 
 CLOSED_STDOUT = "standard output is closed, so nothing can be written there; use --output FILE"

@@ -105,6 +105,7 @@ def run_estimate(
     pricing_file: str | None = None,
     clinic_file: str | None = None,
     output: str | None = None,
+    force: bool = False,
 ) -> None:
     """``ketacost estimate``: ``values`` are the scenario options given (as typed)."""
     from ..engine.estimate import estimate
@@ -118,14 +119,14 @@ def run_estimate(
     if kind == "table":
         from ..render.table import estimate_renderables
 
-        _print_rich(estimate_renderables(result, schedule=schedule), output, inputs)
+        _print_rich(estimate_renderables(result, schedule=schedule), output, inputs, force=force)
         return
     if kind == "html":
         from ..render.report import estimate_html
 
-        emit(estimate_html(result, pricing), output, inputs)
+        emit(estimate_html(result, pricing), output, inputs, force=force)
         return
     from ..render import plain as render
 
     renderer = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}
-    emit(renderer[kind](result), output, inputs)
+    emit(renderer[kind](result), output, inputs, force=force)
