@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from conftest import REPO, run_cli
 
-from ketacost.cli.app import load_gfe_rules
+from ketacost.cli.gfe import load_gfe_rules
 from ketacost.documents.gfe import build_gfe
 from ketacost.files.strict_yaml import parse_yaml
 from ketacost.inputs.clinic import parse_clinic
