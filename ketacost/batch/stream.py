@@ -1,5 +1,5 @@
-"""A batch's output: the chunks of :func:`run_batch` written in input order to a stream (standard
-output, an output file), as the bytes the workers made.
+"""A batch's output: the chunks of :func:`~ketacost.batch.pool.run_batch` written in input order
+to a stream (standard output, an output file), as the bytes the workers made.
 
 The caller opens the stream and runs the batch; a reader that left (``BrokenPipeError``) and
 signals are the caller's to handle.

@@ -71,7 +71,7 @@ def _root(
     """
 
 
-# --- the commands, in the order --help lists them ------------------------------------------------
+# --- the commands, in the order --help lists them --------------------------------------------
 
 app.command("estimate", cls=PanelCommand)(estimate_command)
 app.command("compare", cls=PanelCommand)(compare_command)
@@ -88,7 +88,7 @@ app.command("init")(init_command)
 app.command("batch")(batch_command)
 
 
-# --- the command a command line runs -----------------------------------------------------------
+# --- the command a command line runs ---------------------------------------------------------
 
 
 def _command_for(args: list[str]) -> Any:

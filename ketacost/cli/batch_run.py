@@ -75,7 +75,8 @@ def batch_command(
 
     Example: ketacost batch scenarios.jsonl --jobs 2 | jq .totals.net_cost.typical
     """
-    from ..batch.records import csv_records, jsonl_records, run_batch, sniff
+    from ..batch.pool import run_batch
+    from ..batch.records import csv_records, jsonl_records, sniff
     from ..batch.stream import descriptor, write_chunks
     from ..core.errors import BatchIncomplete
     from ..files.lines import LineTooLong, open_lines
