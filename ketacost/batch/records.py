@@ -159,7 +159,7 @@ class Chunk(NamedTuple):
     text: bytes  # ASCII JSON lines, each ending in a newline; empty when ``written``
     records: int
     failed: tuple[int, ...]  # indexes within the chunk
-    written: bool = False  # the text went straight to the sink (see run_batch)
+    written: bool = False  # the text went straight to the sink (see pool.run_batch)
 
 
 def _work(chunk: list[Record]) -> Chunk:

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
 
 # --- a plain `estimate` command line, read without typer ----------------------------------------
 
-# estimate's own options (cli.estimate_command declares the same ones for typer and --help)
+# estimate's own options (estimates.estimate_command declares the same ones for typer and --help)
 _ESTIMATE_VALUED = {"--format": "fmt", "--scenario": "scenario_file", "--pricing": "pricing_file",
                     "--clinic": "clinic_file", "--output": "output"}  # fmt: skip
 _ESTIMATE_FLAGS = {"--json": "json_flag", "--schedule": "schedule", "--force": "force"}

@@ -1,9 +1,9 @@
 """What the commands do once their options are parsed, without typer.
 
-``estimate`` runs from here both through typer (``app.py``) and through the entry point's own
-reading of a plain ``estimate`` command line (``entry.py``), which starts without importing typer.
-The helpers other commands share (output format, pricing and clinic files, the scenario) live
-here too, so that both paths use the same code; writing the output is ``output.py``'s.
+``estimate`` runs from here both through typer (``estimates.py``) and through the entry point's
+own reading of a plain ``estimate`` command line (``entry.py``), which starts without importing
+typer. The helpers other commands share (output format, pricing and clinic files, the scenario)
+live here too, so that both paths use the same code; writing the output is ``output.py``'s.
 """
 
 from __future__ import annotations
