@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ketacost.cli.app import main
+from ketacost.cli.entry import main
 from ketacost.rules import Rules
 from ketacost.rules.loader import builtin_tax_law, load_pricing
 from ketacost.rules.model import PricingModel

@@ -84,7 +84,7 @@ def test_dask_is_imported_only_for_dask(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text('{"route": "im"}\n')
     code = (
-        "import sys\nfrom ketacost.cli.app import main\ntry:\n    main(['batch', sys.argv[1]])\n"
+        "import sys\nfrom ketacost.cli.entry import main\ntry:\n    main(['batch', sys.argv[1]])\n"
         "except SystemExit:\n    pass\nprint(sorted(m for m in sys.modules if m.startswith(("
         "'dask', 'distributed'))))"
     )

@@ -18,8 +18,9 @@ import pytest
 from conftest import TODAY
 from test_batch_signals import TIMEOUT, scenarios, started  # noqa: F401 (a fixture)
 
-from ketacost.batch import records as batch
-from ketacost.batch.records import CHUNK, jsonl_records, run_batch
+from ketacost.batch import pool, records
+from ketacost.batch.pool import run_batch
+from ketacost.batch.records import CHUNK, jsonl_records
 from ketacost.rules.model import PricingModel
 
 GOOD = '{"route": "spravato", "deductible": 1500, "coinsurance": 20, "start": "2026-11-27"}\n'
@@ -45,8 +46,8 @@ def test_without_fork_the_work_is_done_in_this_process(
     """Where processes cannot be forked (Windows), --jobs N gives the same bytes, unforked."""
     lines = [GOOD if i % 7 else '{"route": "xx"}\n' for i in range(2 * CHUNK + 3)]
     one = _output(lines, pricing, 1)
-    monkeypatch.setattr(batch, "can_fork", lambda: False)
-    monkeypatch.setattr(batch, "_Workers", None)  # a worker would fail: None is not callable
+    monkeypatch.setattr(pool, "can_fork", lambda: False)
+    monkeypatch.setattr(pool, "_Workers", None)  # a worker would fail: None is not callable
     assert _output(lines, pricing, 2) == one
 
 
@@ -133,9 +134,9 @@ def test_fresh_workers_take_over_in_order(
     still owes are read first, and the output is the same bytes."""
     lines = [GOOD if i % 11 else '{"route": "xx"}\n' for i in range(9 * CHUNK + 7)]
     one = _output(lines, pricing, 1)
-    monkeypatch.setattr(batch, "SERVED", 1)
+    monkeypatch.setattr(pool, "SERVED", 1)
     assert _output(lines, pricing, 2) == one
-    monkeypatch.setattr(batch, "SERVED", 2)
+    monkeypatch.setattr(pool, "SERVED", 2)
     assert _output(lines, pricing, 3) == one
 
 
@@ -148,14 +149,14 @@ def test_a_bug_in_a_worker_is_the_error_one_process_gives(
     def boom(*args: object) -> tuple[bytes, bool]:
         raise TypeError("simulated bug")
 
-    monkeypatch.setattr(batch, "estimate_record", boom)  # the forked workers have it too
+    monkeypatch.setattr(records, "estimate_record", boom)  # the forked workers have it too
     for jobs in (1, 2):
         with pytest.raises(TypeError, match=r"^simulated bug$"):
             _output([GOOD] * (3 * CHUNK), pricing, jobs)
 
 
 def test_a_worker_gone_after_its_last_chunk_is_not_an_error(pricing: PricingModel) -> None:
-    workers = batch._Workers(2, pricing, TODAY, "builtin")
+    workers = pool._Workers(2, pricing, TODAY, "builtin")
     gone = workers.workers[0].process
     gone.kill()
     gone.join()
@@ -168,19 +169,19 @@ def test_many_workers_leave_the_pipe_allowance_alone(pricing: PricingModel) -> N
     fcntl = pytest.importorskip("fcntl")
     if not hasattr(fcntl, "F_GETPIPE_SZ"):
         pytest.skip("the pipe size cannot be read here")
-    workers = batch._Workers(batch.ENLARGED_JOBS + 1, pricing, TODAY, "builtin")
+    workers = pool._Workers(pool.ENLARGED_JOBS + 1, pricing, TODAY, "builtin")
     try:
         sizes = {fcntl.fcntl(w.results, fcntl.F_GETPIPE_SZ) for w in workers.workers}
     finally:
         workers.stop()
-    assert max(sizes) < batch.PIPE_SIZE
+    assert max(sizes) < pool.PIPE_SIZE
 
 
 def test_bytes_waiting_in_a_pipe() -> None:
     read, write = os.pipe()
     try:
         os.write(write, b"x" * 1000)
-        assert batch._waiting(read) == 1000
+        assert pool._waiting(read) == 1000
     finally:
         os.close(read)
         os.close(write)
@@ -207,8 +208,8 @@ def test_output_not_yet_whole_in_its_pipe_is_passed_on_in_pieces(
     as text."""
     lines = [GOOD if i % 97 else "nope\n" for i in range(6 * CHUNK)]
     one = _output(lines, pricing, 1)
-    monkeypatch.setattr(batch, "_waiting", lambda pipe: 0)  # never all there: no splice
-    monkeypatch.setattr(batch, "STREAM", 1000)  # lines of about 15 KB: cut in pieces
+    monkeypatch.setattr(pool, "_waiting", lambda pipe: 0)  # never all there: no splice
+    monkeypatch.setattr(pool, "STREAM", 1000)  # lines of about 15 KB: cut in pieces
     target = tmp_path / "out.jsonl"
     assert _to_sink(lines, pricing, target) == 4  # the chunks of lines 1, 98, 195, 292
     assert target.read_bytes() == one
@@ -218,7 +219,7 @@ def test_a_worker_dying_mid_chunk_leaves_whole_lines(
     pricing: PricingModel, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     parent = os.getpid()
-    write_all = batch._write_all
+    write_all = pool._write_all
 
     def dies_halfway(fd: int, parts: list[bytes]) -> None:
         if os.getpid() == parent:
@@ -228,10 +229,10 @@ def test_a_worker_dying_mid_chunk_leaves_whole_lines(
         write_all(fd, [data[: len(data) // 2]])  # the header, the first lines, half of one
         os._exit(9)
 
-    monkeypatch.setattr(batch, "_write_all", dies_halfway)  # the forked workers have it too
-    monkeypatch.setattr(batch, "_waiting", lambda pipe: 0)
+    monkeypatch.setattr(pool, "_write_all", dies_halfway)  # the forked workers have it too
+    monkeypatch.setattr(pool, "_waiting", lambda pipe: 0)
     target = tmp_path / "out.jsonl"
-    with pytest.raises(batch.WorkerDied):
+    with pytest.raises(pool.WorkerDied):
         _to_sink([GOOD] * (2 * CHUNK), pricing, target)
     written = target.read_bytes()
     assert written.endswith(b"\n") and written.count(b"\n") > 1
@@ -245,18 +246,18 @@ def test_output_waits_in_its_pipe_until_its_turn(
     held it (40% of chunks, up to 1 MB each). Every chunk is spliced in turn."""
     lines = [GOOD] * (8 * CHUNK)
     one = _output(lines, pricing, 1)
-    read = batch._Workers._read
+    read = pool._Workers._read
     sizes: list[int] = []
 
-    def watched(self: batch._Workers, worker: batch._Worker, size: int) -> bytes:
+    def watched(self: pool._Workers, worker: pool._Worker, size: int) -> bytes:
         sizes.append(size)
         return read(self, worker, size)
 
-    monkeypatch.setattr(batch._Workers, "_read", watched)
+    monkeypatch.setattr(pool._Workers, "_read", watched)
     target = tmp_path / "out.jsonl"
     assert _to_sink(lines, pricing, target) == 0
     assert target.read_bytes() == one
-    assert sizes == [batch._RESULT.size] * 8  # only the chunks' headers were read
+    assert sizes == [pool._RESULT.size] * 8  # only the chunks' headers were read
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs /proc")
@@ -267,7 +268,7 @@ def test_retired_workers_leave_no_open_files(
     process, and the pipe multiprocessing watches it by, were never let go. About one open
     file more every 3,300 records: with the usual limit of 1,024, a batch of some 3 million
     records stopped with "Too many open files" (with 48, after 80,050 records)."""
-    monkeypatch.setattr(batch, "SERVED", 1)  # a fresh worker every chunk
+    monkeypatch.setattr(pool, "SERVED", 1)  # a fresh worker every chunk
     before = len(os.listdir("/proc/self/fd"))
     counts = []
     for _ in run_batch(jsonl_records([GOOD] * (12 * CHUNK)), pricing, TODAY, jobs=2):

@@ -100,7 +100,7 @@ def test_a_pdf_is_not_written_to_a_terminal() -> None:
 
 def test_gfe_start_up_does_not_load_pdf_or_templates_for_estimate() -> None:
     code = (
-        "import sys; from ketacost.cli.app import main\n"
+        "import sys; from ketacost.cli.entry import main\n"
         "try: main(['estimate', '--json'])\nexcept SystemExit: pass\n"
         "print(sorted(m for m in ('fpdf', 'jinja2') if m in sys.modules), file=sys.stderr)"
     )

@@ -5,7 +5,7 @@ A plain ``ketacost estimate`` command line (known options only, each ``--name va
 ``--name=value`` or ``--flag``) is read here, from the same FIELDS table that gives typer the
 options, and runs the same :func:`ketacost.cli.runs.run_estimate`; anything else (help, a typo,
 a positional argument, an option before the command, shell completion, every other command) goes
-to typer in ``cli.py``. Importing typer and building its command is most of what
+to typer in ``app.py``. Importing typer and building its command is most of what
 ``estimate --json`` would otherwise spend starting up.
 """
 
@@ -18,7 +18,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from ..core.errors import InputError, KetacostError, printable
+from ..core.errors import KetacostError
+from .output import CLOSED_STDOUT, _ClosedOutput, _error
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
 
 # --- a plain `estimate` command line, read without typer ----------------------------------------
 
-# estimate's own options (cli.estimate_command declares the same ones for typer and --help)
+# estimate's own options (estimates.estimate_command declares the same ones for typer and --help)
 _ESTIMATE_VALUED = {"--format": "fmt", "--scenario": "scenario_file", "--pricing": "pricing_file",
                     "--clinic": "clinic_file", "--output": "output"}  # fmt: skip
 _ESTIMATE_FLAGS = {"--json": "json_flag", "--schedule": "schedule", "--force": "force"}
@@ -123,44 +124,13 @@ def plain_estimate(args: list[str]) -> Callable[[], None] | None:
             return None
     own = {key: given.pop(key) for key in (*_ESTIMATE_VALUED.values(), *_ESTIMATE_FLAGS.values())
            if key in given}  # fmt: skip
-    force = bool(own.pop("force", False))
 
     def run() -> None:
-        from .runs import _remember_force, run_estimate
+        from .runs import run_estimate
 
-        _remember_force(force)
         run_estimate(given, **own)
 
     return run
-
-
-CLOSED_STDOUT = "standard output is closed, so nothing can be written there; use --output FILE"
-
-
-class _ClosedOutput:
-    """Standard output when it is closed: writing to it is the user's error (exit 2), not a
-    crash, and a command writing only to --output is not stopped."""
-
-    encoding = "utf-8"
-    errors = "strict"
-
-    def write(self, _text: str) -> int:
-        raise InputError(CLOSED_STDOUT)
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
-
-
-def _error(message: str) -> None:
-    if sys.stderr is None:  # started with standard error closed: the exit code still tells
-        return
-    sys.stderr.write(f"Error: {printable(message)}\n")
 
 
 # What a terminal that is not UTF-8 (PYTHONIOENCODING=ascii, LC_ALL=C without UTF-8 mode) shows

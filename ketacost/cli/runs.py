@@ -1,16 +1,15 @@
 """What the commands do once their options are parsed, without typer.
 
-``estimate`` runs from here both through typer (``cli.py``) and through the entry point's own
-reading of a plain ``estimate`` command line (``entry.py``), which starts without importing typer.
-The helpers other commands share (output format, pricing and clinic files, writing the output)
-live here too, so that both paths use the same code.
+``estimate`` runs from here both through typer (``estimates.py``) and through the entry point's
+own reading of a plain ``estimate`` command line (``entry.py``), which starts without importing
+typer. The helpers other commands share (output format, pricing and clinic files, the scenario)
+live here too, so that both paths use the same code; writing the output is ``output.py``'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 from typing import Any
 
 from ..core.errors import InputError
@@ -18,17 +17,9 @@ from ..core.words import did_you_mean
 from ..inputs.fields import FIELDS
 from ..inputs.scenario import Scenario
 from ..rules import Rules
+from .output import _print_rich, emit
 
 FORMATS = ("table", "json", "csv", "markdown", "html")
-NARROWEST = 40  # columns: the narrowest layout of the tables (render_table.MIN_WIDTH)
-
-
-_replace_read_only = {"force": False}  # set by --force, read by emit() and batch
-
-
-def _remember_force(value: bool) -> bool:
-    _replace_read_only["force"] = bool(value)
-    return value
 
 
 def output_format(fmt: str | None, json_flag: bool) -> str:
@@ -114,37 +105,6 @@ def load_clinic(path: str | None, pricing: Any) -> Any:
     return read_clinic_file(path, pricing)
 
 
-def emit(text: str, output: str | None, inputs: list[str | None]) -> None:
-    """Write data to stdout, or atomically to --output (never over an input file)."""
-    if output is None or output == "-":
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `ketacost estimate --json | head -1`: not an error
-            _reader_left()
-        return
-    from ..files.output import write_atomic
-
-    write_atomic(output, text, [i for i in inputs if i], force=_replace_read_only["force"])
-
-
-def console(stderr: bool = False) -> Any:
-    from rich.console import Console
-
-    out = Console(stderr=stderr, highlight=False)
-    if out.width < NARROWEST:  # COLUMNS=0 or 1: lay out for 40 columns, the terminal wraps
-        out.width = NARROWEST
-    out.on_broken_pipe = _reader_left  # type: ignore[method-assign]
-    return out
-
-
-def _reader_left() -> None:
-    """`ketacost estimate | head`: the reader left; stop quietly (rich would exit 1)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    raise SystemExit(0)
-
-
 def run_estimate(
     values: dict[str, Any],
     *,
@@ -155,6 +115,7 @@ def run_estimate(
     pricing_file: str | None = None,
     clinic_file: str | None = None,
     output: str | None = None,
+    force: bool = False,
 ) -> None:
     """``ketacost estimate``: ``values`` are the scenario options given (as typed)."""
     from ..engine.estimate import estimate
@@ -169,28 +130,14 @@ def run_estimate(
     if kind == "table":
         from ..render.table import estimate_renderables
 
-        _print_rich(estimate_renderables(result, schedule=schedule), output, inputs)
+        _print_rich(estimate_renderables(result, schedule=schedule), output, inputs, force=force)
         return
     if kind == "html":
         from ..render.report import estimate_html
 
-        emit(estimate_html(result, pricing), output, inputs)
+        emit(estimate_html(result, pricing), output, inputs, force=force)
         return
     from ..render import plain as render
 
     renderer = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}
-    emit(renderer[kind](result), output, inputs)
-
-
-def _print_rich(renderables: list[Any], output: str | None, inputs: list[str | None]) -> None:
-    if output is None or output == "-":
-        out = console()
-        for item in renderables:
-            out.print(item, crop=False)  # a line never cuts a figure or a URL
-        return
-    from rich.console import Console
-
-    recorder = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
-    for item in renderables:
-        recorder.print(item, crop=False)
-    emit(recorder.export_text(), output, inputs)
+    emit(renderer[kind](result), output, inputs, force=force)
