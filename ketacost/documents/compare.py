@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 from ..core.errors import InputError
-from ..core.money import ZERO
+from ..core.money import ZERO, format_money
 from ..core.words import did_you_mean, plural
 from ..engine.course import add_months, build_course
 from ..engine.estimate import Estimate, Totals, estimate
@@ -270,7 +270,7 @@ def describe(e: BreakEven) -> str:
             else "induction sessions (no boosters)")  # fmt: skip
     text = (
         f"With {e.at} or more {what}, {e.cheaper} costs less than {e.dearer} "
-        f"(${e.cheaper_cost:,.2f} vs ${e.dearer_cost:,.2f} at {e.at})"
+        f"({format_money(e.cheaper_cost)} vs {format_money(e.dearer_cost)} at {e.at})"
     )
     if e.until is not None:
         text += f", until {e.until}"

@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from ..core.money import ZERO
+from ..core.money import ZERO, format_money
 from ..core.words import plural
 from ..inputs.fields import FIELD_BY_NAME, PLAN_FIGURES
 from ..inputs.scenario import Scenario
@@ -22,10 +22,6 @@ from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
 class Warning(NamedTuple):
     code: str
     message: str
-
-
-def money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
 
 
 # How each kind of visit is named in a sentence, in course order.
@@ -94,7 +90,8 @@ def assumptions(
     if prices is not None:
         out.append(prices)
     if scenario.session_price is not None:
-        out.append(f"Session price: your quote of {money(scenario.session_price)} per session.")
+        quote = format_money(scenario.session_price)
+        out.append(f"Session price: your quote of {quote} per session.")
     elif prices is None:
         where = (
             "national"
@@ -309,8 +306,8 @@ def _account_warnings(
             out.append(
                 Warning(
                     "fsa_over_limit",
-                    f"FSA funds of {money(scenario.fsa)} are above the {when} health "
-                    f"FSA limit of {money(fsa_limit)} per employee.",
+                    f"FSA funds of {format_money(scenario.fsa)} are above the {when} health "
+                    f"FSA limit of {format_money(fsa_limit)} per employee.",
                 )
             )
         end = dt.date(start, 12, 31)
@@ -326,9 +323,10 @@ def _account_warnings(
                 out.append(
                     Warning(
                         "fsa_use_it_or_lose_it",
-                        f"{money(left)} of FSA money is unspent at the end of {end.year} while "
-                        f"the course goes on: use it or lose it. At most {money(carryover)} "
-                        f"carries over, so {money(lost)} is counted as lost (typical prices); "
+                        f"{format_money(left)} of FSA money is unspent at the end of {end.year} "
+                        "while the course goes on: use it or lose it. At most "
+                        f"{format_money(carryover)} carries over, so {format_money(lost)} is "
+                        "counted as lost (typical prices); "
                         "spend it by December 31, or check whether your plan has a grace "
                         "period.",
                     )
@@ -348,8 +346,9 @@ def _account_warnings(
             out.append(
                 Warning(
                     "hsa_over_limit",
-                    f"HSA funds of {money(scenario.hsa)} are more than one year's contributions "
-                    f"can be ({when}: {money(limit)} family + {money(catch_up)} catch-up at 55): "
+                    f"HSA funds of {format_money(scenario.hsa)} are more than one year's "
+                    f"contributions can be ({when}: {format_money(limit)} family + "
+                    f"{format_money(catch_up)} catch-up at 55): "
                     "a balance saved over several years is fine; the tax saving counted assumes "
                     "every dollar went in before tax.",
                 )
@@ -371,11 +370,11 @@ def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -
         least, when = figure("hdhp_min_deductible_self", year)
         family, _ = figure("hdhp_min_deductible_family", year)
         if scenario.deductible is None or scenario.deductible < least:
-            low.append(f"{money(least)} for plan years beginning in {when} "
-                       f"(family {money(family)})")  # fmt: skip
+            low.append(f"{format_money(least)} for plan years beginning in {when} "
+                       f"(family {format_money(family)})")  # fmt: skip
         most, when = figure("hdhp_oop_max_self", year)
         if scenario.oop_max is not None and scenario.oop_max > most:
-            high.append(f"{money(most)} for plan years beginning in {when}")
+            high.append(f"{format_money(most)} for plan years beginning in {when}")
     if low:
         # with no --deductible the plan is taken to have none: say so first
         missing = "--hdhp without --deductible: the deductible is taken as $0.00. " * (
@@ -394,8 +393,8 @@ def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -
         out.append(
             Warning(
                 "hdhp_oop_max_high",
-                f"An out-of-pocket maximum of {money(scenario.oop_max or ZERO)} is above what an "
-                "HSA-eligible HDHP may have (self-only): " + "; ".join(high) + ".",
+                f"An out-of-pocket maximum of {format_money(scenario.oop_max or ZERO)} is above "
+                "what an HSA-eligible HDHP may have (self-only): " + "; ".join(high) + ".",
             )
         )
     return out

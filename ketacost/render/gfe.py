@@ -11,19 +11,15 @@ Jinja2 (HTML) and fpdf2 (PDF) are imported inside the functions that use them, s
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..core.money import format_money
 from ..core.words import plural
 from ..documents.gfe import GoodFaithEstimate, Provider
 
 TITLE = "Good Faith Estimate for Health Care Items and Services"
 FONTS = Path(__file__).resolve().parent / "fonts"
-
-
-def money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
 
 
 def _codes(codes: tuple[str, ...]) -> str:
@@ -37,14 +33,14 @@ def _md(text: str) -> str:
 
 
 def summary_rows(gfe: GoodFaithEstimate) -> list[tuple[str, str]]:
-    return [(p.name, money(p.total)) for p in gfe.providers]
+    return [(p.name, format_money(p.total)) for p in gfe.providers]
 
 
 def item_rows(provider: Provider) -> list[list[str]]:
     """Service/item, address, diagnosis codes, service codes, quantity, unit charge, expected."""
     return [
         [item.service, provider.address, ", ".join(item.diagnosis_codes), _codes(item.codes),
-         str(item.quantity), money(item.unit_charge), money(item.expected_charge)]
+         str(item.quantity), format_money(item.unit_charge), format_money(item.expected_charge)]
         for item in provider.items
     ]  # fmt: skip
 
@@ -99,7 +95,7 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
         "| Provider or facility | Estimated total |",
         "|---|---:|",
         *(f"| {_md(name)} | {total} |" for name, total in summary_rows(gfe)),
-        f"| **Total estimated cost** | **{money(gfe.total_expected_charges)}** |",
+        f"| **Total estimated cost** | **{format_money(gfe.total_expected_charges)}** |",
         "",
         "## Estimate details",
     ]  # fmt: skip
@@ -117,7 +113,7 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
             "|---|---|---|---|---:|---:|---:|",
             *("| " + " | ".join(_md(cell) for cell in row) + " |" for row in item_rows(provider)),
             f"| **Total expected charges from {_md(provider.name)}** | | | | | | "
-            f"**{money(provider.total)}** |",
+            f"**{format_money(provider.total)}** |",
             "",
             "Additional notes: " + " ".join(_md(n) for n in provider.notes),
         ]

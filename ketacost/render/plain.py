@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import Decimal
 from typing import Any
 
 from ..core.codec import dumps
-from ..core.money import Band
+from ..core.money import Band, format_money
 from ..engine.estimate import Estimate
 
 DISCLAIMER = (
@@ -28,16 +27,11 @@ TOTAL_LABELS = {
 }
 
 
-def money(amount: Decimal) -> str:
-    """``$1,234.50``; a negative amount as ``−$50.33`` (a tax saving can be negative)."""
-    return f"−${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
-
-
 def band_text(band: Band) -> str:
     """``$3,850.00 ($2,550.00–$5,150.00)``, or one figure when the band is flat."""
     if band.low == band.typical == band.high:
-        return money(band.typical)
-    return f"{money(band.typical)} ({money(band.low)}–{money(band.high)})"
+        return format_money(band.typical)
+    return f"{format_money(band.typical)} ({format_money(band.low)}–{format_money(band.high)})"
 
 
 def to_json(document: Any) -> str:
@@ -142,9 +136,9 @@ def comparison_markdown(result: Any) -> str:
     lines += _md_table(
         ["Option", "Sessions", "Clinic bill", "Insurance pays", "Savings program pays",
          "You pay", "Net cost (low–high)"],
-        [[option_label(r, result.basis), str(r.sessions), money(r.totals.gross.typical),
-          money(r.totals.plan_pays.typical), money(r.totals.program_pays.typical),
-          money(r.totals.patient_pays.typical), band_text(r.totals.net_cost)]
+        [[option_label(r, result.basis), str(r.sessions), format_money(r.totals.gross.typical),
+          format_money(r.totals.plan_pays.typical), format_money(r.totals.program_pays.typical),
+          format_money(r.totals.patient_pays.typical), band_text(r.totals.net_cost)]
          for r in result.rows],
         "lrrrrrr",
     )  # fmt: skip
@@ -200,7 +194,7 @@ def to_markdown(est: Estimate) -> str:
     lines += ["## Totals", ""]
     lines += _md_table(
         ["", "Low", "Typical", "High"],
-        [[label, *(money(v) for v in getattr(est.totals, name).edges())]
+        [[label, *(format_money(v) for v in getattr(est.totals, name).edges())]
          for name, label in TOTAL_LABELS.items()],
         "lrrr",
     )  # fmt: skip
@@ -216,15 +210,16 @@ def to_markdown(est: Estimate) -> str:
     lines += ["## Visits", ""]
     lines += _md_table(
         ["#", "Date", "Visit", "Billed", "Insurance", "Program", "You pay"],
-        [[str(v.number), v.date, v.label, money(v.billed.typical), money(v.plan_pays.typical),
-          money(v.program_pays.typical), money(v.patient_pays.typical)] for v in est.visits],
+        [[str(v.number), v.date, v.label,
+          *(format_money(b.typical) for b in (v.billed, v.plan_pays, v.program_pays,
+                                                v.patient_pays))] for v in est.visits],
         "rllrrrr",
     )  # fmt: skip
     lines += ["## Month by month (typical)", ""]
     lines += _md_table(
         ["Month", "Billed", "You pay", "From FSA/HSA", "Cash", "Loan payment"],
-        [[m.month, money(m.billed.typical), money(m.patient_pays.typical),
-          money(m.account_paid.typical), money(m.cash.typical), money(m.loan_payment.typical)]
+        [[m.month, *(format_money(b.typical) for b in (m.billed, m.patient_pays, m.account_paid,
+                                                      m.cash, m.loan_payment))]
          for m in est.cashflow],
         "lrrrrr",
     )  # fmt: skip
