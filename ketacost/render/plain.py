@@ -10,6 +10,7 @@ from typing import Any
 from ..core.codec import dumps
 from ..core.money import Band, format_money
 from ..engine.estimate import Estimate
+from .markdown import escape_markdown
 
 DISCLAIMER = (
     "An estimate from public price ranges, not a quote, medical advice or financial advice; "
@@ -142,8 +143,8 @@ def comparison_markdown(result: Any) -> str:
          for r in result.rows],
         "lrrrrrr",
     )  # fmt: skip
-    notes = [f"- {option_label(r, result.basis)}: {w.message}" for r in result.rows
-             for w in r.warnings]  # fmt: skip
+    notes = ["- " + escape_markdown(f"{option_label(r, result.basis)}: {w.message}")
+             for r in result.rows for w in r.warnings]  # fmt: skip
     if notes:
         lines += ["## Warnings", "", *notes, ""]
     lines += [f"_{DISCLAIMER}_", ""]
@@ -151,12 +152,15 @@ def comparison_markdown(result: Any) -> str:
 
 
 def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+    return "| " + " | ".join(cells) + " |"
 
 
 def _md_table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
+    """A Markdown table of our ``header`` over ``rows`` of text from the estimate (labels from
+    the pricing model, a location as typed), each cell escaped."""
     marks = ["---:" if a == "r" else "---" for a in align]
-    return [_md_row(header), _md_row(marks), *(_md_row(r) for r in rows), ""]
+    body = [_md_row([escape_markdown(cell) for cell in row]) for row in rows]
+    return [_md_row(header), _md_row(marks), *body, ""]
 
 
 def headline(est: Estimate) -> str:
@@ -176,7 +180,7 @@ def to_markdown(est: Estimate) -> str:
         "",
         f"**{headline(est)}.**",
         "",
-        f"Pricing model as of {est.pricing.as_of} ({est.pricing.source}); "
+        f"Pricing model as of {est.pricing.as_of} ({escape_markdown(est.pricing.source)}); "
         f"ketacost {est.ketacost_version}. First visit {s.start.isoformat()}.",
         "",
         "## Line items",
@@ -224,9 +228,10 @@ def to_markdown(est: Estimate) -> str:
         "lrrrrr",
     )  # fmt: skip
     if est.warnings:
-        lines += ["## Warnings", "", *(f"- {w.message}" for w in est.warnings), ""]
-    lines += ["## Assumptions", "", *(f"- {a}" for a in est.assumptions), ""]
+        lines += ["## Warnings", "", *(f"- {escape_markdown(w.message)}" for w in est.warnings),
+                  ""]  # fmt: skip
+    lines += ["## Assumptions", "", *(f"- {escape_markdown(a)}" for a in est.assumptions), ""]
     lines += ["## Sources", ""]
-    lines += [f"- {src.title}, <{src.url}> ({src.date})" for src in est.sources]
+    lines += [f"- {escape_markdown(src.title)}, <{src.url}> ({src.date})" for src in est.sources]
     lines += ["", f"_{DISCLAIMER}_", ""]
     return "\n".join(lines)
