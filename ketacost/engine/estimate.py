@@ -260,6 +260,7 @@ def estimate(
     notes = assumptions(
         scenario, pricing, provider_factor, location_factor, networks, taxed.notes, plan_notes,
         program_on, visits=visits, prices=None if clinic is None else _prices_note(clinic),
+        tax_law=tax_law,
     )  # fmt: skip
     cautions = warnings(
         scenario, pricing, visits, networks, results, payments, plan, scaled=clinic is None

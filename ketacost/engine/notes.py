@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..core.money import ZERO, format_money
 from ..core.words import plural
@@ -17,6 +17,9 @@ from ..inputs.scenario import Scenario
 from ..rules.model import Factors, PricingModel
 from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
+
+if TYPE_CHECKING:  # the law is read on first use: most estimates have no account money
+    from ..rules.taxlaw import TaxLaw
 
 
 class Warning(NamedTuple):
@@ -81,9 +84,11 @@ def assumptions(
     program_on: bool,
     prices: str | None = None,
     visits: tuple[Visit, ...] = (),
+    tax_law: TaxLaw | None = None,
 ) -> list[str]:
     """What the estimate assumes, in words. ``prices`` replaces the sentence on how the
-    session price was made (a clinic profile's own prices)."""
+    session price was made (a clinic profile's own prices); ``tax_law`` is the built-in tax law
+    when None."""
     route = pricing.routes[scenario.route]  # type: ignore[index]
     provider = pricing.providers[scenario.provider]  # type: ignore[index]
     out = []
@@ -136,7 +141,11 @@ def assumptions(
         out.append("Spravato savings program applied to the drug part of your cost-sharing.")
     if scenario.fsa or scenario.hsa:
         out += tax_notes
-        figures = pricing.tax.year_on_file(scenario.start.year)
+        if tax_law is None:
+            from ..rules.taxlaw import builtin_tax_law
+
+            tax_law = builtin_tax_law()
+        figures = tax_law.year_on_file(scenario.start.year)
         if figures != scenario.start.year:
             out.append(f"Account and plan figures for {scenario.start.year} are not on file: the "
                        f"{figures} ones are used.")  # fmt: skip
