@@ -18,7 +18,7 @@ from ..core.money import ZERO, format_money
 from ..core.words import did_you_mean, plural
 from ..engine.course import add_months, build_course
 from ..engine.estimate import Estimate, Totals, estimate
-from ..engine.notes import Warning
+from ..engine.notes import Caution
 from ..inputs.clinic import ClinicProfile, course_values, route_for
 from ..inputs.fields import MAX_COUNT, FieldSpec
 from ..inputs.scenario import Scenario, parse_scenario
@@ -39,7 +39,7 @@ class Row(NamedTuple):
     sessions: int
     visits: int
     totals: Totals
-    warnings: tuple[Warning, ...]
+    warnings: tuple[Caution, ...]
     location_input: str  # the location as typed (`10001`), resolved in `location` (`NY`)
 
 

@@ -28,7 +28,7 @@ from .insurance import (
     plan_for,
     program_for,
 )
-from .notes import Warning, assumptions, warnings
+from .notes import Caution, assumptions, warnings
 from .tax_saving import TaxYearLine, price_tax
 
 if TYPE_CHECKING:  # a clinic profile and a tax law other than the built-in are imported on use
@@ -126,7 +126,7 @@ class Estimate(NamedTuple):
     financing: Financing | None
     tax: dict[str, TaxYearLine]  # by tax year ("2026"): what the account dollars saved
     assumptions: tuple[str, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[Caution, ...]
     sources: tuple[SourceRef, ...] = ()
 
 
@@ -265,7 +265,7 @@ def estimate(
     cautions = warnings(
         scenario, pricing, visits, networks, results, payments, plan, scaled=clinic is None
     )
-    cautions += [Warning(code, message) for code, message in taxed.cautions]
+    cautions += [Caution(code, message) for code, message in taxed.cautions]
     cited = [ref for item in line_items for ref in item.sources]
     if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled
         cited += list(pricing.locations.reference)

@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # the law is read on first use: most estimates have no accoun
     from ..rules.taxlaw import TaxLaw
 
 
-class Warning(NamedTuple):
+class Caution(NamedTuple):
+    """Something to check about the estimate, with a stable code (the JSON "warnings" list)."""
+
     code: str
     message: str
 
@@ -171,16 +173,16 @@ def warnings(
     plan: Plan,
     *,
     scaled: bool = True,
-) -> list[Warning]:
+) -> list[Caution]:
     """What to check, each with a stable code. ``scaled``: the prices come from the model's
     bands × factors (not a clinic profile's own prices)."""
-    out: list[Warning] = []
+    out: list[Caution] = []
     route = pricing.routes[scenario.route]  # type: ignore[index]
     session = route.session
     if session.coverage == "not_covered":
-        out.append(Warning("off_label", session.coverage_note))
+        out.append(Caution("off_label", session.coverage_note))
     elif networks["induction"] != "self-pay":
-        out.append(Warning("prior_authorization", session.coverage_note))
+        out.append(Caution("prior_authorization", session.coverage_note))
     if scaled and scenario.provider == "hospital":
         out += _hospital_warning(scenario, pricing, visits)
     in_network = "in-network" in networks.values()
@@ -191,7 +193,7 @@ def warnings(
             month, day = plan.plan_year_start
             reset = dt.date(year, month, day)
             out.append(
-                Warning(
+                Caution(
                     "plan_year_reset",
                     f"The course crosses a plan-year reset on {reset.isoformat()}: the deductible "
                     "and out-of-pocket maximum start again.",
@@ -200,7 +202,7 @@ def warnings(
         for visit, result in zip(visits, results["typical"], strict=True):
             if result.oop_reached:
                 out.append(
-                    Warning(
+                    Caution(
                         "oop_max_reached",
                         f"The out-of-pocket maximum is reached at visit {visit.number} "
                         f"({visit.date.isoformat()}, typical prices); covered care after it "
@@ -209,7 +211,7 @@ def warnings(
                 )
             if result.program_capped:
                 out.append(
-                    Warning(
+                    Caution(
                         "program_cap_reached",
                         f"The savings program's annual maximum is reached at visit "
                         f"{visit.number} ({visit.date.isoformat()}, typical prices).",
@@ -222,7 +224,7 @@ def warnings(
         and networks["induction"] != "self-pay"
     ):
         out.append(
-            Warning(
+            Caution(
                 "program_ineligible",
                 "The Spravato savings program is for commercial plans only, "
                 f"not {scenario.plan_type}.",
@@ -234,7 +236,7 @@ def warnings(
         and all(getattr(scenario, name) is None for name in ("deductible", "coinsurance", "copay"))
     ):
         out.append(
-            Warning(
+            Caution(
                 "plan_terms_missing",
                 "No deductible, coinsurance or copay given: the plan is assumed to pay everything "
                 "it covers. Give --deductible, --coinsurance or --copay to count your share.",
@@ -245,7 +247,7 @@ def warnings(
         names = ["--" + name.replace("_", "-") for name in missing]
         options = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         out.append(
-            Warning(
+            Caution(
                 "oon_terms_missing",
                 "The superbill's reimbursement is not counted: you pay the whole bill here. "
                 f"Give {options} (ask your insurer) to count what the plan would pay back.",
@@ -258,7 +260,7 @@ def warnings(
         given += [f"--plan-type {scenario.plan_type}"] if scenario.plan_type != "commercial" else []
         if given:
             out.append(
-                Warning(
+                Caution(
                     "plan_figures_ignored",
                     f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} ignored: "
                     "--coverage none prices every visit as self-pay (drop it to apply the plan).",
@@ -270,7 +272,7 @@ def warnings(
 
 def _hospital_warning(
     scenario: Scenario, pricing: PricingModel, visits: tuple[Visit, ...]
-) -> list[Warning]:
+) -> list[Caution]:
     """Hospital prices rest on few pages and partly repeat the location factor's city premium:
     say so wherever the hospital factor priced something (issue 11)."""
     quoted = scenario.session_price is not None
@@ -284,7 +286,7 @@ def _hospital_warning(
     else:
         ask = "Ask the hospital for its self-pay price and give it with --session-price."
     return [
-        Warning(
+        Caution(
             "hospital_price_low_confidence",
             f"Hospital prices are low-confidence: the clinic band × a hospital factor of "
             f"{factor}, read from few published prices (hospitals rarely publish self-pay "
@@ -299,8 +301,8 @@ def _account_warnings(
     pricing: PricingModel,
     visits: tuple[Visit, ...],
     payments: dict[str, list[Any]],
-) -> list[Warning]:
-    out: list[Warning] = []
+) -> list[Caution]:
+    out: list[Caution] = []
     limits = pricing.plan_limits
     start = scenario.start.year
 
@@ -313,7 +315,7 @@ def _account_warnings(
         fsa_limit, when = figure("fsa_limit", start)
         if scenario.fsa > fsa_limit:
             out.append(
-                Warning(
+                Caution(
                     "fsa_over_limit",
                     f"FSA funds of {format_money(scenario.fsa)} are above the {when} health "
                     f"FSA limit of {format_money(fsa_limit)} per employee.",
@@ -330,7 +332,7 @@ def _account_warnings(
                 carryover, _ = figure("fsa_carryover", start)
                 lost = max(ZERO, left - carryover)
                 out.append(
-                    Warning(
+                    Caution(
                         "fsa_use_it_or_lose_it",
                         f"{format_money(left)} of FSA money is unspent at the end of {end.year} "
                         "while the course goes on: use it or lose it. At most "
@@ -342,7 +344,7 @@ def _account_warnings(
                 )
     if (scenario.fsa or scenario.hsa) and scenario.tax_rate is None and scenario.income is None:
         out.append(
-            Warning(
+            Caution(
                 "tax_rate_missing",
                 "FSA/HSA dollars are counted with no tax saving: give --income (your wages) or "
                 "--tax-rate (your combined marginal rate) to count what they save.",
@@ -353,7 +355,7 @@ def _account_warnings(
         catch_up, _ = figure("hsa_catch_up", start)
         if scenario.hsa > limit + catch_up:
             out.append(
-                Warning(
+                Caution(
                     "hsa_over_limit",
                     f"HSA funds of {format_money(scenario.hsa)} are more than one year's "
                     f"contributions can be ({when}: {format_money(limit)} family + "
@@ -367,10 +369,10 @@ def _account_warnings(
     return out
 
 
-def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -> list[Warning]:
+def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -> list[Caution]:
     """Each plan year of the course against that year's IRS limits for an HSA-qualified HDHP
     (26 USC 223(c)(2)): a minimum deductible and a maximum out-of-pocket."""
-    out: list[Warning] = []
+    out: list[Caution] = []
     month, day = (int(part) for part in scenario.plan_year_start.split("-"))
     years = plan_years([scenario.start] + [v.date for v in visits], (month, day))
     low = []
@@ -390,7 +392,7 @@ def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -
             scenario.deductible is None
         )
         out.append(
-            Warning(
+            Caution(
                 "hdhp_deductible_low",
                 missing
                 + "An HSA-eligible HDHP needs a self-only deductible of at least "
@@ -400,7 +402,7 @@ def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -
         )
     if high:
         out.append(
-            Warning(
+            Caution(
                 "hdhp_oop_max_high",
                 f"An out-of-pocket maximum of {format_money(scenario.oop_max or ZERO)} is above "
                 "what an HSA-eligible HDHP may have (self-only): " + "; ".join(high) + ".",
