@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ketacost import __version__
-from ketacost.render.html import environment, markup, money
+from ketacost.render.html import environment, markup
 
 
 def test_user_text_is_escaped_and_own_markup_is_not() -> None:
@@ -22,7 +22,8 @@ def test_user_text_is_escaped_and_own_markup_is_not() -> None:
     assert f"ketacost {__version__}" in page
 
 
-def test_money() -> None:
+def test_money_filter() -> None:
+    money = environment().filters["money"]
     assert money(Decimal("1234.5")) == "$1,234.50"
     assert money(Decimal("-50.25")) == "−$50.25"
     assert money(None) == ""

@@ -87,6 +87,16 @@ def test_broken_pricing_names_the_path(tmp_path: Path, old: str, new: str, where
     assert run.err.startswith(f"Error: {path}: ") and run.err.count("\n") == 1
 
 
+def test_a_tax_section_is_an_unknown_key(tmp_path: Path) -> None:
+    """Payroll rates, the wage base and the states taxing HSA money are the tax law's
+    (data/tax.yaml), not the pricing model's: a pricing file of old with them is refused."""
+    path = tmp_path / "old.yaml"
+    path.write_text(BUILTIN.read_text() + "\ntax:\n  hsa_taxed_states: [CA, NJ]\n")
+    run = run_cli("pricing", "validate", str(path))
+    assert run.code == 3
+    assert run.err == f"{path}: tax: unknown key\nError: {path}: 1 problem\n"
+
+
 def test_validate_lists_every_problem(tmp_path: Path) -> None:
     text = BUILTIN.read_text().replace("    typical: 600.00\n", "    typical: 900.00\n", 1)
     path = tmp_path / "clinic.yaml"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from conftest import REPO, run_cli
 from ketacost.engine.tax_liability import AccountMoney, Household, bracket_tax, liability
 from ketacost.rules.compile import tax_law_key
 from ketacost.rules.loader import builtin_tax_law, parse_tax_law, tax_law_compiled_path
+from ketacost.rules.model import PricingModel
 
 COMPILED = tax_law_compiled_path()
 
@@ -138,3 +140,21 @@ def test_new_jersey_taxes_fsa_money_and_pennsylvania_does_not() -> None:
         "estimate", "--json", *COURSE, "--location", "NJ", "--fsa", "1000", "--income", "60000"
     ).json()
     assert doc["tax"]["2026"]["state"]["typical"] == 0
+
+
+def test_the_year_on_file_is_asked_of_the_tax_law(pricing: PricingModel) -> None:
+    """Payroll figures live once, in data/tax.yaml: the estimate asks the tax law which year's
+    figures it has, not the pricing model (issue 22)."""
+    from ketacost.engine.estimate import estimate
+    from ketacost.inputs.scenario import parse_scenario
+    from ketacost.rules import Rules
+    from ketacost.rules.taxlaw import TaxLaw
+
+    values = {"start": "2027-01-04", "fsa": "1000", "tax_rate": "22"}
+    scenario = parse_scenario(values, pricing, dt.date(2026, 11, 27))
+    note = "Account and plan figures for 2027 are not on file: the 2026 ones are used."
+    rules = Rules(pricing, builtin_tax_law())
+    assert note in estimate(scenario, rules).assumptions
+    law = json.loads(COMPILED.read_text(encoding="utf-8"))["law"]
+    law["federal"]["2027"] = law["federal"]["2026"]
+    assert note not in estimate(scenario, rules.replace(tax_law=TaxLaw(law))).assumptions

@@ -38,6 +38,8 @@ def clinic_check(
     """
     pricing, _ = load_model(pricing_file)
     clinic = load_clinic(clinic_file, pricing)
-    priced = ", ".join(f"{k} ${v:,.2f}" for k, v in clinic.prices.items())
+    from ..core.money import format_money
+
+    priced = ", ".join(f"{k} {format_money(v)}" for k, v in clinic.prices.items())
     sys.stdout.write(f"{clinic_file}: valid — {clinic.name}, NPI {clinic.npi}, "
                      f"{clinic.state}; {priced}\n")  # fmt: skip

@@ -2,17 +2,19 @@
 
 Following beancount: numbers are made by :func:`D` from text or integers only, arithmetic keeps
 full precision, and :func:`cents` rounds to the cent with the rounding mode named
-(``ROUND_HALF_UP``) at the boundary of a finished line or visit.
+(``ROUND_HALF_UP``) at the boundary of a finished line or visit. :func:`format_money` is the one
+way money becomes text a person reads (JSON and CSV numbers are not text: they stay numbers).
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import NamedTuple
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal, NamedTuple
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
+DOLLAR = Decimal("1")
 
 
 def D(value: str | int | Decimal) -> Decimal:
@@ -31,6 +33,22 @@ def D(value: str | int | Decimal) -> Decimal:
 def cents(amount: Decimal) -> Decimal:
     """Round to the cent, half up (the one rounding rule of ketacost)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_money(amount: Decimal | None, *, cents: bool | Literal["if any"] = True) -> str:
+    """Money as a person reads it: ``$1,234.50``, ``−$50.33`` (U+2212 before the dollar sign).
+
+    ``cents=False`` shows whole dollars (``$7,551``: the ends of a range are estimates, cents would
+    be noise); ``cents="if any"`` shows cents only when the amount has some (``$400``,
+    ``$12.50``). ``None`` (a figure not given) is the empty string. Rounding here is for display
+    only, half even as ``format`` does it: the figures were already rounded half up to the cent.
+    The sign follows the figure shown, so ``−$0.40`` in whole dollars is ``$0``, never ``−$0``.
+    """
+    if amount is None:
+        return ""
+    whole = cents is False or (cents == "if any" and amount == amount.to_integral_value())
+    shown = amount.quantize(DOLLAR if whole else CENT, rounding=ROUND_HALF_EVEN)
+    return f"{'−' if shown < 0 else ''}${abs(shown):,}"
 
 
 def percent(rate: Decimal) -> Decimal:

@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 from ..core.errors import InputError
-from ..core.money import ZERO
+from ..core.money import ZERO, format_money
 from ..core.words import did_you_mean, plural
 from ..engine.course import add_months, build_course
 from ..engine.estimate import Estimate, Totals, estimate
-from ..engine.notes import Warning
+from ..engine.notes import Caution
 from ..inputs.clinic import ClinicProfile, course_values, route_for
 from ..inputs.fields import MAX_COUNT, FieldSpec
 from ..inputs.scenario import Scenario, parse_scenario
@@ -40,7 +40,7 @@ class Row(NamedTuple):
     sessions: int
     visits: int
     totals: Totals
-    warnings: tuple[Warning, ...]
+    warnings: tuple[Caution, ...]
     location_input: str  # the location as typed (`10001`), resolved in `location` (`NY`)
 
 
@@ -284,7 +284,7 @@ def describe(e: BreakEven) -> str:
             else "induction sessions (no boosters)")  # fmt: skip
     text = (
         f"With {e.at} or more {what}, {e.cheaper} costs less than {e.dearer} "
-        f"(${e.cheaper_cost:,.2f} vs ${e.dearer_cost:,.2f} at {e.at})"
+        f"({format_money(e.cheaper_cost)} vs {format_money(e.dearer_cost)} at {e.at})"
     )
     if e.until is not None:
         text += f", until {e.until}"

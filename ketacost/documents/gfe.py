@@ -22,7 +22,7 @@ from typing import Any, Literal, NamedTuple
 
 from .._version import __version__
 from ..core.errors import InputError
-from ..core.money import ZERO
+from ..core.money import ZERO, format_money
 from ..core.words import plural
 from ..engine.course import Visit, add_months, build_course
 from ..inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
@@ -370,8 +370,8 @@ def _not_included(
 
 def _disclaimers(rules: GfeRules, through: dt.date, contact: str) -> tuple[str, ...]:
     """The disclaimers of 45 CFR 149.610(c)(1)(viii)–(xi), after the CMS model notice."""
-    threshold = f"${rules.dispute_threshold:,.0f}"
-    fee = f"${rules.dispute_fee:,.0f}"
+    threshold = format_money(rules.dispute_threshold, cents=False)
+    fee = format_money(rules.dispute_fee, cents=False)
     return (
         "This Good Faith Estimate shows the costs of items and services that are reasonably "
         "expected for your health care needs. It is only an estimate, based on information "

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from ..core.money import HUNDRED, ZERO, cents
+from ..core.money import HUNDRED, ZERO, cents, format_money
 from ..core.words import plural
 from ..engine.estimate import Estimate, estimate
 from ..engine.prices import price_factor, unit_price
@@ -301,7 +301,7 @@ def largest(result: Sensitivity) -> Row | None:
 def value_text(value: Value, unit: str) -> str:
     """An input's value as a person reads it: $400.00, 20%, 6, CA."""
     if unit == "dollars" and isinstance(value, Decimal):
-        return f"${value:,.2f}" if value != value.to_integral_value() else f"${value:,.0f}"
+        return format_money(value, cents="if any")
     if unit == "percent":
         return f"{value}%"
     return str(value)

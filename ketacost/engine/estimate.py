@@ -31,7 +31,7 @@ from .insurance import (
     plan_for,
     program_for,
 )
-from .notes import Warning, assumptions, warnings
+from .notes import Caution, assumptions, warnings
 from .prices import PriceList, price_list
 from .tax_saving import TaxYearLine, price_tax
 
@@ -129,7 +129,7 @@ class Estimate(NamedTuple):
     financing: Repayment | None
     tax: dict[str, TaxYearLine]  # by tax year ("2026"): what the account dollars saved
     assumptions: tuple[str, ...]
-    warnings: tuple[Warning, ...]
+    warnings: tuple[Caution, ...]
     sources: tuple[SourceRef, ...] = ()
 
 
@@ -172,11 +172,11 @@ def estimate(
     notes = assumptions(
         scenario, pricing, prices.provider_factor, prices.location_factor, claims.networks,
         taxed.notes, claims.plan_notes, claims.program_on, visits=visits,
-        prices=None if clinic is None else _prices_note(clinic),
+        prices=None if clinic is None else _prices_note(clinic), tax_law=rules.tax_law,
     )  # fmt: skip
     cautions = warnings(scenario, pricing, visits, claims.networks, claims.results, payments,
                         claims.plan, scaled=clinic is None)  # fmt: skip
-    cautions += [Warning(code, message) for code, message in taxed.cautions]
+    cautions += [Caution(code, message) for code, message in taxed.cautions]
     cited = [ref for item in line_items for ref in item.sources]
     if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled
         cited += list(pricing.locations.reference)

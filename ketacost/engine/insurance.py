@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from ..core.memo import Memo
-from ..core.money import ZERO, cents, percent
+from ..core.money import ZERO, cents, format_money, percent
 from ..inputs.scenario import Scenario
 from ..rules.model import PlanLimits, SavingsProgram
 
@@ -390,7 +390,7 @@ def _yearly(limits: PlanLimits, name: str, years: tuple[int, ...]) -> str:
     for index, year in enumerate(years):
         value, used = limits.figure(name, year)
         text = (
-            f"${value:,}"
+            format_money(value, cents="if any")
             + (" for the " if index == 0 else " for ")
             + (f"{year} plan year" if index == 0 else str(year))
         )

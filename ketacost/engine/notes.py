@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..core.money import ZERO
+from ..core.money import ZERO, format_money
 from ..core.words import plural
 from ..inputs.fields import FIELD_BY_NAME, PLAN_FIGURES
 from ..inputs.scenario import Scenario
@@ -18,14 +18,15 @@ from ..rules.model import Factors, PricingModel
 from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
 
+if TYPE_CHECKING:  # the law is read on first use: most estimates have no account money
+    from ..rules.taxlaw import TaxLaw
 
-class Warning(NamedTuple):
+
+class Caution(NamedTuple):
+    """Something to check about the estimate, with a stable code (the JSON "warnings" list)."""
+
     code: str
     message: str
-
-
-def money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
 
 
 # How each kind of visit is named in a sentence, in course order.
@@ -85,16 +86,20 @@ def assumptions(
     program_on: bool,
     prices: str | None = None,
     visits: tuple[Visit, ...] = (),
+    *,
+    tax_law: TaxLaw,
 ) -> list[str]:
     """What the estimate assumes, in words. ``prices`` replaces the sentence on how the
-    session price was made (a clinic profile's own prices)."""
+    session price was made (a clinic profile's own prices); ``tax_law`` says which years'
+    figures are on file."""
     route = pricing.routes[scenario.route]  # type: ignore[index]
     provider = pricing.providers[scenario.provider]  # type: ignore[index]
     out = []
     if prices is not None:
         out.append(prices)
     if scenario.session_price is not None:
-        out.append(f"Session price: your quote of {money(scenario.session_price)} per session.")
+        quote = format_money(scenario.session_price)
+        out.append(f"Session price: your quote of {quote} per session.")
     elif prices is None:
         where = (
             "national"
@@ -139,7 +144,7 @@ def assumptions(
         out.append("Spravato savings program applied to the drug part of your cost-sharing.")
     if scenario.fsa or scenario.hsa:
         out += tax_notes
-        figures = pricing.tax.year_on_file(scenario.start.year)
+        figures = tax_law.year_on_file(scenario.start.year)
         if figures != scenario.start.year:
             out.append(f"Account and plan figures for {scenario.start.year} are not on file: the "
                        f"{figures} ones are used.")  # fmt: skip
@@ -165,16 +170,16 @@ def warnings(
     plan: Plan,
     *,
     scaled: bool = True,
-) -> list[Warning]:
+) -> list[Caution]:
     """What to check, each with a stable code. ``scaled``: the prices come from the model's
     bands × factors (not a clinic profile's own prices)."""
-    out: list[Warning] = []
+    out: list[Caution] = []
     route = pricing.routes[scenario.route]  # type: ignore[index]
     session = route.session
     if session.coverage == "not_covered":
-        out.append(Warning("off_label", session.coverage_note))
+        out.append(Caution("off_label", session.coverage_note))
     elif networks["induction"] != "self-pay":
-        out.append(Warning("prior_authorization", session.coverage_note))
+        out.append(Caution("prior_authorization", session.coverage_note))
     if scaled and scenario.provider == "hospital":
         out += _hospital_warning(scenario, pricing, visits)
     in_network = "in-network" in networks.values()
@@ -185,7 +190,7 @@ def warnings(
             month, day = plan.plan_year_start
             reset = dt.date(year, month, day)
             out.append(
-                Warning(
+                Caution(
                     "plan_year_reset",
                     f"The course crosses a plan-year reset on {reset.isoformat()}: the deductible "
                     "and out-of-pocket maximum start again.",
@@ -194,7 +199,7 @@ def warnings(
         for visit, result in zip(visits, results["typical"], strict=True):
             if result.oop_reached:
                 out.append(
-                    Warning(
+                    Caution(
                         "oop_max_reached",
                         f"The out-of-pocket maximum is reached at visit {visit.number} "
                         f"({visit.date.isoformat()}, typical prices); covered care after it "
@@ -203,7 +208,7 @@ def warnings(
                 )
             if result.program_capped:
                 out.append(
-                    Warning(
+                    Caution(
                         "program_cap_reached",
                         f"The savings program's annual maximum is reached at visit "
                         f"{visit.number} ({visit.date.isoformat()}, typical prices).",
@@ -216,7 +221,7 @@ def warnings(
         and networks["induction"] != "self-pay"
     ):
         out.append(
-            Warning(
+            Caution(
                 "program_ineligible",
                 "The Spravato savings program is for commercial plans only, "
                 f"not {scenario.plan_type}.",
@@ -228,7 +233,7 @@ def warnings(
         and all(getattr(scenario, name) is None for name in ("deductible", "coinsurance", "copay"))
     ):
         out.append(
-            Warning(
+            Caution(
                 "plan_terms_missing",
                 "No deductible, coinsurance or copay given: the plan is assumed to pay everything "
                 "it covers. Give --deductible, --coinsurance or --copay to count your share.",
@@ -239,7 +244,7 @@ def warnings(
         names = ["--" + name.replace("_", "-") for name in missing]
         options = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         out.append(
-            Warning(
+            Caution(
                 "oon_terms_missing",
                 "The superbill's reimbursement is not counted: you pay the whole bill here. "
                 f"Give {options} (ask your insurer) to count what the plan would pay back.",
@@ -252,7 +257,7 @@ def warnings(
         given += [f"--plan-type {scenario.plan_type}"] if scenario.plan_type != "commercial" else []
         if given:
             out.append(
-                Warning(
+                Caution(
                     "plan_figures_ignored",
                     f"{', '.join(given)} {'is' if len(given) == 1 else 'are'} ignored: "
                     "--coverage none prices every visit as self-pay (drop it to apply the plan).",
@@ -264,7 +269,7 @@ def warnings(
 
 def _hospital_warning(
     scenario: Scenario, pricing: PricingModel, visits: tuple[Visit, ...]
-) -> list[Warning]:
+) -> list[Caution]:
     """Hospital prices rest on few pages and partly repeat the location factor's city premium:
     say so wherever the hospital factor priced something (issue 11)."""
     quoted = scenario.session_price is not None
@@ -278,7 +283,7 @@ def _hospital_warning(
     else:
         ask = "Ask the hospital for its self-pay price and give it with --session-price."
     return [
-        Warning(
+        Caution(
             "hospital_price_low_confidence",
             f"Hospital prices are low-confidence: the clinic band × a hospital factor of "
             f"{factor}, read from few published prices (hospitals rarely publish self-pay "
@@ -293,8 +298,8 @@ def _account_warnings(
     pricing: PricingModel,
     visits: tuple[Visit, ...],
     payments: dict[str, list[Any]],
-) -> list[Warning]:
-    out: list[Warning] = []
+) -> list[Caution]:
+    out: list[Caution] = []
     limits = pricing.plan_limits
     start = scenario.start.year
 
@@ -307,10 +312,10 @@ def _account_warnings(
         fsa_limit, when = figure("fsa_limit", start)
         if scenario.fsa > fsa_limit:
             out.append(
-                Warning(
+                Caution(
                     "fsa_over_limit",
-                    f"FSA funds of {money(scenario.fsa)} are above the {when} health "
-                    f"FSA limit of {money(fsa_limit)} per employee.",
+                    f"FSA funds of {format_money(scenario.fsa)} are above the {when} health "
+                    f"FSA limit of {format_money(fsa_limit)} per employee.",
                 )
             )
         end = dt.date(start, 12, 31)
@@ -324,18 +329,19 @@ def _account_warnings(
                 carryover, _ = figure("fsa_carryover", start)
                 lost = max(ZERO, left - carryover)
                 out.append(
-                    Warning(
+                    Caution(
                         "fsa_use_it_or_lose_it",
-                        f"{money(left)} of FSA money is unspent at the end of {end.year} while "
-                        f"the course goes on: use it or lose it. At most {money(carryover)} "
-                        f"carries over, so {money(lost)} is counted as lost (typical prices); "
+                        f"{format_money(left)} of FSA money is unspent at the end of {end.year} "
+                        "while the course goes on: use it or lose it. At most "
+                        f"{format_money(carryover)} carries over, so {format_money(lost)} is "
+                        "counted as lost (typical prices); "
                         "spend it by December 31, or check whether your plan has a grace "
                         "period.",
                     )
                 )
     if (scenario.fsa or scenario.hsa) and scenario.tax_rate is None and scenario.income is None:
         out.append(
-            Warning(
+            Caution(
                 "tax_rate_missing",
                 "FSA/HSA dollars are counted with no tax saving: give --income (your wages) or "
                 "--tax-rate (your combined marginal rate) to count what they save.",
@@ -346,10 +352,11 @@ def _account_warnings(
         catch_up, _ = figure("hsa_catch_up", start)
         if scenario.hsa > limit + catch_up:
             out.append(
-                Warning(
+                Caution(
                     "hsa_over_limit",
-                    f"HSA funds of {money(scenario.hsa)} are more than one year's contributions "
-                    f"can be ({when}: {money(limit)} family + {money(catch_up)} catch-up at 55): "
+                    f"HSA funds of {format_money(scenario.hsa)} are more than one year's "
+                    f"contributions can be ({when}: {format_money(limit)} family + "
+                    f"{format_money(catch_up)} catch-up at 55): "
                     "a balance saved over several years is fine; the tax saving counted assumes "
                     "every dollar went in before tax.",
                 )
@@ -359,10 +366,10 @@ def _account_warnings(
     return out
 
 
-def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -> list[Warning]:
+def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -> list[Caution]:
     """Each plan year of the course against that year's IRS limits for an HSA-qualified HDHP
     (26 USC 223(c)(2)): a minimum deductible and a maximum out-of-pocket."""
-    out: list[Warning] = []
+    out: list[Caution] = []
     month, day = (int(part) for part in scenario.plan_year_start.split("-"))
     years = plan_years([scenario.start] + [v.date for v in visits], (month, day))
     low = []
@@ -371,18 +378,18 @@ def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -
         least, when = figure("hdhp_min_deductible_self", year)
         family, _ = figure("hdhp_min_deductible_family", year)
         if scenario.deductible is None or scenario.deductible < least:
-            low.append(f"{money(least)} for plan years beginning in {when} "
-                       f"(family {money(family)})")  # fmt: skip
+            low.append(f"{format_money(least)} for plan years beginning in {when} "
+                       f"(family {format_money(family)})")  # fmt: skip
         most, when = figure("hdhp_oop_max_self", year)
         if scenario.oop_max is not None and scenario.oop_max > most:
-            high.append(f"{money(most)} for plan years beginning in {when}")
+            high.append(f"{format_money(most)} for plan years beginning in {when}")
     if low:
         # with no --deductible the plan is taken to have none: say so first
         missing = "--hdhp without --deductible: the deductible is taken as $0.00. " * (
             scenario.deductible is None
         )
         out.append(
-            Warning(
+            Caution(
                 "hdhp_deductible_low",
                 missing
                 + "An HSA-eligible HDHP needs a self-only deductible of at least "
@@ -392,10 +399,10 @@ def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -
         )
     if high:
         out.append(
-            Warning(
+            Caution(
                 "hdhp_oop_max_high",
-                f"An out-of-pocket maximum of {money(scenario.oop_max or ZERO)} is above what an "
-                "HSA-eligible HDHP may have (self-only): " + "; ".join(high) + ".",
+                f"An out-of-pocket maximum of {format_money(scenario.oop_max or ZERO)} is above "
+                "what an HSA-eligible HDHP may have (self-only): " + "; ".join(high) + ".",
             )
         )
     return out

@@ -26,7 +26,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..core.memo import Memo
-from ..core.money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents
+from ..core.money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents, format_money
 from ..inputs.scenario import Scenario
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax
@@ -108,10 +108,6 @@ class TaxResult(NamedTuple):
     savings: Band
     notes: tuple[str, ...]
     cautions: tuple[tuple[str, str], ...]  # (code, message)
-
-
-def _money(amount: Decimal) -> str:
-    return f"−${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
 
 
 FILING_LABELS = {
@@ -293,9 +289,10 @@ def _liability(
             _band(parts["payroll"]), _band(parts["state"]), _band(total), owed,
         )  # fmt: skip
         notes.append(
-            f"Tax saved in {year}: federal {_money(parts['federal']['typical'])}, payroll "
-            f"{_money(parts['payroll']['typical'])}, state {_money(parts['state']['typical'])} "
-            f"on {_money(_dollars(edges['typical']))} of account money (typical prices)."
+            f"Tax saved in {year}: federal {format_money(parts['federal']['typical'])}, "
+            f"payroll {format_money(parts['payroll']['typical'])}, "
+            f"state {format_money(parts['state']['typical'])} "
+            f"on {format_money(_dollars(edges['typical']))} of account money (typical prices)."
         )
         if law_year != year:
             notes.append(
@@ -332,9 +329,9 @@ def _liability(
 def _method_note(
     scenario: Scenario, household: Household, state: StateTax | None, state_method: str
 ) -> str:
-    who = f"{FILING_LABELS[household.filing]}, wages {_money(household.holder_wages)}"
+    who = f"{FILING_LABELS[household.filing]}, wages {format_money(household.holder_wages)}"
     if household.spouse_wages:
-        who += f" + spouse {_money(household.spouse_wages)}"
+        who += f" + spouse {format_money(household.spouse_wages)}"
     if household.children:
         who += f", {household.children} child{'ren' if household.children > 1 else ''} under 17"
     name = state.name if state is not None else (scenario.state or "your state")

@@ -11,46 +11,13 @@ Jinja2 (HTML) and fpdf2 (PDF) are imported inside the functions that use them, s
 
 from __future__ import annotations
 
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
+from ..core.money import format_money
 from ..core.words import plural
-from ..documents.gfe import GoodFaithEstimate, Provider
-
-TITLE = "Good Faith Estimate for Health Care Items and Services"
-FONTS = Path(__file__).resolve().parent / "fonts"
-
-
-def money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
-
-
-def _codes(codes: tuple[str, ...]) -> str:
-    return ", ".join(codes) or "—"
-
-
-def _md(text: str) -> str:
-    """User text in a Markdown table cell or line: no table breaks, no markup injected."""
-    escaped = "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in text)
-    return " ".join(escaped.split())
-
-
-def summary_rows(gfe: GoodFaithEstimate) -> list[tuple[str, str]]:
-    return [(p.name, money(p.total)) for p in gfe.providers]
-
-
-def item_rows(provider: Provider) -> list[list[str]]:
-    """Service/item, address, diagnosis codes, service codes, quantity, unit charge, expected."""
-    return [
-        [item.service, provider.address, ", ".join(item.diagnosis_codes), _codes(item.codes),
-         str(item.quantity), money(item.unit_charge), money(item.expected_charge)]
-        for item in provider.items
-    ]  # fmt: skip
-
-
-ITEM_HEADER = ["Service/item", "Address where provided", "Diagnosis code", "Service code",
-               "Quantity", "Unit charge", "Expected cost"]  # fmt: skip
+from ..documents.gfe import GoodFaithEstimate
+from .gfe_form import ITEM_HEADER, TITLE, codes_text, item_rows, summary_rows
+from .markdown import escape_markdown
 
 
 def to_markdown(gfe: GoodFaithEstimate) -> str:
@@ -59,13 +26,14 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
     lines = [
         f"# {TITLE}",
         "",
-        f"**{_md(convening.name)}** · GFE number {gfe.id} · issued {gfe.issued.isoformat()}",
+        f"**{escape_markdown(convening.name)}** · GFE number {gfe.id} · "
+        f"issued {gfe.issued.isoformat()}",
         "",
         "## Patient",
         "",
         "| | |",
         "|---|---|",
-        f"| Patient name | {_md(p.name)} |",
+        f"| Patient name | {escape_markdown(p.name)} |",
         f"| Date of birth | {p.date_of_birth.isoformat()} |",
         "",
         "### Patient diagnosis",
@@ -79,8 +47,8 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
         "",
         "| | |",
         "|---|---|",
-        f"| Service | {_md(s.description)} |",
-        f"| Service code | {_codes(s.codes)} |",
+        f"| Service | {escape_markdown(s.description)} |",
+        f"| Service code | {codes_text(s.codes)} |",
         f"| Scheduled date | {s.scheduled_date.isoformat()} |",
         f"| Date of Good Faith Estimate | {gfe.issued.isoformat()} |",
         "",
@@ -98,40 +66,43 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
         "",
         "| Provider or facility | Estimated total |",
         "|---|---:|",
-        *(f"| {_md(name)} | {total} |" for name, total in summary_rows(gfe)),
-        f"| **Total estimated cost** | **{money(gfe.total_expected_charges)}** |",
+        *(f"| {escape_markdown(name)} | {total} |" for name, total in summary_rows(gfe)),
+        f"| **Total estimated cost** | **{format_money(gfe.total_expected_charges)}** |",
         "",
         "## Estimate details",
     ]  # fmt: skip
     for provider in gfe.providers:
         lines += [
             "",
-            f"### {_md(provider.name)} ({provider.role} provider)",
+            f"### {escape_markdown(provider.name)} ({provider.role} provider)",
             "",
             f"- NPI: {provider.npi} · TIN: {provider.tin}"
-            + (f" · Phone: {_md(provider.phone)}" if provider.phone else ""),
-            f"- Address: {_md(provider.address)} · State: {provider.state}",
+            + (f" · Phone: {escape_markdown(provider.phone)}" if provider.phone else ""),
+            f"- Address: {escape_markdown(provider.address)} · State: {provider.state}",
             f"- Place of service: {provider.place_of_service} ({provider.place_of_service_name})",
             "",
             "| " + " | ".join(ITEM_HEADER) + " |",
             "|---|---|---|---|---:|---:|---:|",
-            *("| " + " | ".join(_md(cell) for cell in row) + " |" for row in item_rows(provider)),
-            f"| **Total expected charges from {_md(provider.name)}** | | | | | | "
-            f"**{money(provider.total)}** |",
+            *(
+                "| " + " | ".join(escape_markdown(cell) for cell in row) + " |"
+                for row in item_rows(provider)
+            ),
+            f"| **Total expected charges from {escape_markdown(provider.name)}** | | | | | | "
+            f"**{format_money(provider.total)}** |",
             "",
-            "Additional notes: " + " ".join(_md(n) for n in provider.notes),
+            "Additional notes: " + " ".join(escape_markdown(n) for n in provider.notes),
         ]
     lines += [
         "",
         "## Items or services scheduled separately",
         "",
-        gfe.not_included_notice.replace("\n", " "),
+        escape_markdown(gfe.not_included_notice),  # with the clinic's name and phone
         "",
-        *(f"- {item}" for item in gfe.not_included),
+        *(f"- {escape_markdown(item)}" for item in gfe.not_included),
         "",
         "## Disclaimer",
         "",
-        *(f"{text}\n" for text in gfe.disclaimers),
+        *(f"{escape_markdown(text)}\n" for text in gfe.disclaimers),
         f"*Made by ketacost {gfe.ketacost_version}.*",
     ]
     return "\n".join(lines) + "\n"

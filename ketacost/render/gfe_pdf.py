@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..core.money import format_money
 from ..core.words import plural
 from ..documents.gfe import GoodFaithEstimate
-from .gfe import FONTS, ITEM_HEADER, TITLE, item_rows, money
+from .gfe_form import FONTS, ITEM_HEADER, TITLE, item_rows
 
 FONT = "DejaVu"
 INK = (29, 36, 48)
@@ -139,11 +140,11 @@ def render_pdf(gfe: GoodFaithEstimate) -> bytes:
                    headings_style=FontFace(emphasis="BOLD", fill_color=SOFT)) as table:  # fmt: skip
         table.row(["Provider or facility", "Estimated total"])
         for provider in gfe.providers:
-            table.row([provider.name, money(provider.total)])
+            table.row([provider.name, format_money(provider.total)])
         row = table.row()
         bold = FontFace(emphasis="BOLD")
         row.cell("Total estimated cost", style=bold)
-        row.cell(money(gfe.total_expected_charges), style=bold)
+        row.cell(format_money(gfe.total_expected_charges), style=bold)
 
     for provider in gfe.providers:
         pdf.add_page()
@@ -171,7 +172,7 @@ def render_pdf(gfe: GoodFaithEstimate) -> bytes:
             row = table.row()
             bold = FontFace(emphasis="BOLD")
             row.cell(f"Total expected charges from {provider.name}", colspan=6, style=bold)
-            row.cell(money(provider.total), style=bold)
+            row.cell(format_money(provider.total), style=bold)
         pdf.ln(2)
         _paragraph(pdf, "Additional health care provider or facility notes: "
                    + " ".join(provider.notes))  # fmt: skip

@@ -11,20 +11,13 @@ Jinja2 is imported only here, and this module only by commands that write HTML: 
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..core.money import format_money
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def money(amount: Decimal | None) -> str:
-    """``$1,234.56``; a negative amount as ``−$1,234.56``; None as an empty string."""
-    if amount is None:
-        return ""
-    sign = "−" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
 
 
 @cache
@@ -40,7 +33,7 @@ def environment() -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["money"] = money
+    env.filters["money"] = format_money
     return env
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import Decimal
 from typing import Any
 
 from ..core.codec import dumps
-from ..core.money import Band
+from ..core.money import Band, format_money
 from ..engine.estimate import Estimate
+from .markdown import escape_markdown
 
 DISCLAIMER = (
     "An estimate from public price ranges, not a quote, medical advice or financial advice; "
@@ -28,16 +28,11 @@ TOTAL_LABELS = {
 }
 
 
-def money(amount: Decimal) -> str:
-    """``$1,234.50``; a negative amount as ``−$50.33`` (a tax saving can be negative)."""
-    return f"−${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
-
-
 def band_text(band: Band) -> str:
     """``$3,850.00 ($2,550.00–$5,150.00)``, or one figure when the band is flat."""
     if band.low == band.typical == band.high:
-        return money(band.typical)
-    return f"{money(band.typical)} ({money(band.low)}–{money(band.high)})"
+        return format_money(band.typical)
+    return f"{format_money(band.typical)} ({format_money(band.low)}–{format_money(band.high)})"
 
 
 def to_json(document: Any) -> str:
@@ -142,14 +137,14 @@ def comparison_markdown(result: Any) -> str:
     lines += _md_table(
         ["Option", "Sessions", "Clinic bill", "Insurance pays", "Savings program pays",
          "You pay", "Net cost (low–high)"],
-        [[option_label(r, result.basis), str(r.sessions), money(r.totals.gross.typical),
-          money(r.totals.plan_pays.typical), money(r.totals.program_pays.typical),
-          money(r.totals.patient_pays.typical), band_text(r.totals.net_cost)]
+        [[option_label(r, result.basis), str(r.sessions), format_money(r.totals.gross.typical),
+          format_money(r.totals.plan_pays.typical), format_money(r.totals.program_pays.typical),
+          format_money(r.totals.patient_pays.typical), band_text(r.totals.net_cost)]
          for r in result.rows],
         "lrrrrrr",
     )  # fmt: skip
-    notes = [f"- {option_label(r, result.basis)}: {w.message}" for r in result.rows
-             for w in r.warnings]  # fmt: skip
+    notes = ["- " + escape_markdown(f"{option_label(r, result.basis)}: {w.message}")
+             for r in result.rows for w in r.warnings]  # fmt: skip
     if notes:
         lines += ["## Warnings", "", *notes, ""]
     lines += [f"_{DISCLAIMER}_", ""]
@@ -157,12 +152,15 @@ def comparison_markdown(result: Any) -> str:
 
 
 def _md_row(cells: list[str]) -> str:
-    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+    return "| " + " | ".join(cells) + " |"
 
 
 def _md_table(header: list[str], rows: list[list[str]], align: str) -> list[str]:
+    """A Markdown table of our ``header`` over ``rows`` of text from the estimate (labels from
+    the pricing model, a location as typed), each cell escaped."""
     marks = ["---:" if a == "r" else "---" for a in align]
-    return [_md_row(header), _md_row(marks), *(_md_row(r) for r in rows), ""]
+    body = [_md_row([escape_markdown(cell) for cell in row]) for row in rows]
+    return [_md_row(header), _md_row(marks), *body, ""]
 
 
 def headline(est: Estimate) -> str:
@@ -182,7 +180,7 @@ def to_markdown(est: Estimate) -> str:
         "",
         f"**{headline(est)}.**",
         "",
-        f"Pricing model as of {est.pricing.as_of} ({est.pricing.source}); "
+        f"Pricing model as of {est.pricing.as_of} ({escape_markdown(est.pricing.source)}); "
         f"ketacost {est.ketacost_version}. First visit {s.start.isoformat()}.",
         "",
         "## Line items",
@@ -200,7 +198,7 @@ def to_markdown(est: Estimate) -> str:
     lines += ["## Totals", ""]
     lines += _md_table(
         ["", "Low", "Typical", "High"],
-        [[label, *(money(v) for v in getattr(est.totals, name).edges())]
+        [[label, *(format_money(v) for v in getattr(est.totals, name).edges())]
          for name, label in TOTAL_LABELS.items()],
         "lrrr",
     )  # fmt: skip
@@ -216,22 +214,24 @@ def to_markdown(est: Estimate) -> str:
     lines += ["## Visits", ""]
     lines += _md_table(
         ["#", "Date", "Visit", "Billed", "Insurance", "Program", "You pay"],
-        [[str(v.number), v.date, v.label, money(v.billed.typical), money(v.plan_pays.typical),
-          money(v.program_pays.typical), money(v.patient_pays.typical)] for v in est.visits],
+        [[str(v.number), v.date, v.label,
+          *(format_money(b.typical) for b in (v.billed, v.plan_pays, v.program_pays,
+                                                v.patient_pays))] for v in est.visits],
         "rllrrrr",
     )  # fmt: skip
     lines += ["## Month by month (typical)", ""]
     lines += _md_table(
         ["Month", "Billed", "You pay", "From FSA/HSA", "Cash", "Loan payment"],
-        [[m.month, money(m.billed.typical), money(m.patient_pays.typical),
-          money(m.account_paid.typical), money(m.cash.typical), money(m.loan_payment.typical)]
+        [[m.month, *(format_money(b.typical) for b in (m.billed, m.patient_pays, m.account_paid,
+                                                      m.cash, m.loan_payment))]
          for m in est.cashflow],
         "lrrrrr",
     )  # fmt: skip
     if est.warnings:
-        lines += ["## Warnings", "", *(f"- {w.message}" for w in est.warnings), ""]
-    lines += ["## Assumptions", "", *(f"- {a}" for a in est.assumptions), ""]
+        lines += ["## Warnings", "", *(f"- {escape_markdown(w.message)}" for w in est.warnings),
+                  ""]  # fmt: skip
+    lines += ["## Assumptions", "", *(f"- {escape_markdown(a)}" for a in est.assumptions), ""]
     lines += ["## Sources", ""]
-    lines += [f"- {src.title}, <{src.url}> ({src.date})" for src in est.sources]
+    lines += [f"- {escape_markdown(src.title)}, <{src.url}> ({src.date})" for src in est.sources]
     lines += ["", f"_{DISCLAIMER}_", ""]
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from ..core.words import plural
 from ..documents.compare import Comparison
 from ..documents.sensitivity import Sensitivity, span_text, value_text
 from ..engine.estimate import Estimate
-from ..engine.notes import Warning
+from ..engine.notes import Caution
 from ..rules.model import PricingModel
 from . import svg
 from .html import markup, render
@@ -204,10 +204,10 @@ def comparison_html(result: Comparison, pricing: PricingModel) -> str:
                     r.totals.net_cost.high)
         for r in result.rows
     ]  # fmt: skip
-    warnings: dict[str, Warning] = {}
+    warnings: dict[str, Caution] = {}
     for row in result.rows:
         for w in row.warnings:
-            warnings.setdefault(w.message, Warning(w.code, f"{_option(row, result.basis)}: "
+            warnings.setdefault(w.message, Caution(w.code, f"{_option(row, result.basis)}: "
                                                            f"{w.message}"))  # fmt: skip
     routes = [pricing.routes[r.route] for r in result.rows]  # type: ignore[index]
     cited = [ref for route in routes for ref in route.session.price.reference]

@@ -17,6 +17,8 @@ from decimal import Decimal
 from html import escape
 from typing import NamedTuple
 
+from ..core.money import format_money
+
 FONT_PX = 12
 CHAR_PX = 6.6  # average advance of a 12 px sans-serif character, for fitting labels
 BOLD_PX = 7.4  # the same, bold (end labels)
@@ -30,11 +32,7 @@ def num(value: float) -> str:
 
 def dollars(amount: Decimal) -> str:
     """A label in dollars: whole dollars from $100, cents below (``$1,250``, ``$42.50``)."""
-    sign = "−" if amount < 0 else ""
-    amount = abs(amount)
-    if amount >= 100 or amount == amount.to_integral_value():
-        return f"{sign}${amount.quantize(Decimal(1)):,}"
-    return f"{sign}${amount:,.2f}"
+    return format_money(amount, cents="if any" if abs(amount) < 100 else False)
 
 
 def text_width(text: str, bold: bool = False) -> float:

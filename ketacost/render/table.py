@@ -14,16 +14,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..core.money import ZERO, Band
+from ..core.money import ZERO, Band, format_money
 from ..core.words import plural
 from ..engine.estimate import Estimate
-from .plain import DISCLAIMER, TOTAL_LABELS, band_text, money, option_label
+from .plain import DISCLAIMER, TOTAL_LABELS, band_text, option_label
 
 BAR_WIDTH = 20
 # Warnings shown in the headline box as well: the figure above them rests on them.
 HEADLINE_WARNINGS = ("oon_terms_missing", "plan_terms_missing", "hospital_price_low_confidence")
 MIN_WIDTH = 40  # narrower terminals (COLUMNS=0 or 1) get the 40-column layout, never less
-EMPTY = ("", "—", "$0.00")
+EMPTY = ("", "—", format_money(ZERO))  # what an empty cell shows
 WRAP_MIN = 18
 
 
@@ -35,7 +35,7 @@ class Col(NamedTuple):
     justify: str = "right"
     wrap: bool = False  # text that may wrap between words (a label); figures never wrap
     style: str | None = None
-    drop_empty: bool = False  # left out when every cell is empty ("", "—" or "$0.00")
+    drop_empty: bool = False  # left out when every cell is EMPTY
     optional: bool = False  # left out before the table turns into the stacked layout
 
 
@@ -140,8 +140,10 @@ def _range(low: Decimal, high: Decimal) -> str:
     empty for a flat figure, in cents where whole dollars would show two equal ends."""
     if low == high:
         return ""
-    whole = f"${low:,.0f}–${high:,.0f}"
-    return whole if f"{low:,.0f}" != f"{high:,.0f}" else f"{money(low)}–{money(high)}"
+    ends = format_money(low, cents=False), format_money(high, cents=False)
+    if ends[0] == ends[1]:
+        ends = format_money(low), format_money(high)
+    return "–".join(ends)
 
 
 def _headline_range(band: Band) -> str:
@@ -176,18 +178,18 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     head = Text()
     head.append(title + "\n", style="bold")
     head.append("Clinic bill  ", style="bold")
-    head.append(money(t.gross.typical), style="bold cyan")
+    head.append(format_money(t.gross.typical), style="bold cyan")
     head.append(_headline_range(t.gross) + "\n")
     head.append("You pay      ", style="bold")
-    head.append(money(t.patient_pays.typical), style="bold green")
+    head.append(format_money(t.patient_pays.typical), style="bold green")
     head.append(_headline_range(t.patient_pays))
     if t.tax_savings.typical:
         head.append("\nNet of tax   ", style="bold")
-        head.append(money(t.net_cost.typical), style="bold green")
+        head.append(format_money(t.net_cost.typical), style="bold green")
         if t.tax_savings.typical > 0:
-            head.append(f"  (saves {money(t.tax_savings.typical)})")
+            head.append(f"  (saves {format_money(t.tax_savings.typical)})")
         else:
-            head.append(f"  (the accounts add {money(-t.tax_savings.typical)} of tax)")
+            head.append(f"  (the accounts add {format_money(-t.tax_savings.typical)} of tax)")
     for w in est.warnings:  # what the "You pay" figure leaves out belongs next to it
         if w.code in HEADLINE_WARNINGS:
             head.append(f"\n{w.message}", style="yellow")
@@ -198,8 +200,8 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
         label = Text(item.label)
         label.append(f" ({', '.join(item.codes)})", style="dim")
         span = _range(item.amount.low, item.amount.high)
-        items.append([label, str(item.quantity), money(item.unit_price.typical),
-                      money(item.amount.typical), span])  # fmt: skip
+        items.append([label, str(item.quantity), format_money(item.unit_price.typical),
+                      format_money(item.amount.typical), span])  # fmt: skip
     parts.append(FitTable("Line items", [
         Col("Item (billing codes)", "Item", justify="left", wrap=True),
         Col("Qty"), Col("Unit"), Col("Amount"),
@@ -211,10 +213,10 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
         band = getattr(t, name)
         if name in ("program_pays", "account_paid", "tax_savings") and not any(band.edges()):
             continue
-        rows.append([title_text, *(money(v) for v in band.edges())])
+        rows.append([title_text, *(format_money(v) for v in band.edges())])
     if est.financing is not None:
         rows.append(["Loan payments (with interest)",
-                     *(money(v) for v in est.financing.total_paid.edges())])  # fmt: skip
+                     *(format_money(v) for v in est.financing.total_paid.edges())])  # fmt: skip
     parts.append(FitTable("Totals", [
         Col("", justify="left", wrap=True), Col("Low"), Col("Typical", style="bold"), Col("High"),
     ], rows))  # fmt: skip
@@ -236,11 +238,11 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
         visits: list[list[Cell]] = []
         for v in est.visits:
             visits.append([
-                str(v.number), v.date, v.kind, money(v.billed.typical),
-                money(v.plan_pays.typical), money(v.program_pays.typical),
-                money(v.patient_pays.typical),
-                money(v.deductible_left.typical) if v.deductible_left else "—",
-                money(v.oop_left.typical) if v.oop_left else "—",
+                str(v.number), v.date, v.kind, format_money(v.billed.typical),
+                format_money(v.plan_pays.typical), format_money(v.program_pays.typical),
+                format_money(v.patient_pays.typical),
+                format_money(v.deductible_left.typical) if v.deductible_left else "—",
+                format_money(v.oop_left.typical) if v.oop_left else "—",
             ])  # fmt: skip
         parts.append(FitTable("Visits (typical prices)", [
             Col("#"), Col("Date", justify="left"), Col("Visit", justify="left"),
@@ -252,8 +254,8 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     largest = max((m.patient_pays.typical for m in est.cashflow), default=ZERO)
     financed = est.financing is not None
     months: list[list[Cell]] = [
-        [m.month, money(m.patient_pays.typical), money(m.account_paid.typical),
-         money(m.cash.typical), money(m.loan_payment.typical) if financed else "",
+        [m.month, format_money(m.patient_pays.typical), format_money(m.account_paid.typical),
+         format_money(m.cash.typical), format_money(m.loan_payment.typical) if financed else "",
          Text(bar(m.patient_pays.typical, largest), style="cyan")]
         for m in est.cashflow
     ]  # fmt: skip
@@ -310,13 +312,9 @@ def nice_scale(largest: Decimal) -> Decimal:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _whole(amount: Decimal) -> str:
-    return f"${amount:,.0f}"
-
-
 def dollar_axis(scale: Decimal, width: int) -> Text:
     """``$0 … $2,500 … $5,000`` under a band of ``width`` columns."""
-    left, mid, right = _whole(ZERO), _whole(scale / 2), _whole(scale)
+    left, mid, right = (format_money(a, cents=False) for a in (ZERO, scale / 2, scale))
     line = [" "] * width
     for text, start in ((left, 0), (mid, (width - 1) // 2 - len(mid) // 2),
                         (right, width - len(right))):  # fmt: skip
@@ -363,9 +361,9 @@ def comparison_renderables(result: object) -> list[object]:
     for row in result.rows:
         t = row.totals
         rows.append([
-            option_label(row, result.basis), str(row.sessions), money(t.gross.typical),
-            money(t.plan_pays.typical), money(t.program_pays.typical),
-            money(t.patient_pays.typical), money(t.net_cost.typical),
+            option_label(row, result.basis), str(row.sessions), format_money(t.gross.typical),
+            format_money(t.plan_pays.typical), format_money(t.program_pays.typical),
+            format_money(t.patient_pays.typical), format_money(t.net_cost.typical),
             _range(t.net_cost.low, t.net_cost.high),
         ])  # fmt: skip
     table = FitTable(f"Compared by {result.basis} (sorted by typical net cost)", [
@@ -410,8 +408,9 @@ def pricing_renderables(pricing: object, source: str) -> list[object]:
     for route_key, route in pricing.routes.items():
         band = route.session.price
         p = route.protocol
-        routes.add_row(f"{route_key}: {route.label}", money(band.low), money(band.typical),
-                       money(band.high), f"{p.induction_sessions} ({p.sessions_per_week}/week)",
+        prices = (format_money(band.low), format_money(band.typical), format_money(band.high))
+        routes.add_row(f"{route_key}: {route.label}", *prices,
+                       f"{p.induction_sessions} ({p.sessions_per_week}/week)",
                        plural(p.booster_every_weeks, "week"))  # fmt: skip
     parts.append(routes)
     items = Table(title="Other line items", title_justify="left")
@@ -419,8 +418,8 @@ def pricing_renderables(pricing: object, source: str) -> list[object]:
         items.add_column(name)
     for item in pricing.line_items.values():
         band = item.price
-        items.add_row(item.label, " ".join(item.codes), money(band.low), money(band.typical),
-                      money(band.high), item.coverage)  # fmt: skip
+        prices = (format_money(band.low), format_money(band.typical), format_money(band.high))
+        items.add_row(item.label, " ".join(item.codes), *prices, item.coverage)
     parts.append(items)
     providers = Table(title="Providers", title_justify="left")
     for name in ("Provider", "Factor", "Routes", "Location pricing"):
@@ -444,8 +443,8 @@ def pricing_renderables(pricing: object, source: str) -> list[object]:
     for program in pricing.savings_programs:
         parts.append(Text(
             f"{program.name} ({program.route}; {', '.join(program.plan_types)} plans): you pay "
-            f"as little as {money(program.per_treatment.value)} per treatment of drug "
-            f"cost-sharing; the program pays up to {money(program.annual_max.value)} per "
+            f"as little as {format_money(program.per_treatment.value)} per treatment of drug "
+            f"cost-sharing; the program pays up to {format_money(program.annual_max.value)} per "
             f"calendar year; drug share of a session {program.drug_share.value}."
         ))  # fmt: skip
     return parts

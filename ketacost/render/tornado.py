@@ -12,6 +12,7 @@ from decimal import Decimal
 from rich.table import Table
 from rich.text import Text
 
+from ..core.money import format_money
 from ..core.words import plural
 from ..documents.sensitivity import Row, Sensitivity, largest, span_text
 from .plain import DISCLAIMER
@@ -19,13 +20,6 @@ from .plain import DISCLAIMER
 LOW_MARK, HIGH_MARK, AXIS = "▒", "█", "│"
 LOW_STYLE, HIGH_STYLE = "cyan", "dark_orange"
 MIN_CHART, MAX_CHART = 11, 41
-
-
-def dollars(amount: Decimal) -> str:
-    """Whole dollars, ``−`` for a negative amount (the swings are estimates: cents are noise)."""
-    rounded = amount.quantize(Decimal(1))
-    sign = "−" if rounded < 0 else ""
-    return f"{sign}${abs(rounded):,}"
 
 
 def tornado_cells(row: Row, baseline: Decimal, reach: Decimal, half: int) -> Text:
@@ -65,8 +59,8 @@ def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object
     head.append(
         f"\n{s.route.upper()} · {s.provider} · {s.location} · {plural(s.sessions, 'session')}"
         + (f" + {plural(s.boosters, 'booster')}" if s.boosters else "")
-        + f": typical net cost {dollars(result.baseline)} with every input at its baseline;"
-        " each row moves one input, all else held."
+        + f": typical net cost {format_money(result.baseline, cents=False)} with every input at "
+        "its baseline; each row moves one input, all else held."
     )
     parts.append(head)
     top = largest(result)
@@ -75,7 +69,8 @@ def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object
     else:
         parts.append(Text(
             f"Most: {top.label.lower()} ({span_text(top)}) moves it from "
-            f"{dollars(top.net_cost_low)} to {dollars(top.net_cost_high)}.",
+            f"{format_money(top.net_cost_low, cents=False)} to "
+            f"{format_money(top.net_cost_high, cents=False)}.",
             style="bold",
         ))  # fmt: skip
     chart = max(MIN_CHART, min(MAX_CHART, width - 58))
@@ -96,10 +91,10 @@ def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object
         label.append(f"\n{span_text(row)}", style="dim")
         table.add_row(
             label,
-            Text(dollars(row.net_cost_low), style=LOW_STYLE),
+            Text(format_money(row.net_cost_low, cents=False), style=LOW_STYLE),
             tornado_cells(row, result.baseline, reach, half),
-            Text(dollars(row.net_cost_high), style=HIGH_STYLE),
-            dollars(row.swing) if row.swing else "none",
+            Text(format_money(row.net_cost_high, cents=False), style=HIGH_STYLE),
+            format_money(row.swing, cents=False) if row.swing else "none",
         )
     parts.append(table)
     legend = Text()
@@ -108,7 +103,8 @@ def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object
     legend.append(HIGH_MARK * 2, style=HIGH_STYLE)
     legend.append(" input at its high value   ")
     legend.append(AXIS, style="bold")
-    legend.append(f" baseline {dollars(result.baseline)}; left is cheaper, right dearer")
+    baseline = format_money(result.baseline, cents=False)
+    legend.append(f" baseline {baseline}; left is cheaper, right dearer")
     parts.append(legend)
     basis = Text("Ranges\n", style="bold")
     for row in result.rows:

@@ -391,29 +391,6 @@ class SavingsProgram(_Value):
             raise ValueError("drug_share is a fraction of the session price, at most 1")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TaxYear(_Value):
-    """One year's payroll-tax figures (the income-tax law is in ``data/tax.yaml``, the plan and
-    account limits in :class:`PlanLimits`)."""
-
-    __pydantic_config__ = _STRICT
-
-    reference: tuple[str, ...]
-    date: str
-    social_security_rate: Decimal
-    medicare_rate: Decimal
-    social_security_wage_base: Decimal
-    note: str = ""
-
-    def __post_init__(self) -> None:
-        _check_sourced(self.reference, self.date)
-        _check_non_negative(social_security_wage_base=self.social_security_wage_base)
-        for name in ("social_security_rate", "medicare_rate"):
-            rate = getattr(self, name)
-            if not (rate.is_finite() and 0 <= rate <= 100):
-                raise ValueError(f"{name} must be a percentage from 0 to 100")
-
-
 # Plan and account figures that change by year, each in USD except the coinsurance (percent).
 PLAN_YEAR_FIGURES = (
     "aca_oop_max_self", "aca_oop_max_family",
@@ -485,29 +462,6 @@ class PlanLimits(_Value):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class TaxRules(_Value):
-    """Tax figures by year, and the states that tax HSA contributions."""
-
-    __pydantic_config__ = _STRICT
-
-    years: dict[int, TaxYear]
-    hsa_taxed_states: tuple[str, ...]
-    hsa_taxed_reference: tuple[str, ...]
-    hsa_taxed_date: str
-    note: str = ""
-
-    def year(self, year: int) -> TaxYear:
-        """The figures in force for ``year``: the latest year on file not after it."""
-        return self.years[self.year_on_file(year)]
-
-    def year_on_file(self, year: int) -> int:
-        """The year whose figures are used for ``year`` (the earliest on file before it)."""
-        known = sorted(self.years)
-        chosen = [y for y in known if y <= year]
-        return chosen[-1] if chosen else known[0]
-
-
-@dataclass(frozen=True, eq=False, repr=False)
 class PricingModel(_Value):
     """The whole priced model of one pricing file."""
 
@@ -523,7 +477,6 @@ class PricingModel(_Value):
     locations: Locations
     savings_programs: tuple[SavingsProgram, ...]
     plan_limits: PlanLimits
-    tax: TaxRules
     assumptions: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -544,8 +497,6 @@ class PricingModel(_Value):
                     f"routes.{name}.default_provider: {route.default_provider} does not offer "
                     f"{name} (providers.{route.default_provider}.routes)"
                 )
-        if not self.tax.years:
-            raise ValueError("tax.years needs at least one year")
         missing = sorted(set(self.references()) - set(self.sources))
         if missing:
             what = "source" if len(missing) == 1 else "sources"
@@ -571,7 +522,4 @@ class PricingModel(_Value):
             )
         for limits in self.plan_limits.years.values():
             refs += limits.reference
-        for year in self.tax.years.values():
-            refs += year.reference
-        refs += self.tax.hsa_taxed_reference
         return list(dict.fromkeys(refs))

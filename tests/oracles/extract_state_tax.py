@@ -54,7 +54,9 @@ SPEC: dict[str, dict[str, str]] = {
            "exemption": "exemptions/personal", "dependent": "=500",
            "note": "The standard deduction is taken at its minimum (it phases down from the maximum "
                    "between $25,500 and about $35,500 of AGI), the dependent exemption at $500 (AGI "
-                   "$20,000–$100,000), and Alabama's deduction of federal income tax is left out."},
+                   "$20,000–$100,000), and Alabama's deduction of federal income tax is left out. "
+                   "One source (raquickfind_hsa) says Alabama taxes HSA contributions; no other "
+                   "source confirms it, so HSA money is taken as excluded here."},
     "AR": {"rates": "rates/main/rate", "std": "deductions/standard",
            "note": "The top-rate schedule is used; the low-income tax tables and personal credits "
                    "are left out."},
@@ -333,7 +335,10 @@ def one_state(P, at, st: str) -> list[str]:  # type: ignore[no-untyped-def]
         lines.append(f"    date: {max(dates)[:7]}")
         hsa = "false" if st in ("CA", "NJ") else "true"
         fsa = "false" if st == "NJ" else "true"
-        conf = {"CA": "[ca_hsa]", "NJ": "[nj_cafeteria]"}.get(st, "[federal_conformity]")
+        conf = {
+            "CA": "[ca_hsa, policyengine_hsa, raquickfind_hsa]",
+            "NJ": "[nj_cafeteria, raquickfind_hsa]",
+        }.get(st, "[federal_conformity]")
         lines += [
             f"    fsa_excluded: {fsa}",
             f"    hsa_excluded: {hsa}",
