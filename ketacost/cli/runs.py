@@ -15,7 +15,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.words import did_you_mean
 from ..inputs.fields import FIELDS
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 from ..rules import Rules
 from .output import _print_rich, emit
 
@@ -85,7 +85,7 @@ def read_values(
 
 def build_scenario(
     values: dict[str, Any], scenario_file: str | None, pricing: Any, clinic: Any = None
-) -> Scenario:
+) -> ResolvedScenario:
     from ..inputs.scenario import parse_scenario
 
     merged, labels = read_values(values, scenario_file)

@@ -165,7 +165,7 @@ def from_plain(tp: Any, value: Any) -> Any:
 # This replaced msgspec (ketacost 0.1.x): msgspec writes a NamedTuple as an array, so each
 # record had to become a dict first, and it writes a Decimal more slowly than %s formats one.
 # On the benchmark's mixed workload (2,000 documents, 15.7 KB each) msgspec with that conversion
-# took 170 us a document, this writer 111 us (tests/test_codec.py: the same bytes).
+# took 170 us a document, this writer 111 us (tests/core/test_codec.py: the same bytes).
 
 _BAND = '{"low":%s,"typical":%s,"high":%s}'
 _TEXTS: dict[str, str] = {}

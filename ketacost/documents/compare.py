@@ -21,7 +21,7 @@ from ..engine.estimate import Estimate, Totals, estimate
 from ..engine.notes import Caution
 from ..inputs.clinic import ClinicProfile, course_values, route_for
 from ..inputs.fields import MAX_COUNT, FieldSpec
-from ..inputs.scenario import Scenario, parse_scenario
+from ..inputs.scenario import ResolvedScenario, parse_scenario
 from ..inputs.values import convert
 from ..rules import Rules
 from ..rules.model import PricingModel, RouteSpec
@@ -177,7 +177,7 @@ def compare(
         variants = [{**values, "route": name, "provider": None} for name in names]
         labels["route"] = opt["routes"]
     rows = []
-    by_route: dict[str, Scenario] = {}
+    by_route: dict[str, ResolvedScenario] = {}
     for variant in variants:
         if basis == "routes":
             by_route[variant["route"]] = parse_scenario(variant, pricing, today, labels,
@@ -211,7 +211,7 @@ def _year_of_boosters(route: RouteSpec) -> int:
 
 
 def _costs_by_count(
-    scenario: Scenario, rules: Rules, axis: str, top: int, clinic: ClinicProfile | None
+    scenario: ResolvedScenario, rules: Rules, axis: str, top: int, clinic: ClinicProfile | None
 ) -> list[Decimal]:
     """Typical net cost of the course with 0..top boosters (or 1..top sessions, no boosters).
 
@@ -241,7 +241,7 @@ def _costs_by_count(
 
 
 def break_evens(
-    scenarios: dict[str, Scenario], rules: Rules, clinic: ClinicProfile | None = None
+    scenarios: dict[str, ResolvedScenario], rules: Rules, clinic: ClinicProfile | None = None
 ) -> tuple[BreakEven, ...]:
     """Where two routes under the same plan trade places as boosters (or sessions) are added.
 

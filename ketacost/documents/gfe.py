@@ -26,7 +26,7 @@ from ..core.money import ZERO, format_money
 from ..core.words import plural
 from ..engine.course import Visit, add_months, build_course
 from ..inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 from ..rules import Rules
 from ..rules.gfe_rules import GfeRules, RuleSource
 
@@ -224,7 +224,7 @@ def gfe_id(clinic: ClinicProfile, name: str, dob: dt.date, issued: dt.date, key:
 
 def build_gfe(
     clinic: ClinicProfile,
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     rules: Rules,
     *,
     name: str | None,
@@ -341,7 +341,7 @@ def _describe(route_description: str, visits: list[Visit]) -> str:
 
 
 def _not_included(
-    later: list[Visit], through: dt.date, scenario: Scenario, rules: GfeRules
+    later: list[Visit], through: dt.date, scenario: ResolvedScenario, rules: GfeRules
 ) -> tuple[str, ...]:
     out = []
     if later:

@@ -37,7 +37,7 @@ from ..engine.estimate import Estimate, estimate
 from ..engine.prices import price_factor, unit_price
 from ..inputs.clinic import ClinicProfile
 from ..inputs.fields import MAX_COUNT
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 from ..rules import Rules
 from ..rules.model import PricingModel
 
@@ -46,7 +46,7 @@ SPREAD = Decimal("0.25")  # ±25% of a quote or a plan figure (issue 15)
 QUARTER_WEEKS = 13  # boosters: a quarter-year's worth at the protocol's spacing, fewer and more
 
 Unit = Literal["dollars", "percent", "count", "state"]
-Variant = tuple[Scenario, PricingModel, ClinicProfile | None]  # what one estimate runs on
+Variant = tuple[ResolvedScenario, PricingModel, ClinicProfile | None]  # what one estimate runs on
 Value = Decimal | int | str
 
 
@@ -72,7 +72,7 @@ class Sensitivity(NamedTuple):
     schema_version: int
     baseline: Decimal
     rows: tuple[Row, ...]
-    scenario: Scenario
+    scenario: ResolvedScenario
     ketacost_version: str
 
 
@@ -115,7 +115,7 @@ def _with_price(pricing: PricingModel, item: str, amount: Decimal) -> PricingMod
 
 
 def _cases(
-    scenario: Scenario, pricing: PricingModel, clinic: ClinicProfile | None, base: Estimate
+    scenario: ResolvedScenario, pricing: PricingModel, clinic: ClinicProfile | None, base: Estimate
 ) -> list[_Case]:
     s = scenario
     cases: list[_Case] = []
@@ -247,7 +247,7 @@ def _cases(
     return cases
 
 
-def _within_totals(s: Scenario) -> Scenario:
+def _within_totals(s: ResolvedScenario) -> ResolvedScenario:
     """What is already met never exceeds its total: a lower total means it is met in full."""
     fix: dict[str, Any] = {}
     for met, total in (("deductible_met", "deductible"), ("oop_met", "oop_max"),
@@ -260,7 +260,7 @@ def _within_totals(s: Scenario) -> Scenario:
 
 
 def net_cost(
-    scenario: Scenario, rules: Rules, pricing: PricingModel, clinic: ClinicProfile | None
+    scenario: ResolvedScenario, rules: Rules, pricing: PricingModel, clinic: ClinicProfile | None
 ) -> Decimal:
     """The typical net cost of ``scenario`` (what ``estimate`` reports as typical) under
     ``rules`` with the pricing model ``pricing`` (a case may change a price)."""
@@ -270,7 +270,7 @@ def net_cost(
 
 
 def sensitivity(
-    scenario: Scenario, rules: Rules, clinic: ClinicProfile | None = None
+    scenario: ResolvedScenario, rules: Rules, clinic: ClinicProfile | None = None
 ) -> Sensitivity:
     """Every applicable input's swing of the typical net cost, largest first (with a clinic
     profile, at the clinic's own prices)."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .._version import __version__
 from ..core.memo import Memo
 from ..core.money import EDGES, ZERO, ZERO_BAND, Band
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 from ..rules.model import PricingModel
 from .accounts import AccountPayment, apply_accounts
 from .course import Visit, build_course
@@ -121,7 +121,7 @@ class Estimate(NamedTuple):
     schema_version: int
     ketacost_version: str
     pricing: PricingInfo
-    scenario: Scenario
+    scenario: ResolvedScenario
     line_items: tuple[LineItem, ...]
     visits: tuple[VisitLine, ...]
     totals: Totals
@@ -137,7 +137,7 @@ class Estimate(NamedTuple):
 
 
 def estimate(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     rules: Rules,
     *,
     clinic: ClinicProfile | None = None,
@@ -211,7 +211,7 @@ class Claims(NamedTuple):
 
 
 def claim_course(
-    scenario: Scenario, pricing: PricingModel, visits: tuple[Visit, ...], prices: PriceList
+    scenario: ResolvedScenario, pricing: PricingModel, visits: tuple[Visit, ...], prices: PriceList
 ) -> Claims:
     """Adjudicate every visit in date order, once per band edge (self-pay visits as billed)."""
     plan, plan_notes = plan_for(scenario, pricing.plan_limits, [v.date for v in visits])
@@ -241,7 +241,7 @@ def claim_course(
 
 
 def _draw_accounts(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     pricing: PricingModel,
     results: dict[str, list[ClaimResult]],
     dates: list[dt.date],
@@ -326,7 +326,7 @@ def _line_items(
     visits: tuple[Visit, ...],
     prices: PriceList,
     networks: dict[str, Network],
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     clinic_priced: bool,
 ) -> tuple[LineItem, ...]:
     items, extras = prices.items, prices.extras
@@ -376,7 +376,7 @@ def _self_pay(visits: tuple[Visit, ...], billed: dict[str, Band]) -> dict[str, l
 
 
 # The money columns of a visit line, summed by month and in total; a month and the totals take
-# them in this order (tests/test_estimate_cli.py checks the three field lists agree).
+# them in this order (tests/cli/test_estimate_cli.py checks the three field lists agree).
 COLUMN_NAMES = ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid", "cash")
 _COLUMNS = slice(VisitLine._fields.index("billed"), VisitLine._fields.index("cash") + 1)
 Sums = list[list[Decimal]]  # per column: [low, typical, high]
@@ -425,7 +425,7 @@ def _totals(monthly: dict[str, Sums], savings: Band) -> Totals:
 
 
 def _financing(
-    scenario: Scenario, totals: Totals
+    scenario: ResolvedScenario, totals: Totals
 ) -> tuple[Repayment | None, dict[str, Loan] | None]:
     """Each band edge's cash out of pocket, amortized over ``--finance-months``."""
     if scenario.finance_months is None:

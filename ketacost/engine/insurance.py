@@ -31,7 +31,7 @@ from typing import Literal, NamedTuple
 
 from ..core.memo import Memo
 from ..core.money import ZERO, cents, format_money, percent
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 from ..rules.model import PlanLimits, SavingsProgram
 
 Network = Literal["self-pay", "in-network", "out-of-network"]
@@ -252,7 +252,7 @@ def adjudicate(
 # --- from a scenario ------------------------------------------------------------------------
 
 
-def network_for(default: str, scenario: Scenario) -> Network:
+def network_for(default: str, scenario: ResolvedScenario) -> Network:
     """How a line item is claimed: ``--coverage``, or under auto the item's default coverage
     when plan figures are given (self-pay without them)."""
     coverage = scenario.coverage
@@ -272,7 +272,7 @@ def network_for(default: str, scenario: Scenario) -> Network:
 OON_TERMS = ("oon_allowed", "oon_coinsurance", "oon_deductible")
 
 
-def missing_oon_terms(scenario: Scenario) -> list[str]:
+def missing_oon_terms(scenario: ResolvedScenario) -> list[str]:
     """The out-of-network terms a superbill claim needs that were not given. Without all of
     them the reimbursement is not counted: none of them is guessed (an allowed amount of the
     whole bill, no coinsurance or no deductible would each assume a generous plan)."""
@@ -280,7 +280,7 @@ def missing_oon_terms(scenario: Scenario) -> list[str]:
 
 
 def plan_for(
-    scenario: Scenario, limits: PlanLimits, dates: Iterable[dt.date] = ()
+    scenario: ResolvedScenario, limits: PlanLimits, dates: Iterable[dt.date] = ()
 ) -> tuple[Plan, list[str]]:
     """The plan's terms from the scenario, with notes on the defaults it had to assume.
 
@@ -400,7 +400,7 @@ def _yearly(limits: PlanLimits, name: str, years: tuple[int, ...]) -> str:
     return ", ".join(parts)
 
 
-def program_for(scenario: Scenario, programs: tuple[SavingsProgram, ...]) -> Program | None:
+def program_for(scenario: ResolvedScenario, programs: tuple[SavingsProgram, ...]) -> Program | None:
     """The savings program that applies: the route's, if on and the plan type is eligible."""
     for program in programs:
         if (

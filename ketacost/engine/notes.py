@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from ..core.money import ZERO, format_money
 from ..core.words import plural
 from ..inputs.fields import FIELD_BY_NAME, PLAN_FIGURES
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 from ..rules.model import Factors, PricingModel
 from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
@@ -38,7 +38,7 @@ def _every(weeks: int) -> str:
     return "weekly" if weeks == 1 else f"every {weeks} weeks"
 
 
-def course_text(scenario: Scenario, protocol: Any) -> str:
+def course_text(scenario: ResolvedScenario, protocol: Any) -> str:
     """The course in words: induction, then boosters phase by phase, as they are scheduled."""
     text = "an initial evaluation, then " if scenario.consult else ""
     text += (f"{plural(scenario.sessions, 'induction session')}, "
@@ -76,7 +76,7 @@ def factor_text(factors: Factors) -> str:
 
 
 def assumptions(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     pricing: PricingModel,
     provider_factor: Factors,
     location_factor: Decimal,
@@ -161,7 +161,7 @@ def assumptions(
 
 
 def warnings(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     pricing: PricingModel,
     visits: tuple[Visit, ...],
     networks: dict[str, Network],
@@ -268,7 +268,7 @@ def warnings(
 
 
 def _hospital_warning(
-    scenario: Scenario, pricing: PricingModel, visits: tuple[Visit, ...]
+    scenario: ResolvedScenario, pricing: PricingModel, visits: tuple[Visit, ...]
 ) -> list[Caution]:
     """Hospital prices rest on few pages and partly repeat the location factor's city premium:
     say so wherever the hospital factor priced something (issue 11)."""
@@ -294,7 +294,7 @@ def _hospital_warning(
 
 
 def _account_warnings(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     pricing: PricingModel,
     visits: tuple[Visit, ...],
     payments: dict[str, list[Any]],
@@ -366,7 +366,9 @@ def _account_warnings(
     return out
 
 
-def _hdhp_warnings(scenario: Scenario, visits: tuple[Visit, ...], figure: Any) -> list[Caution]:
+def _hdhp_warnings(
+    scenario: ResolvedScenario, visits: tuple[Visit, ...], figure: Any
+) -> list[Caution]:
     """Each plan year of the course against that year's IRS limits for an HSA-qualified HDHP
     (26 USC 223(c)(2)): a minimum deductible and a maximum out-of-pocket."""
     out: list[Caution] = []

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.money import ZERO, Band, band_sum, cents
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 from ..rules.model import Factors, LineItemSpec, PricingModel
 from .course import Visit
 
@@ -21,7 +21,7 @@ Item = tuple[LineItemSpec, Band, str]  # what a kind of visit is, its unit price
 Extra = tuple[str, str, tuple[str, ...], Band]  # a clinic's extra: id, label, codes, price
 
 
-def price_factor(scenario: Scenario, pricing: PricingModel) -> tuple[Factors, Decimal]:
+def price_factor(scenario: ResolvedScenario, pricing: PricingModel) -> tuple[Factors, Decimal]:
     """(provider factor of each band edge, location factor) for this scenario."""
     provider = pricing.providers[scenario.provider]  # type: ignore[index]
     location = ZERO + 1
@@ -53,7 +53,7 @@ class PriceList(NamedTuple):
 
 
 def price_list(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     pricing: PricingModel,
     visits: tuple[Visit, ...],
     clinic: ClinicProfile | None = None,
@@ -94,7 +94,7 @@ def _clinic_items(
     items: dict[str, Item],
     clinic: ClinicProfile,
     pricing: PricingModel,
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     visits: tuple[Visit, ...],
 ) -> tuple[dict[str, Item], dict[str, list[Extra]]]:
     """The clinic's exact prices and codes in place of the bands; its extras by visit kind."""

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..core.memo import Memo
 from ..core.money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents, format_money
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax
     from ..rules.taxlaw import FederalYear, StateTax, TaxLaw
@@ -181,7 +181,7 @@ def _dollars(money: AccountMoney) -> Decimal:
 
 
 def price_tax(
-    scenario: Scenario,
+    scenario: ResolvedScenario,
     law: TaxLaw,
     dates: list[dt.date],
     payments: dict[str, list[Any]],
@@ -211,7 +211,9 @@ def price_tax(
     return _liability(scenario, law, by_year)
 
 
-def _given_rate(scenario: Scenario, by_year: dict[int, dict[str, AccountMoney]]) -> TaxResult:
+def _given_rate(
+    scenario: ResolvedScenario, by_year: dict[int, dict[str, AccountMoney]]
+) -> TaxResult:
     """``--tax-rate`` on every account dollar; each year's part is the change in the rounded
     running total, so the years add up to the total rounded once."""
     rate = scenario.tax_rate or ZERO
@@ -234,7 +236,7 @@ def _given_rate(scenario: Scenario, by_year: dict[int, dict[str, AccountMoney]])
 
 
 def _liability(
-    scenario: Scenario, law: TaxLaw, by_year: dict[int, dict[str, AccountMoney]]
+    scenario: ResolvedScenario, law: TaxLaw, by_year: dict[int, dict[str, AccountMoney]]
 ) -> TaxResult:
     income = scenario.income or ZERO
     spouse = (scenario.spouse_income or ZERO) if scenario.filing == "joint" else ZERO
@@ -327,7 +329,7 @@ def _liability(
 
 
 def _method_note(
-    scenario: Scenario, household: Household, state: StateTax | None, state_method: str
+    scenario: ResolvedScenario, household: Household, state: StateTax | None, state_method: str
 ) -> str:
     who = f"{FILING_LABELS[household.filing]}, wages {format_money(household.holder_wages)}"
     if household.spouse_wages:

@@ -2,7 +2,7 @@
 
 :func:`parse_scenario` checks raw values (text from the command line, or YAML/JSON values)
 against the fields of :mod:`.fields` and the pricing model, stops at the first problem naming
-the field, and returns a :class:`Scenario` with every default filled in.
+the field, and returns a :class:`ResolvedScenario` with every default filled in.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .fields import FIELD_BY_NAME, FIELDS, IN_NETWORK_FIGURES, OON_FIGURES, PLAN
 from .values import _fail, _show, convert
 
 
-class Scenario(NamedTuple):
+class ResolvedScenario(NamedTuple):
     """Every input of one estimate, validated; defaults filled in (None: not given)."""
 
     route: str
@@ -89,7 +89,7 @@ class Scenario(NamedTuple):
         return None if self.location == "US" else self.location
 
 
-assert list(Scenario._fields) == [f.name for f in FIELDS]
+assert list(ResolvedScenario._fields) == [f.name for f in FIELDS]
 
 
 def parse_scenario(
@@ -99,7 +99,7 @@ def parse_scenario(
     labels: dict[str, str] | None = None,
     *,
     options: bool = True,
-) -> Scenario:
+) -> ResolvedScenario:
     """Check raw inputs and fill in defaults. ``labels`` name each field in error messages
     (e.g. ``--coinsurance`` for a command-line value); unnamed fields use their snake_case name.
     ``options``: a message that points to another field names its command-line option too
@@ -157,7 +157,7 @@ def _resolve(
     today: dt.date,
     labels: dict[str, str],
     options: bool,
-) -> Scenario:
+) -> ResolvedScenario:
     def label(name: str) -> str:
         return labels.get(name, name)
 
@@ -196,7 +196,7 @@ def _resolve(
     if out["start"] is None:
         out["start"] = today
     check_together(out, label, options)
-    return Scenario(**out)
+    return ResolvedScenario(**out)
 
 
 def check_together(out: dict[str, Any], label: Callable[[str], str], options: bool) -> None:
@@ -252,6 +252,3 @@ def _check_met(met: str, total: str, out: dict[str, Any], label: Any, refer: Any
         raise _fail(
             label(met), f"{out[met]} is more than the {total.replace('_', ' ')} {out[total]}"
         )
-
-
-ResolvedScenario = Scenario  # the name the Python API documents for a scenario with defaults in

@@ -17,7 +17,7 @@ from typing import Any
 from .._version import __version__
 from ..core.money import Band
 from ..inputs.fields import FIELDS, MAX_MONEY, FieldSpec
-from ..inputs.scenario import Scenario
+from ..inputs.scenario import ResolvedScenario
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _BAND = {
@@ -73,7 +73,7 @@ def scenario_schema(*, filled: bool = False) -> dict[str, Any]:
         "additionalProperties": False,
     }
     if filled:
-        result["required"] = list(Scenario._fields)
+        result["required"] = list(ResolvedScenario._fields)
     else:
         result = {
             "$schema": DIALECT,
@@ -89,7 +89,7 @@ def scenario_schema(*, filled: bool = False) -> dict[str, Any]:
 def _type_schema(tp: Any) -> dict[str, Any]:
     if tp is Band:
         return dict(_BAND)
-    if tp is Scenario:
+    if tp is ResolvedScenario:
         return scenario_schema(filled=True)
     if tp is Decimal:
         return {"type": "number"}

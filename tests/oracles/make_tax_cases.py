@@ -1,4 +1,4 @@
-"""Freeze the answers of two real tax models for the households in tests/test_tax_oracles.py.
+"""Freeze the answers of two real tax models for the households in tests/engine/test_tax_oracles.py.
 
 Dev-only: run it in a separate virtual environment that has the models, never in the project's:
 

@@ -121,7 +121,7 @@ def test_loan_payments_are_drawn_when_financed(tmp_path: Path) -> None:
 
 def test_user_text_is_escaped_in_the_page(tmp_path: Path) -> None:
     pricing_file = tmp_path / "pricing.yaml"
-    builtin = (Path(__file__).resolve().parent.parent / "data" / "pricing.yaml").read_text()
+    builtin = (Path(__file__).resolve().parents[2] / "data" / "pricing.yaml").read_text()
     pricing_file.write_text(builtin.replace("label: IV ketamine infusion",
                                             "label: IV <script>alert(1)</script>", 1))  # fmt: skip
     _, page = html_of(tmp_path, "estimate", "--pricing", str(pricing_file))

@@ -107,7 +107,7 @@ def test_no_parenthesised_plurals_anywhere() -> None:
         run_cli("sensitivity", *START, "--boosters", "1").out,
         run_cli("sensitivity", *START, "--format", "html").out,
     ]
-    clinic = str(Path(__file__).parent / "clinic" / "sunrise.yaml")
+    clinic = str(Path(__file__).parents[1] / "clinic" / "sunrise.yaml")
     for fmt in ("markdown", "html"):  # the Good Faith Estimate's words too
         outputs.append(
             run_cli("gfe", "--clinic", clinic, "--patient-name", "A B", "--patient-dob",

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from conftest import run_cli
 
-CASES_DIR = Path(__file__).parent / "cases"
+CASES_DIR = Path(__file__).parents[1] / "cases"
 CASE_FILES = ("insurance.yaml", "accounts.yaml", "taxes.yaml")
 KEYS = {"name", "args", "expect", "expect_len", "expect_warnings", "absent_warnings", "xfail"}
 

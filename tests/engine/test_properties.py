@@ -29,7 +29,8 @@ CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
 # Modest and fast in CI: the whole file runs in a few seconds. For a release check run
-# `HYPOTHESIS_PROFILE=release python -m pytest tests/test_properties.py` (5,000 examples each).
+# `HYPOTHESIS_PROFILE=release python -m pytest tests/engine/test_properties.py` (5,000 examples
+# each).
 # The autouse environment fixture of conftest.py is function-scoped but only sets environment
 # variables: safe to share.
 EXAMPLES = {"ci": 150, "release": 5000}[os.environ.get("HYPOTHESIS_PROFILE", "ci")]

@@ -25,6 +25,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+
+if __name__ == "__main__":  # run as a script: the shared fixtures are one folder up
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from conftest import REPO, run_cli
 
 README = REPO / "README.md"
@@ -190,7 +193,7 @@ def update_readme() -> int:
     return 0
 
 
-if __name__ == "__main__":  # python tests/test_readme.py --update
+if __name__ == "__main__":  # python tests/cli/test_readme.py --update
     if sys.argv[1:] != ["--update"]:
-        sys.exit("usage: python tests/test_readme.py --update")
+        sys.exit("usage: python tests/cli/test_readme.py --update")
     sys.exit(update_readme())

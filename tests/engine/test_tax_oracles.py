@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import run_cli
 
-FIXTURE = json.loads((Path(__file__).parent / "oracles" / "tax_cases.json").read_text("utf-8"))
+FIXTURE = json.loads((Path(__file__).parents[1] / "oracles" / "tax_cases.json").read_text("utf-8"))
 
 
 def _estimate(case: dict[str, Any], *, location: str, fsa: float, hsa: float, direct: bool) -> Any:

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from ketacost.cli import entry
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SCENARIO = "route: spravato\ndeductible: 1500\ncoinsurance: 20\n"
 
 # (arguments, whether the entry point reads them itself)

@@ -194,7 +194,7 @@ def test_bad_format_is_an_input_error() -> None:
 
 
 def test_a_clinics_own_prices_move_like_a_quote() -> None:
-    clinic = ("--clinic", str(Path(__file__).parent / "clinic" / "sunrise.yaml"))
+    clinic = ("--clinic", str(Path(__file__).parents[1] / "clinic" / "sunrise.yaml"))
     baseline, table = rows(*clinic)
     assert baseline == typical_net_cost(*clinic) == 3600.00  # $300 evaluation + 6 × $550
     assert table == [
