@@ -184,3 +184,12 @@ def test_the_readme_python_example_runs() -> None:
     result = doctest.testfile(str(REPO / "README.md"), module_relative=False, verbose=False)
     assert result.attempted >= 4
     assert result.failed == 0
+
+
+def test_errors_are_the_python_kinds_too() -> None:
+    with pytest.raises(ValueError):
+        Plan(deductible=-5)
+    with pytest.raises(TypeError):
+        Plan(deductible=1500.0)
+    with pytest.raises(ketacost.InputError):
+        Plan(deductible=1500.0)

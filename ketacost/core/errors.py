@@ -35,8 +35,10 @@ class KetacostError(Exception):
         return self.message
 
 
-class InputError(KetacostError):
-    """An invalid option, scenario file or batch record (exit 2). ``field`` names the input."""
+class InputError(KetacostError, ValueError):
+    """An invalid option, scenario file or batch record (exit 2). ``field`` names the input.
+
+    A ``ValueError`` too, so that Python code catching bad values catches these."""
 
     exit_code = 2
     code = "invalid_input"

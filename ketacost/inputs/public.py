@@ -33,6 +33,11 @@ Money = Decimal | int | str
 Percent = Decimal | int | str
 
 
+class FloatRefused(InputError, TypeError):
+    """A float given for money or a percentage: an ``InputError`` and, being the wrong type of
+    value rather than a wrong value, a ``TypeError`` too."""
+
+
 def _checked(obj: object) -> None:
     """Convert and check every field of a group in place (frozen: via object.__setattr__)."""
     for field in dataclasses.fields(obj):  # type: ignore[arg-type]
@@ -42,7 +47,7 @@ def _checked(obj: object) -> None:
         name = _FLAT.get((type(obj).__name__, field.name), field.name)
         spec = FIELD_BY_NAME[name]
         if isinstance(raw, float) and spec.kind in ("money", "percent"):
-            raise InputError(
+            raise FloatRefused(
                 f"{field.name}: must be a Decimal, an int or text, not the float {raw!r} "
                 f"(a float is not exact: write Decimal({str(raw)!r}) or {str(raw)!r})",
                 field=field.name,
