@@ -285,7 +285,8 @@ def compiled_text(law: TaxLawFile, key: str) -> str:
 def builtin_tax_law() -> TaxLaw:
     """The built-in tax law, from its compiled JSON (the YAML when the JSON is missing)."""
     try:
-        with open(tax_law_compiled_path(), "rb") as handle:
+        # a str path: pathlib is not imported on the way to `estimate --json` (about 3 ms)
+        with open(os.path.join(_PACKAGE, "data", "tax.compiled.json"), "rb") as handle:
             payload = json.loads(handle.read())
         return TaxLaw(payload["law"])
     except (OSError, ValueError, KeyError):
