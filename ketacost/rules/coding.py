@@ -74,3 +74,21 @@ def pathway_conflict(codes: list[str] | tuple[str, ...]) -> str | None:
             f"is never billed with {', '.join(others)} on the same date; pick one pathway"
         )
     return None
+
+
+def npi_check_digit_ok(npi: str) -> bool:
+    """The NPI check digit: Luhn over the 10 digits with the card-issuer prefix 80840.
+
+    CMS, "Requirements for constructing the NPI check digit" (the Luhn formula for ISO 7812
+    identifiers; the prefix 80840 adds the constant 24 to the doubled-digit sum).
+    """
+    if not re.fullmatch(r"\d{10}", npi):
+        return False
+    total = 0
+    for position, char in enumerate(reversed("80840" + npi)):
+        digit = int(char)
+        if position % 2 == 1:
+            digit *= 2
+            digit = digit - 9 if digit > 9 else digit
+        total += digit
+    return total % 10 == 0
