@@ -38,21 +38,22 @@ def patient_rows(bill: Superbill) -> list[tuple[str, str]]:
     p = bill.patient
     insured = p.insured
     address = f"{p.address.line}, {p.address.city}, {p.address.state} {p.address.zip}"
+    if insured is None:
+        who = "Same as patient (relationship: self)"
+    else:
+        born = f", born {insured.dob.isoformat()}" if insured.dob else ""
+        who = f"{insured.name}{born} (relationship: {RELATIONSHIP[insured.relationship].lower()})"
+    plan = ", ".join(x for x in (p.plan_name, f"group {p.group_number}" if p.group_number else "")
+                     if x)  # fmt: skip
     rows = [
         ("Patient's name [2]", full_name(p.name)),
         ("Date of birth, sex [3]", f"{p.dob.isoformat()}, {p.sex}"),
         ("Patient's address [5]", address),
         ("Insured's ID number [1a]", p.member_id),
-        ("Insured's name [4]", insured.name if insured else "Same as patient"),
+        ("Insured [4, 6, 11a]", who),
     ]
-    if insured and insured.dob:
-        rows.append(("Insured's date of birth [11a]", insured.dob.isoformat()))
-    rows.append(("Relationship to insured [6]",
-                 RELATIONSHIP[insured.relationship] if insured else "Self"))  # fmt: skip
-    if p.group_number:
-        rows.append(("Group number [11]", p.group_number))
-    if p.plan_name:
-        rows.append(("Plan name [11c]", p.plan_name))
+    if plan:
+        rows.append(("Plan, group [11c, 11]", plan))
     return rows
 
 
@@ -78,11 +79,9 @@ def provider_rows(bill: Superbill) -> list[tuple[str, str]]:
     rows = [
         ("Billing provider [33]", b.name + (f", {b.phone}" if b.phone else "")),
         ("Address [32, 33]", b.address),
-        ("Billing NPI [33a]", b.npi),
+        ("Billing NPI [33a], taxonomy [33b]", b.npi + (f"; ZZ {b.taxonomy}" if b.taxonomy else "")),
         ("Federal tax ID, EIN [25]", b.tin),
     ]
-    if b.taxonomy:
-        rows.append(("Taxonomy [33b]", f"ZZ {b.taxonomy}"))
     if r is not None:
         who = r.name + (f", {r.credentials}" if r.credentials else "")
         rows.append(

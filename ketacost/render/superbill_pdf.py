@@ -71,7 +71,7 @@ def _fields(pdf: Any, rows: list[tuple[str, str]], widths: tuple[int, int] = (34
 
     pdf.set_font(FONT, "", BODY)
     with pdf.table(col_widths=widths, first_row_as_headings=False, text_align="LEFT",
-                   line_height=3.9, padding=0.8,
+                   line_height=3.6, padding=0.8,
                    borders_layout="HORIZONTAL_LINES") as table:  # fmt: skip
         for name, value in rows:
             row = table.row()
@@ -98,7 +98,7 @@ def render_pdf(bill: Superbill) -> bytes:
     _fields(pdf, patient_rows(bill))
     _heading(pdf, "Diagnoses (ICD-10-CM) [21]")
     pdf.set_font(FONT, "", BODY)
-    with pdf.table(col_widths=(12, 16, 72), line_height=3.9, padding=0.8,
+    with pdf.table(col_widths=(12, 16, 72), line_height=3.6, padding=0.8,
                    borders_layout="HORIZONTAL_LINES",
                    headings_style=FontFace(emphasis="BOLD", fill_color=SOFT)) as table:  # fmt: skip
         table.row(["Pointer", "Code", "Description"])
@@ -115,19 +115,22 @@ def render_pdf(bill: Superbill) -> bytes:
         table.row(LINE_HEADER)
         for cells in line_rows(bill):
             table.row(cells)
+        bold = FontFace(emphasis="BOLD")
+        for name, value in total_rows(bill):  # items 28 and 29 under the lines they add up
+            row = table.row()
+            row.cell(name, colspan=7, style=bold, align="RIGHT")
+            row.cell(value, colspan=2, style=bold, align="RIGHT")
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(0, 3.5, f"Places of service: {places_used(bill)}.",
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf.set_text_color(*INK)
-    _heading(pdf, "Totals")
-    _fields(pdf, total_rows(bill), (34, 20))
     _heading(pdf, "Provider")
     _fields(pdf, provider_rows(bill))
     _heading(pdf, "Signature [31]")
     pdf.set_font(FONT, "", BODY)
     pdf.multi_cell(0, 3.8, ATTESTATION, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(5)
+    pdf.ln(3)
     pdf.multi_cell(0, 4, f"Signed: ________________________________   {signer(bill)}   "
                    f"Date: {bill.issued.isoformat()}", new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf.ln(2)
