@@ -107,7 +107,9 @@ def test_the_pdf_is_one_page_with_every_field(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     # the telehealth lines carry modifier 95: no warning
     assert run.err == ""
-    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True)
+    info = subprocess.run(
+        [tool("pdfinfo"), str(target)], capture_output=True, text=True, check=True
+    )
     assert re.search(r"^Pages:\s+1$", info.stdout, re.M)
     text = subprocess.run([pdftotext, "-layout", str(target), "-"], capture_output=True,
                           text=True, check=True).stdout  # fmt: skip
@@ -132,3 +134,17 @@ def test_schema_and_help() -> None:
     assert run_cli("schema", "superbill").json()["properties"]["kind"] == {"enum": ["superbill"]}
     help_text = run_cli("superbill", "--help").out
     assert "--visits" in help_text and "init" in help_text
+
+
+def test_chromium_prints_the_html_on_one_page(tmp_path: Path) -> None:
+    chromium, pdfinfo = tool("chromium"), tool("pdfinfo")
+    page, printed = tmp_path / "bill.html", tmp_path / "printed.pdf"
+    assert run_cli("superbill", *ARGS, "--output", str(page)).code == 0
+    done = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={printed}", f"file://{page}"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert printed.exists(), done.stderr[-500:]
+    info = subprocess.run([pdfinfo, str(printed)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Pages:\s+1$", info.stdout, re.M)
