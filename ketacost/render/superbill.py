@@ -27,8 +27,9 @@ FORMATS = ("pdf", "html", "markdown", "json", "cms1500")
 
 
 def _table(rows: list[tuple[str, str]]) -> list[str]:
+    """Our own labels (item numbers in brackets, never a link) and escaped values."""
     return ["| | |", "|---|---|",
-            *(f"| {escape_markdown(k)} | {escape_markdown(v)} |" for k, v in rows)]  # fmt: skip
+            *(f"| {k} | {escape_markdown(v)} |" for k, v in rows)]  # fmt: skip
 
 
 def to_markdown(bill: Superbill) -> str:
