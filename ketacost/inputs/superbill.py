@@ -214,7 +214,10 @@ def _visit(raw: Any, n: int, source: str, today: dt.date) -> VisitLine:
     code = (_text(row["code"], f"{where}: code", 10) or "").upper()
     if not _CODE.fullmatch(code):
         raise _fail(f"{where}: code", f"{code!r} is not a CPT (96365) or HCPCS (J3490) code")
-    modifiers = tuple(str(row.get("modifiers") or "").upper().replace(",", " ").split())
+    raw_modifiers = row.get("modifiers") or ""
+    if isinstance(raw_modifiers, list):  # YAML: [25, 95]
+        raw_modifiers = " ".join(str(m) for m in raw_modifiers)
+    modifiers = tuple(str(raw_modifiers).upper().replace(",", " ").split())
     if len(modifiers) > MAX_MODIFIERS:
         raise _fail(
             f"{where}: modifiers",
@@ -228,7 +231,11 @@ def _visit(raw: Any, n: int, source: str, today: dt.date) -> VisitLine:
     paid = Decimal("0.00")
     if row.get("paid") is not None:
         paid = convert(_MONEY, row["paid"], f"{where}: paid")
-    pointers = (_text(row["pointers"], f"{where}: pointers", 20) or "").upper().replace(" ", "")
+    raw_pointers = row["pointers"]
+    if isinstance(raw_pointers, list):  # YAML: [A, B]
+        raw_pointers = "".join(str(x) for x in raw_pointers)
+    pointers = (_text(raw_pointers, f"{where}: pointers", 20) or "").upper().replace(" ", "")
+    pointers = pointers.replace(",", "")
     if len(pointers) > MAX_POINTERS and re.fullmatch(r"[A-L]+", pointers):
         raise _fail(
             f"{where}: pointers",

@@ -56,7 +56,31 @@ def _document(bill: Superbill) -> Any:
     pdf.set_creator(f"ketacost {bill.ketacost_version}")
     pdf.set_creation_date(dt.datetime.combine(bill.issued, dt.time(), tzinfo=dt.UTC))
     pdf.alias_nb_pages()
+    _refuse_missing_glyphs(pdf, bill)
     return pdf
+
+
+def _refuse_missing_glyphs(pdf: Any, bill: Superbill) -> None:
+    """A name the font cannot draw would print blank: refuse it, naming the characters."""
+    from ..core.errors import InputError
+
+    cmap = pdf.fonts[FONT.lower()].cmap
+    p, b, r = bill.patient, bill.billing_provider, bill.rendering_provider
+    texts = {
+        "the patient's name": " ".join(x or "" for x in p.name),
+        "the patient's address": " ".join(p.address),
+        "the insured's name": p.insured.name if p.insured else "",
+        "the plan name": p.plan_name or "",
+        "the clinic's name or address": f"{b.name} {b.address} {b.phone or ''}",
+        "the rendering provider": f"{r.name} {r.credentials or ''}" if r else "",
+    }
+    for where, text in texts.items():
+        missing = sorted({c for c in text if not c.isspace() and ord(c) not in cmap})
+        if missing:
+            shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:5])
+            raise InputError(f"--format pdf: the PDF font cannot print {shown} in {where}; "
+                             "use --format html, which the browser prints with its own fonts",
+                             field="--format")  # fmt: skip
 
 
 def _heading(pdf: Any, text: str) -> None:

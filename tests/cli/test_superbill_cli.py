@@ -148,3 +148,19 @@ def test_chromium_prints_the_html_on_one_page(tmp_path: Path) -> None:
     assert printed.exists(), done.stderr[-500:]
     info = subprocess.run([pdfinfo, str(printed)], capture_output=True, text=True, check=True)
     assert re.search(r"^Pages:\s+1$", info.stdout, re.M)
+
+
+def test_a_name_the_pdf_font_cannot_draw_is_refused_not_blank(tmp_path: Path) -> None:
+    patient = tmp_path / "p.yaml"
+    text = (HERE / "patient.yaml").read_text(encoding="utf-8")
+    patient.write_text(text.replace("last: Łukasz-Nguyễn", "last: 김"), encoding="utf-8")
+    target = tmp_path / "bill.pdf"
+    run = run_cli("superbill", *ARGS[:2], "--patient", str(patient), *ARGS[4:],
+                  "--output", str(target))  # fmt: skip
+    assert run.code == 2
+    assert run.err == ("Error: --format pdf: the PDF font cannot print 김 (U+AE40) in the "
+                       "patient's name; use --format html, which the browser prints with its "
+                       "own fonts\n")  # fmt: skip
+    assert not target.exists()
+    html = run_cli("superbill", *ARGS[:2], "--patient", str(patient), *ARGS[4:], "--format", "html")
+    assert html.code == 0 and "김, Zoë A" in html.out

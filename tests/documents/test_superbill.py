@@ -217,3 +217,12 @@ def test_clinic_billing_keys_are_checked(tmp_path: Path) -> None:
     run = superbill("--format", "json", "--rendering", "1003000126")
     assert run.code == 2
     assert run.err.startswith("Error: --rendering: 1003000126 is not in ")
+
+
+def test_yaml_visits_may_list_modifiers_and_pointers(tmp_path: Path) -> None:
+    visits = tmp_path / "v.yaml"
+    visits.write_text("- {date: 2026-11-09, code: '99214', modifiers: [25, 95], units: 1, "
+                      "charge: 180, pointers: [A, B], pos: 10, paid: 180}\n")  # fmt: skip
+    line = superbill("--format", "json", visits=str(visits)).json()["lines"][0]
+    assert (line["modifiers"], line["pointers"], line["place_of_service"]) == (["25", "95"], "AB",
+                                                                               "10")  # fmt: skip
