@@ -185,6 +185,10 @@ def _check_lines(
                     "(telehealth) has no modifier 95; most commercial plans want it",
                 )
             )
+        if visit.code == ESKETAMINE_DRUG and visit.ndc is None:
+            notes.append(Note("ndc_missing",
+                              f"{where}: J0013 without the drug's NDC (ndc, ndc_quantity, "
+                              "ndc_unit): most payers want it"))  # fmt: skip
         if visit.code == EVALUATION_WITHOUT_MEDICAL and rendering and is_prescriber(rendering):
             notes.append(Note("evaluation_by_prescriber",
                               f"{where}: 90791 billed by {rendering.name}, a prescriber: an "

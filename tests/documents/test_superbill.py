@@ -61,6 +61,7 @@ def test_a_yaml_visits_list_for_split_billed_spravato() -> None:
     assert [(x["code"], x["units"]) for x in doc["lines"]] == [("99215", 1), ("J0013", 84),
                                                                ("99417", 1)]  # fmt: skip
     assert doc["total_charge"] == 1500
+    assert doc["lines"][1]["ndc"] == "50458002803"
 
 
 def test_cms1500_pages_of_six_lines_with_their_own_totals() -> None:
@@ -146,6 +147,8 @@ def test_coding_errors_exit_2_naming_the_file_row_and_key(
         (("2026-11-02,90791,,1,300,A,11,,,,,",),
          "row 1: 90791 billed by Maria Lopez, a prescriber: an evaluation with medical services "
          "is 90792"),
+        (("2026-11-02,J0013,,56,800,A,11,,,,,",),
+         "row 1: J0013 without the drug's NDC (ndc, ndc_quantity, ndc_unit): most payers want it"),
     ],
 )  # fmt: skip
 def test_coding_warnings_go_to_stderr_and_the_document(
@@ -226,3 +229,23 @@ def test_yaml_visits_may_list_modifiers_and_pointers(tmp_path: Path) -> None:
     line = superbill("--format", "json", visits=str(visits)).json()["lines"][0]
     assert (line["modifiers"], line["pointers"], line["place_of_service"]) == (["25", "95"], "AB",
                                                                                "10")  # fmt: skip
+
+
+def test_the_clinic_templates_rendering_example_is_valid(tmp_path: Path) -> None:
+    from ketacost.inputs.clinic import TEMPLATE
+    from ketacost.inputs.clinic_billing import TEMPLATE_LINES
+
+    example = "\n".join(line[2:] if line.startswith("# ") and not line.startswith("# Opt")
+                         and not line.startswith("# and") else line
+                         for line in TEMPLATE_LINES.splitlines())  # fmt: skip
+    text = TEMPLATE.replace(TEMPLATE_LINES, example)
+    profile = tmp_path / "clinic.yaml"
+    profile.write_text(text, encoding="utf-8")
+    doc = superbill("--format", "json", clinic=str(profile)).json()
+    assert doc["rendering_provider"] == {"name": "Maria Lopez", "credentials": "MD",
+                                         "npi": "1245319599", "taxonomy": "2084P0800X"}  # fmt: skip
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace('billing_npi: "1234567893"', 'billing_npi: "1234567894"'))
+    run = superbill("--format", "json", clinic=str(bad))
+    assert run.err == (f"Error: {bad}: billing_npi: 1234567894 fails the NPI check digit "
+                       "(Luhn with prefix 80840)\n")  # fmt: skip
