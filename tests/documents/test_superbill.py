@@ -249,3 +249,20 @@ def test_the_clinic_templates_rendering_example_is_valid(tmp_path: Path) -> None
     run = superbill("--format", "json", clinic=str(bad))
     assert run.err == (f"Error: {bad}: billing_npi: 1234567894 fails the NPI check digit "
                        "(Luhn with prefix 80840)\n")  # fmt: skip
+
+
+def test_a_dependant_names_the_insured(tmp_path: Path) -> None:
+    patient = tmp_path / "p.yaml"
+    patient.write_text(
+        "name: {last: Diaz, first: Sofia}\ndob: 2010-05-01\nsex: F\n"
+        "address: {line: 12 Oak St, city: Austin, state: TX, zip: '78702'}\n"
+        "member_id: XYZ123456789-02\ndiagnoses: [F33.2]\n"
+        "insured: {name: 'Diaz, Luis', dob: 1980-07-01, relationship: child}\n",
+        encoding="utf-8",
+    )
+    visits = _visits(tmp_path, "2026-11-02,90792,,1,300,A,11,,,,300,")
+    page = superbill("--format", "cms1500", patient=str(patient), visits=visits).json()["pages"][0]
+    assert (page["2"], page["4"], page["6"], page["11a"]) == (
+        "Diaz, Sofia", "Diaz, Luis", "child", {"dob": "07 01 1980"})  # fmt: skip
+    markdown = superbill("--format", "markdown", patient=str(patient), visits=visits).out
+    assert "| Insured [4, 6, 11a] | Diaz, Luis, born 1980-07-01 (relationship: child) |" in markdown
