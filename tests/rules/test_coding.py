@@ -33,3 +33,25 @@ def test_a_pricing_file_mixing_g_codes_and_j0013_is_refused(tmp_path: Path) -> N
 def test_e_m_codes() -> None:
     assert [c for c in ("99202", "99215", "99417", "99211", "90791", "96365")
             if is_evaluation_and_management(c)] == ["99202", "99215", "99417", "99211"]  # fmt: skip
+
+
+def test_the_icd10cm_code_set_is_compiled_and_off_the_start_up_path() -> None:
+    import subprocess
+    import sys
+
+    from ketacost.rules.icd10cm import code_set
+
+    codes = code_set()
+    assert codes.release == "2026-04-01"
+    billable = sum(1 for ok, _ in codes.codes.values() if ok)
+    assert billable > 70_000  # FY2026 ICD-10-CM has about 74,000 billable codes
+    assert codes.codes["F332"] == (True, "Major depressive disorder, recurrent severe without "
+                                         "psychotic features")  # fmt: skip
+    code = (
+        "import sys\nfrom ketacost.cli.entry import main\n"
+        "try:\n    main(['estimate', '--json'])\nexcept SystemExit:\n    pass\n"
+        "print('ketacost.rules.icd10cm' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, check=False, cwd=REPO)  # fmt: skip
+    assert done.stderr.strip() == "False"
