@@ -20,11 +20,12 @@ from typing import Literal, NamedTuple
 
 from .._version import __version__
 from ..core.errors import InputError
-from ..core.money import ZERO
+from ..core.money import ZERO, format_money
 from ..inputs.clinic import ClinicProfile
 from ..inputs.clinic_billing import RenderingProvider
 from ..inputs.superbill import Address, Insured, PatientFile, PersonName, VisitLine
 from ..rules.coding import (
+    ESKETAMINE_BUNDLES,
     ESKETAMINE_DOSES,
     ESKETAMINE_DRUG,
     EVALUATION_WITHOUT_MEDICAL,
@@ -166,7 +167,8 @@ def _check_lines(
                             f"(A–{POINTERS[diagnoses - 1]})")  # fmt: skip
         if visit.paid > visit.charge:
             raise _fail(f"{where}: paid",
-                        f"{visit.paid} is more than the line's charge, {visit.charge}")  # fmt: skip
+                        f"{format_money(visit.paid)} is more than the line's charge, "
+                        f"{format_money(visit.charge)}")  # fmt: skip
         if visit.code == ESKETAMINE_DRUG and visit.units not in ESKETAMINE_DOSES:
             raise _fail(f"{where}: units",
                         f"J0013 is billed in 1 mg units: 56 or 84 for a Spravato session "
@@ -196,7 +198,7 @@ def _check_lines(
     for day, lines in by_date.items():
         conflict = pathway_conflict([v.code for v in lines])
         if conflict:
-            row = next(v.row for v in lines if v.code in ("G2082", "G2083"))
+            row = next(v.row for v in lines if v.code in ESKETAMINE_BUNDLES)
             raise _fail(f"{source}: row {row}: code", f"{day}: {conflict}")
         minutes = [v.minutes for v in lines if v.minutes is not None]
         for visit in lines:

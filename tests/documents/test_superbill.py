@@ -108,7 +108,7 @@ def _visits(tmp_path: Path, *rows: str) -> str:
          "row 1: ndc: must be the 11-digit NDC (5-4-2, zero-filled: 00409-2051-05), not "
          "'0409-2051-05'"),
         (("2026-11-02,96365,,1,450,A,11,,,,450.01,",),
-         "row 1: paid: 450.01 is more than the line's charge, 450"),
+         "row 1: paid: $450.01 is more than the line's charge, $450.00"),
         (("2026-11-02,96365,,1,450,ABCDE,11,,,,,",),
          "row 1: pointers: at most 4 a line (CMS-1500 item 24E), not 'ABCDE'"),
         (("2026-11-02,96365,,1,450,C,11,,,,,",),
