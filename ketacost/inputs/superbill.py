@@ -255,7 +255,7 @@ def _visit(raw: Any, n: int, source: str, today: dt.date) -> VisitLine:
 
 
 def _place(value: Any, where: str) -> str:
-    text = _text(str(value) if isinstance(value, int) else value, where, 2) or ""
+    text = _text(str(value) if isinstance(value, int) else value, where, 10) or ""
     place = text.zfill(2) if text.isdigit() else text
     if place not in PLACES_OF_SERVICE:
         raise _fail(where, f"{text!r} is not a CMS place-of-service code (11 office, "

@@ -118,6 +118,9 @@ def test_the_pdf_is_one_page_with_every_field(tmp_path: Path) -> None:
                      "$350.00", "1003000126", "12-3456789", "Maria Lopez, MD", "How to file",
                      "I certify that the services listed above"):  # fmt: skip
         assert expected in text, expected
+    again = tmp_path / "again.pdf"
+    assert run_cli("superbill", *ARGS, "--output", str(again)).code == 0
+    assert again.read_bytes() == target.read_bytes()  # deterministic: dated by --date
 
 
 def test_html_escapes_what_the_user_wrote(tmp_path: Path) -> None:
