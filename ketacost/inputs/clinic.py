@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from ..core.errors import InputError
 from ..core.money import cents
-from ..rules.coding import npi_check_digit_ok
+from ..rules.coding import npi_check_digit_ok, pathway_conflict
 from ..rules.model import ROUTES, LineItemSpec, PricingModel
 from .clinic_billing import TEMPLATE_LINES, RenderingProvider, parse_billing
 from .fields import FieldSpec
@@ -211,6 +211,9 @@ def _codes(raw: Any, source: str) -> dict[str, tuple[str, ...]]:
             raise _fail(source, f"codes.{str(key)[:40]}",
                         f"unknown service (known: {', '.join(SERVICES)})")  # fmt: skip
         out[key] = _code_list(value, source, f"codes.{key}")
+        conflict = pathway_conflict(out[key])  # one Spravato billing pathway (rules/coding.py)
+        if conflict:
+            raise _fail(source, f"codes.{key}", conflict)
     return out
 
 

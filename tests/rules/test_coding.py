@@ -55,3 +55,15 @@ def test_the_icd10cm_code_set_is_compiled_and_off_the_start_up_path() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, check=False, cwd=REPO)  # fmt: skip
     assert done.stderr.strip() == "False"
+
+
+def test_a_clinic_profile_mixing_spravato_pathways_is_refused(tmp_path: Path) -> None:
+    profile = tmp_path / "clinic.yaml"
+    text = (REPO / "tests" / "clinic" / "sunrise.yaml").read_text(encoding="utf-8")
+    profile.write_text(text + 'codes:\n  spravato: ["G2082", "J0013"]\n', encoding="utf-8")
+    run = run_cli("clinic", "check", str(profile))
+    assert run.code == 2
+    assert run.err == (
+        f"Error: {profile}: codes.spravato: G2082 (Medicare's esketamine bundle: drug, visit and "
+        "observation) is never billed with J0013 on the same date; pick one pathway\n"
+    )
