@@ -90,12 +90,14 @@ def _heading(pdf: Any, text: str) -> None:
     pdf.set_font(FONT, "", BODY)
 
 
-def _fields(pdf: Any, rows: list[tuple[str, str]], widths: tuple[int, int] = (34, 66)) -> None:
+def _fields(
+    pdf: Any, rows: list[tuple[str, str]], width: float | None = None, align: str = "CENTER"
+) -> None:
     from fpdf.fonts import FontFace
 
     pdf.set_font(FONT, "", BODY)
-    with pdf.table(col_widths=widths, first_row_as_headings=False, text_align="LEFT",
-                   line_height=3.6, padding=0.8,
+    with pdf.table(col_widths=(46, 54), first_row_as_headings=False, text_align="LEFT",
+                   line_height=3.6, padding=0.7, width=width, align=align,
                    borders_layout="HORIZONTAL_LINES") as table:  # fmt: skip
         for name, value in rows:
             row = table.row()
@@ -118,11 +120,21 @@ def render_pdf(bill: Superbill) -> bytes:
     pdf.cell(0, 4.5, f"Superbill {bill.id} · Statement date {bill.issued.isoformat()}",
              new_x="LMARGIN", new_y="NEXT")  # fmt: skip
 
+    # Patient and insured (items 1a–11c) beside the provider (25, 31–33): one printed page
+    half = (pdf.epw - 6) / 2
     _heading(pdf, "Patient and insured")
-    _fields(pdf, patient_rows(bill))
+    top = pdf.get_y()
+    _fields(pdf, patient_rows(bill), half, "LEFT")
+    left_end = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + half + 6, top - 5)
+    pdf.set_font(FONT, "B", 10)
+    pdf.cell(half, 5, "Provider")
+    pdf.set_y(top)
+    _fields(pdf, provider_rows(bill), half, "RIGHT")
+    pdf.set_y(max(left_end, pdf.get_y()))
     _heading(pdf, "Diagnoses (ICD-10-CM) [21]")
     pdf.set_font(FONT, "", BODY)
-    with pdf.table(col_widths=(12, 16, 72), line_height=3.6, padding=0.8,
+    with pdf.table(col_widths=(12, 16, 72), line_height=3.6, padding=0.6,
                    borders_layout="HORIZONTAL_LINES",
                    headings_style=FontFace(emphasis="BOLD", fill_color=SOFT)) as table:  # fmt: skip
         table.row(["Pointer", "Code", "Description"])
@@ -133,7 +145,7 @@ def render_pdf(bill: Superbill) -> bytes:
     with pdf.table(
         col_widths=(15, 9, 10, 12, 10, 8, 21, 13, 12),
         text_align=("LEFT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT"),
-        line_height=3.6, padding=0.8, borders_layout="HORIZONTAL_LINES",
+        line_height=3.6, padding=0.6, borders_layout="HORIZONTAL_LINES",
         headings_style=FontFace(emphasis="BOLD", fill_color=SOFT),
     ) as table:  # fmt: skip
         table.row(LINE_HEADER)
@@ -149,8 +161,6 @@ def render_pdf(bill: Superbill) -> bytes:
     pdf.multi_cell(0, 3.5, f"Places of service: {places_used(bill)}.",
                    new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf.set_text_color(*INK)
-    _heading(pdf, "Provider")
-    _fields(pdf, provider_rows(bill))
     _heading(pdf, "Signature [31]")
     pdf.set_font(FONT, "", BODY)
     pdf.multi_cell(0, 3.8, ATTESTATION, new_x="LMARGIN", new_y="NEXT")

@@ -167,3 +167,19 @@ def test_a_name_the_pdf_font_cannot_draw_is_refused_not_blank(tmp_path: Path) ->
     assert not target.exists()
     html = run_cli("superbill", *ARGS[:2], "--patient", str(patient), *ARGS[4:], "--format", "html")
     assert html.code == 0 and "김, Zoë A" in html.out
+
+
+def test_a_month_of_iv_infusions_fits_one_printed_page(tmp_path: Path) -> None:
+    pdfinfo = tool("pdfinfo")
+    visits = tmp_path / "visits.csv"
+    rows = ["date,code,units,charge,pointers,pos,ndc,ndc_quantity,ndc_unit,paid,minutes"]
+    for day in (2, 3, 4, 5, 6, 9, 10, 11):  # 16 service lines: an infusion and its drug a day
+        rows += [f"2026-11-{day:02d},96365,1,450,A,11,,,,450,50",
+                 f"2026-11-{day:02d},J3490,1,100,A,11,00409-2051-05,1,ML,100,"]  # fmt: skip
+    visits.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    target = tmp_path / "bill.pdf"
+    run = run_cli("superbill", *ARGS[:4], "--visits", str(visits), *ARGS[6:],
+                  "--output", str(target))  # fmt: skip
+    assert run.code == 0, run.err
+    info = subprocess.run([pdfinfo, str(target)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Pages:\s+1$", info.stdout, re.M)
