@@ -24,6 +24,7 @@ from .estimates import compare_command, estimate_command, sensitivity_command
 from .gfe import gfe_command
 from .options import PanelCommand
 from .pricing import pricing_copy, pricing_show, pricing_sources, pricing_validate
+from .superbill import superbill_command, superbill_init
 from .templates import init_command, schema_command
 
 app = typer.Typer(
@@ -48,6 +49,14 @@ clinic_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(clinic_app, name="clinic")
+superbill_app = typer.Typer(
+    help="The superbill: an itemized bill for an out-of-network claim.\n\n"
+    "Example: ketacost superbill init billing/",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(superbill_app, name="superbill")
 
 
 def _version(value: bool) -> None:
@@ -83,6 +92,8 @@ pricing_app.command("copy")(pricing_copy)
 clinic_app.command("init")(clinic_init)
 clinic_app.command("check")(clinic_check)
 app.command("gfe", cls=PanelCommand)(gfe_command)
+superbill_app.callback()(superbill_command)
+superbill_app.command("init")(superbill_init)
 app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.command("batch")(batch_command)

@@ -43,7 +43,8 @@ def gfe_command(
         list[str] | None,
         typer.Option(
             "--diagnosis",
-            help="An ICD-10 diagnosis code (repeat for more; the first is the primary).",
+            help="An ICD-10-CM diagnosis code, valid and billable (repeat for more; the first "
+            "is the primary).",
             metavar="ICD10",
         ),
     ] = None,

@@ -15,23 +15,30 @@ def schema_command(
     which: Annotated[
         str,
         typer.Argument(
-            metavar="estimate|scenario|sensitivity|gfe",
-            help="The estimate document, the scenario file, the sensitivity document or the "
-            "Good Faith Estimate.",
+            metavar="estimate|scenario|sensitivity|gfe|superbill",
+            help="The estimate document, the scenario file, the sensitivity document, the "
+            "Good Faith Estimate or the superbill.",
         ),
     ] = "estimate",
 ) -> None:
-    """Print the JSON Schema (2020-12) of the estimate document, a scenario file, sensitivity
-    or the Good Faith Estimate.
+    """Print the JSON Schema (2020-12) of the estimate document, a scenario file, sensitivity,
+    the Good Faith Estimate or the superbill.
 
     Example: ketacost schema scenario > scenario.schema.json
     """
     import json
 
-    from ..render.schema import estimate_schema, gfe_schema, scenario_schema, sensitivity_schema
+    from ..render.schema import (
+        estimate_schema,
+        gfe_schema,
+        scenario_schema,
+        sensitivity_schema,
+        superbill_schema,
+    )
 
     makers = {"estimate": estimate_schema, "scenario": scenario_schema,
-              "sensitivity": sensitivity_schema, "gfe": gfe_schema}  # fmt: skip
+              "sensitivity": sensitivity_schema, "gfe": gfe_schema,
+              "superbill": superbill_schema}  # fmt: skip
     if which not in makers:
         raise InputError(f"schema: must be one of {', '.join(makers)}, not {which!r}",
                          field="schema")  # fmt: skip

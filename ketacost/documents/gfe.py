@@ -29,11 +29,10 @@ from ..inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
 from ..inputs.scenario import ResolvedScenario
 from ..rules import Rules
 from ..rules.gfe_rules import GfeRules, RuleSource
+from ..rules.icd10cm import Diagnosis, lookup
 
 SCHEMA_VERSION = 1
 MAX_DIAGNOSES = 12  # a claim carries a principal diagnosis and up to 11 others
-# ICD-10(-CM): a letter, a digit, a letter or digit, then an optional dot and up to 4 more
-ICD10 = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?")
 OLDEST_BIRTH_YEAR = 1900
 
 
@@ -112,7 +111,8 @@ class GoodFaithEstimate(NamedTuple):
     issued: dt.date
     patient: Patient
     primary_service: PrimaryService
-    diagnoses: tuple[str, ...]
+    diagnoses: tuple[str, ...]  # ICD-10-CM, dotted: F41.1
+    diagnosis_descriptions: dict[str, str]  # each code's description in the code set
     period: Period
     recurring: Recurring
     providers: tuple[Provider, ...]
@@ -162,20 +162,25 @@ def birth_date(text: str | None, issued: dt.date, label: str = "--patient-dob") 
 def diagnosis_codes(
     codes: list[str] | tuple[str, ...], label: str = "--diagnosis"
 ) -> tuple[str, ...]:
-    """ICD-10 codes, upper-cased, each checked for its shape, in order, without repeats."""
+    """ICD-10-CM codes, dotted (F41.1), in order, without repeats; each must be a valid,
+    billable code of the current code set (a category header such as F33 is refused)."""
+    return tuple(d.code for d in diagnoses_checked(codes, label))
+
+
+def diagnoses_checked(
+    codes: list[str] | tuple[str, ...], label: str = "--diagnosis"
+) -> tuple[Diagnosis, ...]:
+    """The diagnoses ``codes`` name, with their descriptions from the ICD-10-CM code set."""
     if not codes:
         raise InputError(f"{label}: required: at least one ICD-10 code, e.g. F33.2", field=label)
-    out: list[str] = []
+    out: list[Diagnosis] = []
     for raw in codes:
-        code = raw.strip().upper()
-        if not ICD10.fullmatch(code):
-            raise InputError(
-                f"{label}: {raw.strip()[:20]!r} is not an ICD-10 code (a letter, a digit, a letter "
-                "or digit, then an optional dot and up to 4 more: F33.2, F32A)",
-                field=label,
-            )
-        if code not in out:
-            out.append(code)
+        try:
+            diagnosis = lookup(raw)
+        except ValueError as exc:
+            raise InputError(f"{label}: {raw.strip()[:20]!r} {exc}", field=label) from None
+        if diagnosis not in out:
+            out.append(diagnosis)
     if len(out) > MAX_DIAGNOSES:
         raise InputError(f"{label}: at most {MAX_DIAGNOSES} codes", field=label)
     return tuple(out)
@@ -234,7 +239,8 @@ def build_gfe(
 ) -> GoodFaithEstimate:
     """The Good Faith Estimate of ``scenario``'s course at ``clinic``, issued on ``issued``."""
     patient = Patient(patient_name(name), birth_date(date_of_birth, issued))
-    codes = diagnosis_codes(diagnoses)
+    checked = diagnoses_checked(diagnoses)
+    codes = tuple(d.code for d in checked)
     pricing, gfe_rules = rules.pricing, rules.gfe
     if gfe_rules is None:
         raise ValueError("a Good Faith Estimate needs rules with the GFE rules (builtin_rules())")
@@ -307,6 +313,7 @@ def build_gfe(
         patient=patient,
         primary_service=primary,
         diagnoses=codes,
+        diagnosis_descriptions={d.code: d.description for d in checked},
         period=period,
         recurring=recurring,
         providers=(provider,),

@@ -18,7 +18,9 @@ from typing import Any, NamedTuple
 
 from ..core.errors import InputError
 from ..core.money import cents
+from ..rules.coding import npi_check_digit_ok, pathway_conflict
 from ..rules.model import ROUTES, LineItemSpec, PricingModel
+from .clinic_billing import TEMPLATE_LINES, RenderingProvider, parse_billing
 from .fields import FieldSpec
 from .scenario import resolve_location
 from .values import convert
@@ -41,8 +43,10 @@ PLACES_OF_SERVICE = {
     "22": "On campus-outpatient hospital",
     "49": "Independent clinic",
 }
+KEYS: tuple[str, ...]
 KEYS = ("name", "npi", "tin", "address", "location", "phone", "place_of_service", "taxonomy",
         "prices", "codes", "extras")  # fmt: skip
+KEYS += ("billing_npi", "rendering")  # the superbill's (clinic_billing.py)
 REQUIRED = ("name", "npi", "tin", "address", "location", "prices")
 _PRICE = FieldSpec("price", "money", "A self-pay price in dollars.")
 _CODE = re.compile(r"^[A-Z0-9]{4,7}$")  # CPT 99214, HCPCS J3490 / G2082, with modifiers apart
@@ -73,6 +77,8 @@ class ClinicProfile(NamedTuple):
     codes: dict[str, tuple[str, ...]]
     extras: tuple[ExtraItem, ...]
     taxonomy: str | None = None  # NUCC provider taxonomy code (the FHIR GFE carries it)
+    billing_npi: str | None = None  # CMS-1500 item 33a when not ``npi`` (clinic_billing.py)
+    rendering: tuple[RenderingProvider, ...] = ()  # the clinicians (items 24J, 31)
 
     @property
     def routes(self) -> tuple[str, ...]:
@@ -88,24 +94,6 @@ class Service(NamedTuple):
     codes: tuple[str, ...]
     unit_price: Decimal
     extra: bool
-
-
-def npi_check_digit_ok(npi: str) -> bool:
-    """The NPI check digit: Luhn over the 10 digits with the card-issuer prefix 80840.
-
-    CMS, "Requirements for constructing the NPI check digit" (the Luhn formula for ISO 7812
-    identifiers; the prefix 80840 adds the constant 24 to the doubled-digit sum).
-    """
-    if not re.fullmatch(r"\d{10}", npi):
-        return False
-    total = 0
-    for position, char in enumerate(reversed("80840" + npi)):
-        digit = int(char)
-        if position % 2 == 1:
-            digit *= 2
-            digit = digit - 9 if digit > 9 else digit
-        total += digit
-    return total % 10 == 0
 
 
 def _fail(source: str, key: str, message: str) -> InputError:
@@ -175,8 +163,9 @@ def parse_clinic(document: Any, source: str, pricing: PricingModel) -> ClinicPro
     prices = _prices(document["prices"], source)
     codes = _codes(document.get("codes"), source)
     extras = _extras(document.get("extras"), source)
-    return ClinicProfile(source, name or "", npi, tin, address, location, state, phone, place,
-                         prices, codes, extras, taxonomy and taxonomy.upper())  # fmt: skip
+    profile = ClinicProfile(source, name or "", npi, tin, address, location, state, phone, place,
+                            prices, codes, extras, taxonomy and taxonomy.upper())  # fmt: skip
+    return profile._replace(**parse_billing(document, source))
 
 
 def _prices(raw: Any, source: str) -> dict[str, Decimal]:
@@ -222,6 +211,9 @@ def _codes(raw: Any, source: str) -> dict[str, tuple[str, ...]]:
             raise _fail(source, f"codes.{str(key)[:40]}",
                         f"unknown service (known: {', '.join(SERVICES)})")  # fmt: skip
         out[key] = _code_list(value, source, f"codes.{key}")
+        conflict = pathway_conflict(out[key])  # one Spravato billing pathway (rules/coding.py)
+        if conflict:
+            raise _fail(source, f"codes.{key}", conflict)
     return out
 
 
@@ -375,4 +367,4 @@ prices:                     # dollars per unit; delete the routes you do not off
 #     code: "99211"
 #     price: 40
 #     per: session
-"""
+""" + TEMPLATE_LINES

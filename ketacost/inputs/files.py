@@ -54,6 +54,35 @@ def read_clinic_file(path: str, pricing: Any) -> Any:
     return parse_clinic(document, path, pricing)
 
 
+def read_patient_file(path: str, today: Any) -> Any:
+    """Read and validate a superbill's patient file (YAML)."""
+    from ..files.strict_yaml import control_characters
+    from .superbill import parse_patient
+
+    document = parse_yaml(_read_input(path, "patient file"), path, input_error)
+    for problem in control_characters(document):
+        raise input_error(path, problem)
+    return parse_patient(document, path, today)
+
+
+def read_visits_file(path: str, today: Any) -> Any:
+    """Read and validate a superbill's visits file: CSV (a header row), or YAML (a list)."""
+    from .superbill import csv_rows, parse_visits
+
+    raw = _read_input(path, "visits file")
+    if Path(path).suffix.lower() in (".yaml", ".yml"):
+        rows = parse_yaml(raw, path, input_error)
+        if not isinstance(rows, list):
+            raise input_error(path, "a YAML visits file is a list of visits (- date: …)")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise input_error(path, f"not UTF-8 text (byte {exc.start})") from None
+        rows = csv_rows(text, path)
+    return parse_visits(rows, path, today)
+
+
 def scenario_template() -> str:
     """A commented scenario file listing every option, with the route set."""
     from .fields import EXAMPLES, FIELDS

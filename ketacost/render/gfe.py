@@ -38,9 +38,10 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
         "",
         "### Patient diagnosis",
         "",
-        "| | Diagnosis code (ICD-10) |",
-        "|---|---|",
-        *(f"| {'Primary' if n == 0 else 'Secondary'} | {code} |"
+        "| | Diagnosis code (ICD-10-CM) | Description |",
+        "|---|---|---|",
+        *(f"| {'Primary' if n == 0 else 'Secondary'} | {code} | "
+          f"{escape_markdown(gfe.diagnosis_descriptions.get(code, ''))} |"
           for n, code in enumerate(gfe.diagnoses)),
         "",
         "### Primary service or item requested or scheduled",

@@ -143,8 +143,8 @@ def _diagnoses(gfe: GoodFaithEstimate) -> list[dict[str, Any]]:
     for n, code in enumerate(gfe.diagnoses, start=1):
         kind = (_concept(DIAGNOSIS_TYPE, "principal") if n == 1
                 else _concept(C4BB_DIAGNOSIS_TYPE, "secondary"))  # fmt: skip
-        out.append({"sequence": n, "diagnosisCodeableConcept": _concept(ICD10CM, _dotted(code)),
-                    "type": [kind]})  # fmt: skip
+        diagnosis = _concept(ICD10CM, _dotted(code), gfe.diagnosis_descriptions.get(code))
+        out.append({"sequence": n, "diagnosisCodeableConcept": diagnosis, "type": [kind]})
     return out
 
 

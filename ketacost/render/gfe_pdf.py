@@ -111,7 +111,9 @@ def render_pdf(gfe: GoodFaithEstimate) -> bytes:
     _heading(pdf, "Patient")
     _fields(pdf, [("Patient name", p.name), ("Date of birth", p.date_of_birth.isoformat())])
     _heading(pdf, "Patient diagnosis", 11)
-    _fields(pdf, [("Primary diagnosis" if n == 0 else "Secondary diagnosis", f"ICD-10 {code}")
+    described = gfe.diagnosis_descriptions
+    _fields(pdf, [("Primary diagnosis" if n == 0 else "Secondary diagnosis",
+                   f"ICD-10-CM {code}: {described.get(code, '')}")
                   for n, code in enumerate(gfe.diagnoses)])  # fmt: skip
     _heading(pdf, "Primary service or item requested or scheduled", 11)
     _fields(pdf, [

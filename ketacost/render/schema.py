@@ -183,3 +183,19 @@ def gfe_schema() -> dict[str, Any]:
         "(45 CFR 149.610). Money is a JSON number in dollars, exact to the cent.",
         **body,
     }
+
+
+def superbill_schema() -> dict[str, Any]:
+    """The superbill document (``ketacost superbill --format json``)."""
+    from ..documents.superbill import Superbill
+
+    body = _type_schema(Superbill)
+    return {
+        "$schema": DIALECT,
+        "$id": "https://ketacost.invalid/schema/superbill.json",
+        "title": f"ketacost superbill (schema_version 1, ketacost {__version__})",
+        "description": "`ketacost superbill --format json`: an itemized bill for an "
+        "out-of-network claim, in the CMS-1500's order. Money is a JSON number in dollars, "
+        "exact to the cent.",
+        **body,
+    }

@@ -211,6 +211,13 @@ class LineItemSpec(_Value):
     bundles: str = ""
     reference: tuple[str, ...] = ()  # sources of the codes and the coverage note
 
+    def __post_init__(self) -> None:
+        from .coding import pathway_conflict
+
+        conflict = pathway_conflict(self.codes)
+        if conflict:
+            raise ValueError(f"codes: {conflict}")
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class BoosterPhase(_Value):
