@@ -172,8 +172,8 @@ class Chunk(NamedTuple):
     written: bool = False  # the text went straight to the sink (see pool.run_batch)
 
 
-def _work(chunk: list[Record]) -> Chunk:
-    lines, failed = _outputs(chunk)
+def _work(chunk: list[Any], outputs: Any = None) -> Chunk:
+    lines, failed = (outputs or _outputs)(chunk)
     lines.append(b"")
     return Chunk(b"\n".join(lines), len(chunk), tuple(failed))
 
@@ -191,11 +191,11 @@ def _outputs(chunk: list[Record]) -> tuple[list[bytes], list[int]]:
     return lines, failed
 
 
-def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
+def _chunks(records: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
     for record in records:
         chunk.append(record)
-        if len(chunk) >= CHUNK:
+        if len(chunk) >= size:
             yield chunk
             chunk = []
     if chunk:

@@ -24,6 +24,7 @@ from .estimates import compare_command, estimate_command, sensitivity_command
 from .gfe import gfe_command
 from .options import PanelCommand
 from .pricing import pricing_copy, pricing_show, pricing_sources, pricing_validate
+from .sweep_run import sweep_command
 from .templates import init_command, schema_command
 
 app = typer.Typer(
@@ -86,6 +87,7 @@ app.command("gfe", cls=PanelCommand)(gfe_command)
 app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.command("batch")(batch_command)
+app.command("sweep")(sweep_command)
 
 
 # --- the command a command line runs ---------------------------------------------------------
