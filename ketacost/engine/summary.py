@@ -15,23 +15,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..core.memo import Memo
-from ..core.money import EDGES, Band
+from ..core.money import EDGES, ZERO, Band
 from ..inputs.fields import PLAN_FIGURES
 from ..inputs.scenario import ResolvedScenario
 from ..rules.model import PricingModel
+from .accounts import AccountPayment
 from .course import Visit, build_course
-from .estimate import (
-    Totals,
-    _draw_accounts,
-    _financing,
-    _monthly,
-    _totals,
-    _visit_lines,
-    claim_course,
-)
+from .estimate import Claims, Totals, _draw_accounts, _financing, claim_course
 from .notes import warnings
 from .prices import PriceList, price_list
-from .tax_saving import TaxResult, TaxYearLine, price_tax
+from .tax_saving import TaxResult, TaxYearLine, _by_year, price_tax
 
 if TYPE_CHECKING:
     from ..rules import Rules
@@ -49,7 +42,7 @@ class Summary(NamedTuple):
 _COURSES: Memo[tuple[Visit, ...]] = Memo(1024)
 _PRICES: Memo[PriceList] = Memo(1024)
 _TAXES: Memo[TaxResult] = Memo(4096)
-# What the tax saving does not depend on (its course's dates and draws are in its key): every
+# What the tax saving does not depend on (its account dollars by year are in its key): every
 # other input is, so that an input added later is never overlooked.
 _NOT_TAX = frozenset({*PLAN_FIGURES, "coverage", "copay_program"})
 _TAX_FIELDS = tuple(i for i, name in enumerate(ResolvedScenario._fields) if name not in _NOT_TAX)
@@ -73,19 +66,59 @@ def summarize(scenario: ResolvedScenario, rules: Rules) -> Summary:
     claims = claim_course(scenario, pricing, visits, prices)
     dates = [visit.date for visit in visits]
     payments = _draw_accounts(scenario, pricing, claims.results, dates)
-    # the same household drawing the same amounts on the same days saves the same tax
-    paid = tuple(tuple(payments[edge]) for edge in EDGES)
-    tax_key = (*_household(scenario), scenario.start, tuple(dates), paid)
+    # The tax saving depends on the household and the account dollars of each tax year: the
+    # same household spending the same dollars in the same years saves the same tax. Equal in
+    # value (1500 and 1500.00 are one key): a row shows cents, never the digits as written.
+    years = _by_year(dates, payments, scenario.hsa_direct)
+    spent = tuple((year, tuple(by_edge[edge] for edge in EDGES)) for year, by_edge in years.items())
+    tax_key = (*_household(scenario), spent)
     taxed = _TAXES.recall(tax_key, (rules.tax_law,), price_tax, scenario, rules.tax_law, dates,
                           payments)  # fmt: skip
-    visit_lines = _visit_lines(visits, prices, claims, payments)
-    totals = _totals(_monthly(visit_lines), taxed.savings)
+    totals = _course_totals(visits, prices, claims, payments, taxed.savings)
     financing, _ = _financing(scenario, totals)
     cautions = warnings(scenario, pricing, visits, claims.networks, claims.results, payments,
                         claims.plan, scaled=True)  # fmt: skip
     codes = tuple(c.code for c in cautions) + tuple(code for code, _ in taxed.cautions)
     interest = None if financing is None else financing.total_interest
     return Summary(totals, interest, taxed.years, codes)
+
+
+def _course_totals(
+    visits: tuple[Visit, ...],
+    prices: PriceList,
+    claims: Claims,
+    payments: dict[str, list[AccountPayment]],
+    savings: Band,
+) -> Totals:
+    """The estimate's totals, summed straight from the claims and the account draws rather
+    than through its visit lines and months: the same cents added in another order, so the
+    same sums (a test compares them with the estimate's over many scenarios)."""
+    columns: list[list[Decimal]] = [[], [], [], [], []]  # gross, plan, program, patient, account
+    for i, edge in enumerate(EDGES):
+        gross = plan = program = patient = ZERO
+        for visit, result in zip(visits, claims.results[edge], strict=True):
+            gross += prices.billed[visit.kind][i]
+            plan += result.plan_pays
+            program += result.program_pays
+            patient += result.patient_pays
+        account = ZERO
+        for payment in payments[edge]:
+            account += payment.total
+        for column, value in zip(columns, (gross, plan, program, patient, account), strict=True):
+            column.append(value)
+    gross_band, plan_band, program_band, patient_band, account_band = (
+        Band(*column) for column in columns
+    )
+    return Totals(
+        gross=gross_band,
+        plan_pays=plan_band,
+        program_pays=program_band,
+        patient_pays=patient_band,
+        account_paid=account_band,
+        tax_savings=savings,
+        net_cost=patient_band - savings,
+        cash_out_of_pocket=patient_band - account_band,
+    )
 
 
 def _course(scenario: ResolvedScenario, pricing: PricingModel) -> tuple[Visit, ...]:
