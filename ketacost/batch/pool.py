@@ -39,6 +39,11 @@ class Job(NamedTuple):
     size: int = CHUNK
 
 
+def record_job(pricing: PricingModel, today: dt.date, source: str, form: str = "full") -> Job:
+    """Batch records' estimates, each written as ``form`` (``full``, ``brief`` or ``csv``)."""
+    return Job(_init_worker, (pricing, today, source, form), _outputs)
+
+
 def run_batch(
     records: Iterable[Any],
     pricing: PricingModel,
@@ -60,7 +65,7 @@ def run_batch(
     :class:`_Workers`). ``job``: other work than batch records (default: the records'
     estimates with ``pricing``, ``today`` and ``source``).
     """
-    job = job or Job(_init_worker, (pricing, today, source), _outputs)
+    job = job or record_job(pricing, today, source)
     if jobs <= 1 or not can_fork():  # no fork (Windows): the same work, in this process
         job.start(*job.args)
         for chunk in _chunks(records, job.size):
@@ -134,7 +139,7 @@ class _Workers:
     def __init__(
         self, jobs: int, pricing: PricingModel, today: dt.date, source: str, job: Job | None = None
     ) -> None:
-        self.job = job or Job(_init_worker, (pricing, today, source), _outputs)
+        self.job = job or record_job(pricing, today, source)
         # Enlarged pipes count against the user's pipe allowance (64 MiB by default), shared by
         # every program the user runs: only a few workers' result pipes get one.
         self.enlarge = jobs <= ENLARGED_JOBS
