@@ -109,7 +109,7 @@ def start_worker(grid: Grid, pricing: PricingModel, today: dt.date, source: str,
     prefix = [json.dumps(axis.name) + ":" if form == "jsonl" else "" for axis in grid.axes]
     cells = [[key + cell(value) for value in axis.given]
              for key, axis in zip(prefix, grid.axes, strict=True)]  # fmt: skip
-    _STATE.update(grid=grid, pricing=pricing, today=today, form=form, cells=cells,
+    _STATE.update(grid=grid, scenario=grid.scenarios(pricing, today), form=form, cells=cells,
                   rules=Rules(pricing, builtin_tax_law(), source=source))  # fmt: skip
 
 
@@ -117,7 +117,7 @@ def block_rows(chunk: list[tuple[int, int]]) -> tuple[list[bytes], list[int]]:
     """Each block's rows as one text (rows joined by newlines); no row fails (the grid was
     checked), and an error the estimate raises stops the sweep, naming the point."""
     grid: Grid = _STATE["grid"]
-    pricing, today, rules = _STATE["pricing"], _STATE["today"], _STATE["rules"]
+    scenario, rules = _STATE["scenario"], _STATE["rules"]
     cells: list[list[str]] = _STATE["cells"]
     jsonl = _STATE["form"] == "jsonl"
     out = []
@@ -126,7 +126,7 @@ def block_rows(chunk: list[tuple[int, int]]) -> tuple[list[bytes], list[int]]:
         for index in range(first, end):
             picks = grid.indexes(index)
             try:
-                summary = summarize(grid.scenario(picks, pricing, today), rules)
+                summary = summarize(scenario(picks), rules)
             except KetacostError as exc:
                 point = ", ".join(f"{axis.name}={axis.given[i]}"
                                   for axis, i in zip(grid.axes, picks, strict=True))  # fmt: skip

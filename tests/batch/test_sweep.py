@@ -114,8 +114,10 @@ def test_every_row_equals_the_library_estimate(tmp_path: Path) -> None:
 
     rules = load_rules()
     grid = parse_grid(read_grid_file(_grid(tmp_path, SMALL)), rules.pricing, dt.date(2026, 11, 27))
+    fast = grid.scenarios(rules.pricing, dt.date(2026, 11, 27))
     for index in range(grid.size):
         scenario = grid.scenario(grid.indexes(index), rules.pricing, dt.date(2026, 11, 27))
+        assert fast(grid.indexes(index)) == scenario
         full, summary = estimate(scenario, rules), summarize(scenario, rules)
         assert summary.totals == full.totals
         assert summary.tax == full.tax
