@@ -56,6 +56,16 @@ def sweep_command(
         bool,
         typer.Option("--yes", help=f"Run a grid of more than {LARGE:,} rows."),
     ] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help="Run on a Dask cluster: local (two workers here) or tcp://host:port. Needs "
+            "pip install 'ketacost[dask]' and --output (one file per 100,000 rows, each with "
+            "its header).",
+        ),
+    ] = None,
 ) -> None:
     """Estimate every combination of a grid of options: one row per scenario, its inputs, then
     the low, typical and high of every total (gross_low, gross_typical, gross_high, ...), the
@@ -67,7 +77,9 @@ def sweep_command(
     from ..batch import sweep
     from ..inputs.grid import parse_grid, read_grid_file
 
-    kind = _format(output_format, output)
+    kind = _format(output_format, output if dask is None else None)
+    if dask is not None:
+        _check_dask(dask, kind, output, jobs, force)
     if kind == "parquet":
         from ..batch.parquet import require_pyarrow
 
@@ -82,6 +94,9 @@ def sweep_command(
     if size > LARGE and not yes:
         raise InputError(f"the grid has {size:,} rows, more than {LARGE:,}: add --yes to run it",
                          field=grid_file)  # fmt: skip
+    if dask is not None and output is not None:  # (checked: --dask has an --output)
+        _dask_sweep(dask, grid, output, pricing, today, label, kind)
+        return
     from ..batch.pool import run_batch
     from ..batch.stream import descriptor
     from ..files.output import output_stream
@@ -111,6 +126,40 @@ def sweep_command(
             chunks.close()  # stops the workers now if the loop was left early
     if output not in (None, "-"):
         sys.stderr.write(f"{plural(size, 'row')} written to {output}\n")
+
+
+def _check_dask(address: str, kind: str, output: str | None, jobs: int | None,
+                force: bool) -> None:  # fmt: skip
+    """`sweep --dask`: everything the user gave, checked before the grid is read."""
+    from ..batch import on_dask
+
+    if output is None or output == "-":
+        raise InputError("--dask needs --output PATH: a folder, or a name with * for the part "
+                         "number", field="--output")  # fmt: skip
+    if kind == "parquet":
+        raise InputError("--format parquet: not with --dask, which writes csv or jsonl parts",
+                         field="--format")  # fmt: skip
+    for flag, given, why in (("--jobs", jobs is not None, "whose workers make the rows"),
+                             ("--force", force, "which writes only new files")):  # fmt: skip
+        if given:
+            raise InputError(f"{flag}: not with --dask, {why}", field=flag)
+    on_dask.check_address(address)
+    on_dask.require_dask()
+
+
+def _dask_sweep(address: str, grid: Any, output: str, pricing: Any, today: dt.date, label: str,
+                kind: str) -> None:  # fmt: skip
+    from ..batch import on_dask
+    from ..batch.sweep_dask import run_sweep_dask
+
+    target = on_dask.check_output(output)
+    if "*" not in output:  # a folder: its parts are named for their format
+        target = target._replace(pattern=target.pattern.removesuffix(".jsonl") + "." + kind)
+    with _stop_on_sigterm():
+        result = run_sweep_dask(address, grid, target, pricing, today, source=label, form=kind)
+    sys.stderr.write(
+        f"{plural(result.records, 'row')} written into {plural(result.files, 'file')} at {output}\n"
+    )
 
 
 def _by_block(
