@@ -77,7 +77,8 @@ def sweep_command(
     from ..batch import sweep
     from ..inputs.grid import parse_grid, read_grid_file
 
-    kind = _format(output_format, output if dask is None else None)
+    named = dask is None or os.path.splitext(output or "")[1].lower() in _SUFFIXES
+    kind = _format(output_format, output if named else None)  # a --dask folder: csv
     if dask is not None:
         _check_dask(dask, kind, output, jobs, force)
     if kind == "parquet":
