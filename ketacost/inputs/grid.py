@@ -72,7 +72,6 @@ class Grid(NamedTuple):
             out[axis.name] = axis.values[i]
         return _resolve(out, pricing, today, {}, True)
 
-
     def scenarios(
         self, pricing: PricingModel, today: dt.date
     ) -> Callable[[list[int]], ResolvedScenario]:
