@@ -238,3 +238,28 @@ def test_parquet_without_pyarrow_names_the_extra(
         "Error: --format parquet: needs the parquet extra (pyarrow): "
         "pip install 'ketacost[parquet]'\n"
     )
+
+
+def test_the_format_follows_the_output_name(tmp_path: Path) -> None:
+    out = tmp_path / "sweep.jsonl"
+    run = run_cli("sweep", _grid(tmp_path, SMALL), "--output", str(out))
+    assert run.code == 0, run.err
+    assert json.loads(out.read_text().splitlines()[0])["route"] == "iv"
+
+
+def test_a_long_grid_shows_a_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from ketacost.cli import sweep_run
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with sweep_run._progress(sweep_run.LONG - 1) as nothing:
+        assert nothing is None  # a short grid: no bar
+    with sweep_run._progress(sweep_run.LONG) as advance:
+        advance(sweep_run.LONG // 2)
+    assert f"{sweep_run.LONG // 2}/{sweep_run.LONG}" in terminal.getvalue()
