@@ -134,7 +134,9 @@ def _course(scenario: ResolvedScenario, pricing: PricingModel) -> tuple[Visit, .
 
 
 # The money figures of a row, in order: each total's band, then the financing interest's.
-FIGURES: tuple[str, ...] = (*Totals._fields, "financing_interest")
+# (once the totals carry the financing interest themselves, it is not added a second time)
+_INTEREST = () if "financing_interest" in Totals._fields else ("financing_interest",)
+FIGURES: tuple[str, ...] = (*Totals._fields, *_INTEREST)
 FIGURE_COLUMNS: tuple[str, ...] = tuple(f"{name}_{edge}" for name in FIGURES for edge in EDGES)
 
 
@@ -143,6 +145,8 @@ def figure_values(summary: Summary) -> list[Decimal | None]:
     out: list[Decimal | None] = []
     for band in summary.totals:
         out += band
+    if not _INTEREST:
+        return out
     if summary.financing_interest is None:
         out += (None, None, None)
     else:
