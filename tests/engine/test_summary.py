@@ -9,6 +9,7 @@ import datetime as dt
 import importlib.util
 import json
 
+import pytest
 from conftest import REPO, TODAY, rules_of
 
 from ketacost.engine.estimate import estimate
@@ -47,3 +48,17 @@ def test_households_that_differ_only_in_digits_share_a_tax(pricing: PricingModel
     one = summarize(parse_scenario(base, pricing, dt.date(2027, 1, 1)), rules)
     two = summarize(parse_scenario({**base, "fsa": "1500.00"}, pricing, TODAY), rules)
     assert one.totals == two.totals
+
+
+def test_a_summary_falls_back_to_the_estimate_when_the_totals_grow(
+    pricing: PricingModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until _course_totals sums a new total, summaries come from the whole estimate."""
+    from ketacost.engine import summary as module
+
+    rules = rules_of(pricing)
+    line = '{"route": "spravato", "deductible": 1500, "fsa": 800, "tax_rate": 30}'
+    scenario = parse_scenario(json.loads(line), pricing, TODAY)
+    fast = summarize(scenario, rules)
+    monkeypatch.setattr(module, "_SUMMED_HERE", False)
+    assert summarize(scenario, rules) == fast
