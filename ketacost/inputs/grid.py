@@ -160,9 +160,11 @@ def _axis(spec: FieldSpec, raw: Any, pricing: PricingModel, today: dt.date) -> A
             detail = str(exc).removeprefix(f"{name}: ")
             raise InputError(f"{where}: {_show(value)}: {detail}", field=name) from None
         values.append(converted)
-    if len(set(map(repr, values))) < len(values):
-        twice = next(v for i, v in enumerate(given) if repr(values[i]) in map(repr, values[:i]))
-        raise InputError(f"{name}: {_show(twice)} is listed twice", field=name)
+    seen: set[Any] = set()
+    for value, converted in zip(given, values, strict=True):
+        if converted in seen:  # 1500 and 1500.00 too: the same scenario twice
+            raise InputError(f"{name}: {_show(value)} is listed twice", field=name)
+        seen.add(converted)
     return Axis(spec, tuple(_as_given(spec, v, c) for v, c in zip(given, values, strict=True)),
                 tuple(values))  # fmt: skip
 

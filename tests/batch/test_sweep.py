@@ -163,6 +163,7 @@ def test_workers_give_the_same_bytes_as_one_process(tmp_path: Path) -> None:
         ("route: [iv, ketamine]\n", "Error: route, value 2: 'ketamine': must be one of"),
         ("deductible: []\n", "Error: deductible: an empty list"),
         ("coinsurance: [20, 20]\n", "Error: coinsurance: 20 is listed twice"),
+        ("deductible: [1500, 1500.00]\n", "Error: deductible: 1500.00 is listed twice"),
         ("deductible: [500, 5000]\noop_max: 4000\n",
          "Error: oop_max: 4000 is below the deductible 5000 (at deductible=5000, oop_max=4000)"),
         ("- route\n", "Error: {grid}: a grid is a mapping"),
