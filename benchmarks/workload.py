@@ -70,3 +70,32 @@ def mixed_lines(count: int, seed: int = 16) -> list[str]:
     """``count`` JSONL records (each ending in a newline)."""
     rng = random.Random(seed)
     return [json.dumps(mixed_scenario(rng)) + "\n" for _ in range(count)]
+
+
+# The sweep benchmark's grid (issue 25): 4 routes × every state and DC × 10 deductibles × 2
+# coinsurance rates, an FSA and an income: 4,080 scenarios.
+SWEEP_DEDUCTIBLES = tuple(range(500, 5500, 500))
+SWEEP_COINSURANCE = (20, 30)
+SWEEP_FIXED = {"fsa": 2000, "income": 90000, "start": "2027-01-04"}
+
+
+def sweep_grid() -> tuple[str, list[str]]:
+    """(the grid's YAML, the same scenarios as JSONL records for batch, in the sweep's order)."""
+    from ketacost.rules.loader import load_pricing
+
+    pricing = load_pricing()
+    grid = (
+        "route: all\nlocation: all\n"
+        f"deductible: [{', '.join(map(str, SWEEP_DEDUCTIBLES))}]\n"
+        f"coinsurance: [{', '.join(map(str, SWEEP_COINSURANCE))}]\n"
+        + "".join(f"{key}: {value}\n" for key, value in SWEEP_FIXED.items())
+    )
+    records = [
+        json.dumps({"route": route, "location": state, "deductible": deductible,
+                    "coinsurance": rate, **SWEEP_FIXED}) + "\n"
+        for route in pricing.routes
+        for state in pricing.locations.states
+        for deductible in SWEEP_DEDUCTIBLES
+        for rate in SWEEP_COINSURANCE
+    ]  # fmt: skip
+    return grid, records

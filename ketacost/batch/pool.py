@@ -19,22 +19,40 @@ import select
 import signal
 import struct
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Generator, Iterable, Iterator
+from typing import Any, NamedTuple
 
 from ..core.errors import KetacostError
 from ..rules.model import PricingModel
-from .records import Chunk, Record, _chunks, _init_worker, _outputs, _work
+from .records import CHUNK, Chunk, _chunks, _init_worker, _outputs, _work
+
+
+class Job(NamedTuple):
+    """What the workers do, when it is not estimating batch records (a sweep's rows):
+    ``start(*args)`` once in each worker (inherited through the fork, never pickled), then
+    ``outputs(chunk)`` for each chunk of ``size`` items: (one output line each, without its
+    newline; the indexes of those that failed)."""
+
+    start: Callable[..., None]
+    args: tuple[Any, ...]
+    outputs: Callable[[list[Any]], tuple[list[bytes], list[int]]]
+    size: int = CHUNK
+
+
+def record_job(pricing: PricingModel, today: dt.date, source: str, form: str = "full") -> Job:
+    """Batch records' estimates, each written as ``form`` (``full``, ``brief`` or ``csv``)."""
+    return Job(_init_worker, (pricing, today, source, form), _outputs)
 
 
 def run_batch(
-    records: Iterable[Record],
+    records: Iterable[Any],
     pricing: PricingModel,
     today: dt.date,
     *,
     jobs: int = 1,
     source: str = "builtin",
     sink: int | None = None,
+    job: Job | None = None,
 ) -> Generator[Chunk, None, None]:
     """Yield the output of every record, chunk by chunk, in input order.
 
@@ -44,19 +62,21 @@ def run_batch(
     whole lines as it comes. It comes back ``written``, with no text. The caller must
     have written everything before it to the descriptor (flushed). With workers, leaving early
     (an exception in the caller, Ctrl-C, the generator closed) kills them at once (see
-    :class:`_Workers`).
+    :class:`_Workers`). ``job``: other work than batch records (default: the records'
+    estimates with ``pricing``, ``today`` and ``source``).
     """
+    job = job or record_job(pricing, today, source)
     if jobs <= 1 or not can_fork():  # no fork (Windows): the same work, in this process
-        _init_worker(pricing, today, source)
-        for chunk in _chunks(records):
-            yield _work(chunk)
+        job.start(*job.args)
+        for chunk in _chunks(records, job.size):
+            yield _work(chunk, job.outputs)
         return
     _own_mappings()
-    workers = _Workers(jobs, pricing, today, source)
+    workers = _Workers(jobs, pricing, today, source, job)
     workers.sink = sink
     finished = False
     try:
-        yield from workers.run(_chunks(records))
+        yield from workers.run(_chunks(records, job.size))
         finished = True
     finally:
         if finished:
@@ -116,8 +136,10 @@ class _Workers:
     :data:`SERVED` chunks a worker is told to stop and a fresh one takes its slot.
     """
 
-    def __init__(self, jobs: int, pricing: PricingModel, today: dt.date, source: str) -> None:
-        self.state = (pricing, today, source)
+    def __init__(
+        self, jobs: int, pricing: PricingModel, today: dt.date, source: str, job: Job | None = None
+    ) -> None:
+        self.job = job or record_job(pricing, today, source)
         # Enlarged pipes count against the user's pipe allowance (64 MiB by default), shared by
         # every program the user runs: only a few workers' result pipes get one.
         self.enlarge = jobs <= ENLARGED_JOBS
@@ -145,7 +167,7 @@ class _Workers:
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         process = context.Process(
             target=_serve,
-            args=(task_read, result_write, [*inherited, task_write, result_read], self.state,
+            args=(task_read, result_write, [*inherited, task_write, result_read], self.job,
                   blocked),
             daemon=True,
         )  # fmt: skip
@@ -165,7 +187,7 @@ class _Workers:
     def _everyone(self) -> list[_Worker]:
         return [*self.workers, *self.retired]
 
-    def run(self, chunks: Iterator[list[Record]]) -> Iterator[Chunk]:
+    def run(self, chunks: Iterator[list[Any]]) -> Iterator[Chunk]:
         order: deque[_Worker] = deque()  # the worker of each chunk in flight, oldest first
         for number, chunk in enumerate(chunks):
             slot = number % len(self.workers)
@@ -380,7 +402,7 @@ def _serve(
     tasks: int,
     results: int,
     inherited: list[int],
-    state: tuple[PricingModel, dt.date, str],
+    job: Job,
     mask: set[signal.Signals],
 ) -> None:
     """A worker: chunks of records in, their output out, until the stop message.
@@ -394,14 +416,14 @@ def _serve(
     for fd in inherited:  # the parent's ends of this and earlier workers' pipes
         with contextlib.suppress(OSError):
             os.close(fd)
-    _init_worker(*state)
+    job.start(*job.args)
     with contextlib.suppress(OSError, EOFError):
         try:
             while True:
                 (size,) = _TASK.unpack(_read_exactly(tasks, _TASK.size))
                 if not size:
                     break
-                lines, failed = _outputs(pickle.loads(_read_exactly(tasks, size)))
+                lines, failed = job.outputs(pickle.loads(_read_exactly(tasks, size)))
                 size = sum(map(len, lines)) + len(lines)  # each line and its newline
                 header = _RESULT.pack(size, len(lines), len(failed))
                 # the lines as they are, not joined: a joined copy of a chunk's output (up to a

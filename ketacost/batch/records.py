@@ -16,12 +16,14 @@ from typing import Any, NamedTuple
 from ..core.codec import dumps_compact
 from ..core.errors import InputError, KetacostError
 from ..engine.estimate import estimate
+from ..engine.summary import summarize
 from ..files.exact_json import loads_json
 from ..files.lines import MAX_LINE, LineTooLong
 from ..inputs.scenario import parse_scenario
 from ..rules import Rules
 from ..rules.loader import builtin_tax_law
 from ..rules.model import PricingModel
+from . import tables
 
 # Records per task: enough to amortise the pipe (a task costs well under 1% of 50 records'
 # work), few enough that the chunks in flight stay small: a record's output is about 15 KB, and
@@ -112,38 +114,58 @@ def sniff(head: list[str], name: str | None = None) -> str:
     return "jsonl" if readable and readable[0].lstrip().startswith(("{", "[")) else "csv"
 
 
-def _error_line(number: int, code: str, message: str, field: str | None) -> bytes:
+def _error_line(
+    number: int, code: str, message: str, field: str | None, record_id: str | None = None,
+    form: str = "full",
+) -> bytes:  # fmt: skip
+    if form == "csv":
+        return tables.csv_error_row(number, record_id, code, message)
     error = {"line": number, "error": {"code": code, "message": message, "field": field}}
+    if record_id is not None:  # echoed, after the line number (a line without one is as before)
+        error = {"line": number, "id": record_id, "error": error["error"]}
     return json.dumps(error).encode("ascii")
 
 
 def estimate_record(
-    number: int, raw: Any, pricing: PricingModel, today: dt.date, source: str
-) -> tuple[bytes, bool]:
-    """One record to one output line; ``(line, ok)``. Never raises for bad input."""
+    number: int, raw: Any, pricing: PricingModel, today: dt.date, source: str,
+    form: str = "full",
+) -> tuple[bytes, bool]:  # fmt: skip
+    """One record to one output line; ``(line, ok)``. Never raises for bad input. ``form``:
+    ``full`` (the estimate document), ``brief`` or ``csv`` (:mod:`.tables`)."""
     if isinstance(raw, str):
         try:
             values = loads_json(raw)
         except RecursionError:
-            return _error_line(number, "invalid_json", "nested too deeply", None), False
+            return _error_line(number, "invalid_json", "nested too deeply", None, form=form), False
         except ValueError as exc:
-            return _error_line(number, "invalid_json", f"not a JSON object: {exc}", None), False
+            return _error_line(number, "invalid_json", f"not a JSON object: {exc}", None,
+                               form=form), False  # fmt: skip
         if not isinstance(values, dict):
             return _error_line(
-                number, "invalid_input", "a record must be a JSON object", None
+                number, "invalid_input", "a record must be a JSON object", None, form=form
             ), False
     else:
         values = raw
     if "__extra_cells__" in values:
-        return _error_line(number, "invalid_input", "more cells than header columns", None), False
+        return _error_line(number, "invalid_input", "more cells than header columns", None,
+                           form=form), False  # fmt: skip
     if "__unreadable__" in values:
-        return _error_line(number, "invalid_input", values["__unreadable__"], None), False
+        return _error_line(number, "invalid_input", values["__unreadable__"], None,
+                           form=form), False  # fmt: skip
+    record_id = None
     try:
+        record_id, values = tables.take_id(values)
         scenario = parse_scenario(values, pricing, today)
-        document = dumps_compact(estimate(scenario, _rules(pricing, source)))
+        rules = _rules(pricing, source)
+        if form == "csv":
+            return tables.csv_row(number, record_id, summarize(scenario, rules)), True
+        document = estimate(scenario, rules)
     except KetacostError as exc:
-        return _error_line(number, exc.code, str(exc), exc.field), False
-    return b'{"line":%d,' % number + document[1:], True
+        return _error_line(number, exc.code, str(exc), exc.field, record_id, form), False
+    if form == "brief":
+        return tables.brief_line(number, record_id, document), True
+    document_text = dumps_compact(document)
+    return b'{"line":%d,' % number + tables.id_member(record_id) + document_text[1:], True
 
 
 def _rules(pricing: PricingModel, source: str) -> Rules:
@@ -159,8 +181,8 @@ def _rules(pricing: PricingModel, source: str) -> Rules:
 _STATE: dict[str, Any] = {}
 
 
-def _init_worker(pricing: PricingModel, today: dt.date, source: str) -> None:
-    _STATE.update(pricing=pricing, today=today, source=source)
+def _init_worker(pricing: PricingModel, today: dt.date, source: str, form: str = "full") -> None:
+    _STATE.update(pricing=pricing, today=today, source=source, form=form)
 
 
 class Chunk(NamedTuple):
@@ -172,8 +194,8 @@ class Chunk(NamedTuple):
     written: bool = False  # the text went straight to the sink (see pool.run_batch)
 
 
-def _work(chunk: list[Record]) -> Chunk:
-    lines, failed = _outputs(chunk)
+def _work(chunk: list[Any], outputs: Any = None) -> Chunk:
+    lines, failed = (outputs or _outputs)(chunk)
     lines.append(b"")
     return Chunk(b"\n".join(lines), len(chunk), tuple(failed))
 
@@ -181,21 +203,22 @@ def _work(chunk: list[Record]) -> Chunk:
 def _outputs(chunk: list[Record]) -> tuple[list[bytes], list[int]]:
     """Each record's output line (without its newline), and the indexes of those that failed."""
     pricing, today, source = _STATE["pricing"], _STATE["today"], _STATE["source"]
+    form = _STATE.get("form", "full")
     lines = []
     failed = []
     for i, (number, raw) in enumerate(chunk):
-        line, ok = estimate_record(number, raw, pricing, today, source)
+        line, ok = estimate_record(number, raw, pricing, today, source, form)
         lines.append(line)
         if not ok:
             failed.append(i)
     return lines, failed
 
 
-def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
-    chunk: list[Record] = []
+def _chunks(records: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
     for record in records:
         chunk.append(record)
-        if len(chunk) >= CHUNK:
+        if len(chunk) >= size:
             yield chunk
             chunk = []
     if chunk:

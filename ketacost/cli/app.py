@@ -25,6 +25,7 @@ from .gfe import gfe_command
 from .options import PanelCommand
 from .pricing import pricing_copy, pricing_show, pricing_sources, pricing_validate
 from .superbill import superbill_command, superbill_init
+from .sweep_run import sweep_command
 from .templates import init_command, schema_command
 
 app = typer.Typer(
@@ -97,6 +98,7 @@ superbill_app.command("init")(superbill_init)
 app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.command("batch")(batch_command)
+app.command("sweep")(sweep_command)
 
 
 # --- the command a command line runs ---------------------------------------------------------

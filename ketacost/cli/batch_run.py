@@ -59,6 +59,18 @@ def batch_command(
             "pip install 'ketacost[dask]' and --output (one file per partition).",
         ),
     ] = None,
+    brief: Annotated[
+        bool,
+        typer.Option("--brief", help="Only line, id, scenario, totals, tax and the warning "
+                     "codes of each estimate."),
+    ] = False,
+    output_format: Annotated[
+        str | None,
+        typer.Option("--format", metavar="jsonl|csv", show_default=False,
+                     help="Output: jsonl (an estimate a line) or csv (one row a record: line, id, "
+                     "then the low, typical and high of every total, the warning codes, the "
+                     "error) [default: jsonl]."),
+    ] = None,
     blocksize: Annotated[
         int | None,
         typer.Option(
@@ -73,9 +85,11 @@ def batch_command(
 
     A bad record becomes {"line": N, "error": {...}} and the run goes on; exit 4 if any failed.
 
+    A record may carry an id (text, up to 200 characters), echoed in its output.
+
     Example: ketacost batch scenarios.jsonl --jobs 2 | jq .totals.net_cost.typical
     """
-    from ..batch.pool import run_batch
+    from ..batch.pool import record_job, run_batch
     from ..batch.records import csv_records, jsonl_records, sniff
     from ..batch.stream import descriptor, write_chunks
     from ..core.errors import BatchIncomplete
@@ -83,11 +97,15 @@ def batch_command(
     from ..files.output import output_stream
 
     sources = sources or ["-"]
+    form = _form(brief, output_format)
     if dask is not None:
         _dask_batch(dask, sources, output, pricing_file, input_format, blocksize,
                     refused=[("--fail-fast", fail_fast, "which estimates every record"),
                              ("--jobs", jobs is not None, "whose workers run the records"),
-                             ("--force", force, "which writes only new files")])  # fmt: skip
+                             ("--force", force, "which writes only new files"),
+                             ("--brief", brief, "which writes whole estimates"),
+                             ("--format", output_format is not None,
+                              "which writes JSONL estimates")])  # fmt: skip
         return
     if blocksize is not None:  # it was silently ignored
         raise InputError("--blocksize: only with --dask (the bytes of a partition)",
@@ -125,7 +143,14 @@ def batch_command(
     inputs = [source, pricing_path(pricing_file)]
     with _stop_on_sigterm(), output_stream(output, inputs, force=force) as out:
         sink = descriptor(out)
-        chunks = run_batch(records, pricing, dt.date.today(), jobs=workers, source=label, sink=sink)
+        if form == "csv":
+            from ..batch.tables import csv_header
+
+            out.write(csv_header().decode("ascii"))
+            out.flush()
+        job = record_job(pricing, dt.date.today(), label, form)
+        chunks = run_batch(records, pricing, dt.date.today(), jobs=workers, source=label, sink=sink,
+                           job=job)  # fmt: skip
         try:
             total, failed = write_chunks(chunks, out, sink, fail_fast=fail_fast, progress=progress)
         except BrokenPipeError:  # `ketacost batch … | head -1`: the reader has what it wanted
@@ -136,6 +161,20 @@ def batch_command(
         raise BatchIncomplete(
             f"{failed} of {plural(total, 'record')} failed; see their error lines"
         )
+
+
+def _form(brief: bool, output_format: str | None) -> str:
+    """The form of each output line: full, brief or csv."""
+    kind = (output_format or "jsonl").strip().lower()
+    if kind not in ("jsonl", "csv"):
+        raise InputError(f"--format: must be jsonl or csv, not {output_format!r}",
+                         field="--format")  # fmt: skip
+    if kind == "csv":
+        if brief:
+            raise InputError("--brief: not with --format csv, whose rows are brief already",
+                             field="--brief")  # fmt: skip
+        return "csv"
+    return "brief" if brief else "full"
 
 
 def _dask_batch(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
+from ..core.words import did_you_mean
 from ..rules.model import (
     FILINGS,
     MAX_SESSIONS,
@@ -188,3 +189,25 @@ PLAN_FIGURES = (
 )  # fmt: skip
 OON_FIGURES = tuple(name for name in PLAN_FIGURES if name.startswith("oon_"))
 IN_NETWORK_FIGURES = tuple(name for name in PLAN_FIGURES if not name.startswith("oon_"))
+
+# What spreadsheets and other tools call some inputs: an unknown key (a CSV header, a grid's key)
+# of these names is pointed to the input it means, not to its nearest spelling ("state" is not
+# "start").
+COMMON_NAMES = {
+    "state": "location", "zip": "location", "zipcode": "location", "zip_code": "location",
+    "postal_code": "location", "city": "location", "place": "location",
+    "plan_deductible": "deductible", "deductible_amount": "deductible",
+    "oop": "oop_max", "out_of_pocket_max": "oop_max", "max_oop": "oop_max",
+    "coinsurance_rate": "coinsurance", "coinsurance_pct": "coinsurance",
+    "wages": "income", "salary": "income", "household_income": "income",
+    "price": "session_price", "price_per_session": "session_price",
+}  # fmt: skip
+
+
+def did_you_mean_field(name: str) -> str:
+    """`` (did you mean 'location'?)`` for an unknown input name: a common name for an input,
+    else the nearest spelling of one."""
+    lowered = name.strip().lower().replace("-", "_")
+    if lowered in COMMON_NAMES:
+        return f" (did you mean {COMMON_NAMES[lowered]!r}?)"
+    return did_you_mean(lowered, FIELD_BY_NAME)

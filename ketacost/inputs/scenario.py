@@ -15,13 +15,19 @@ from typing import Any, NamedTuple
 
 from ..core.errors import InputError
 from ..core.memo import Memo
-from ..core.words import did_you_mean
 from ..rules.model import (
     PricingModel,
     StateFactor,
     Territory,
 )
-from .fields import FIELD_BY_NAME, FIELDS, IN_NETWORK_FIGURES, OON_FIGURES, PLAN_FIGURES
+from .fields import (
+    FIELD_BY_NAME,
+    FIELDS,
+    IN_NETWORK_FIGURES,
+    OON_FIGURES,
+    PLAN_FIGURES,
+    did_you_mean_field,
+)
 from .values import _fail, _show, convert
 
 
@@ -109,7 +115,7 @@ def parse_scenario(
     unknown = sorted(set(values) - set(FIELD_BY_NAME))
     if unknown:
         where = labels.get(unknown[0], unknown[0][:40])
-        hint = did_you_mean(unknown[0].replace("-", "_"), FIELD_BY_NAME)
+        hint = did_you_mean_field(unknown[0])
         known = " (known keys: `ketacost schema scenario`)" if options else ""
         raise InputError(
             f"{where}: unknown key {_show(unknown[0])}{hint}{known}",
