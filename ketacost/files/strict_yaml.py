@@ -116,8 +116,9 @@ def _too_many_values(yaml: Any, text: str, max_nodes: int) -> str | None:
                     step = str(top[1])
                 elif top[1] % 2:
                     step = top[2]
-                elif isinstance(event, yaml.ScalarEvent):
-                    top[2] = printable(str(event.value))[:60]
+                else:  # a key: a complex one ([a, b]: …) is named "?"
+                    scalar = isinstance(event, yaml.ScalarEvent)
+                    top[2] = printable(str(event.value))[:60] if scalar else "?"
                 top[1] += 1
             nodes += 1
             if nodes > max_nodes:
@@ -127,6 +128,8 @@ def _too_many_values(yaml: Any, text: str, max_nodes: int) -> str | None:
                 return (f"line {line}: {where}: more than {max_nodes:,} values (keys, values "
                         "and list items)")  # fmt: skip
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    return None  # the loader reports the nesting, with its place
                 stack.append([isinstance(event, yaml.MappingStartEvent), 0, None, step])
     except yaml.YAMLError:
         return None  # the loader reports it, with its place
