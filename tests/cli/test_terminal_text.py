@@ -109,3 +109,25 @@ def test_rich_markup_in_pricing_labels_is_text(tmp_path: Path) -> None:
     table = run_cli("estimate", "--pricing", str(path), "--start", "2026-11-27")
     assert table.code == 0, table.err
     assert "[link=" in table.out and "[/link]" in table.out
+
+
+# --- Markdown made from a pricing file: every member through render/markdown.py -------------
+
+
+def test_markdown_from_a_pricing_file_has_no_live_markup(tmp_path: Path) -> None:
+    """A source's URL `https://x>[click](javascript:…)` ended its autolink and became a live
+    link; labels and titles go through escape_markdown (checked here as well)."""
+    path = tmp_path / "pricing.yaml"
+    text = PRICING.replace(
+        "url: https://thervo.com/costs/ketamine-therapy-cost\n",
+        'url: "https://thervo.com/x>[click](javascript:alert(1))<b>x y"\n',
+        1,
+    )
+    text = text.replace("label: IV ketamine infusion\n", 'label: "<img src=x> [a](b) | *c*"\n', 1)
+    assert text.count("javascript") == 1 and text.count("<img") == 1
+    path.write_text(text, encoding="utf-8")
+    run = run_cli("estimate", "--pricing", str(path), "--format", "markdown")
+    assert run.code == 0, run.err
+    assert "<https://thervo.com/x%3E[click](javascript:alert(1))%3Cb%3Ex%20y>" in run.out
+    assert not re.search(r"(?<!\\)(<img|\]\(b\)|<b>)", run.out)  # none unescaped
+    assert "\\<img src=x\\> \\[a\\](b) \\| \\*c\\*" in run.out
