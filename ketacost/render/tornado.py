@@ -100,7 +100,7 @@ def _stacked(
     """The tornado for a narrow terminal: each input's name and range on a line of its own,
     then its figures and bar in fixed columns as wide as the widest figure (never cut)."""
     w_low, w_high, w_swing = widths
-    head = Text(" " * (w_low - HEADS[0].cell_len), style="bold")
+    head = Text(" " * (w_low - HEADS[0].cell_len), no_wrap=True, overflow="ignore")
     head.append_text(HEADS[0]).append(" " * (2 * half + 3))
     head.append_text(HEADS[1]).append(" " * (w_high - HEADS[1].cell_len + 1))
     head.append(" " * (w_swing - 5) + "Swing")
