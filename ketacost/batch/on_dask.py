@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from ..core.errors import InputError, KetacostError
+from ..core.errors import InputError, KetacostError, printable
 from ..files.lines import LineTooLong, bounded_lines, runaway, without_bom
 from ..rules.model import PricingModel
 from .records import csv_records, estimate_record, jsonl_records, sniff
@@ -314,7 +314,7 @@ def run_dask(
             if isinstance(exc, KetacostError):
                 exc.message = f"{exc.message} ({note})"
             else:
-                sys.stderr.write(f"batch --dask stopped; {note}\n")
+                sys.stderr.write(printable(f"batch --dask stopped; {note}") + "\n")
         raise
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -33,49 +34,146 @@ CHUNK = 50
 Record = tuple[int, Any]  # (line number, raw JSON text or a CSV row mapping)
 
 
+# Lines one CSV record may span. A quoted cell may hold line breaks, but no scenario value holds
+# many: a quote that is not closed within this many lines (or by the end of the input) is an
+# error of its own, and the lines after the one it opened on are read again as records.
+MAX_RECORD_LINES = 100
+
+
+class _Runaway(Exception):
+    """A record ran past :data:`MAX_RECORD_LINES` lines."""
+
+
+class _Lines:
+    """The input's lines as the CSV reader takes them, each remembered with its number until
+    the record is done (:attr:`taken`); lines given back (:meth:`again`) are read again."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._rest = enumerate(lines, start=1)
+        self._again: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.ended = False  # the reader asked for a line after the last one
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.taken) >= MAX_RECORD_LINES:
+            raise _Runaway
+        if self._again:
+            item = self._again.popleft()
+        else:
+            try:
+                item = next(self._rest)
+            except StopIteration:
+                self.ended = True
+                raise
+        self.taken.append(item)
+        return item[1]
+
+    def again(self, after: int) -> None:
+        """Read the taken lines after line ``after`` again."""
+        self._again.extendleft(reversed([item for item in self.taken if item[0] > after]))
+        self.ended = False
+
+
+def _quote_opened(lines: list[tuple[int, str]]) -> int | None:
+    """The line on which the quoted cell left open at the end of ``lines`` opened (read as
+    Python's csv reader reads: a quote opens a cell only at its start, "" is a quote), or None
+    when every quote is closed."""
+    opened = None
+    state = "start"  # start of a cell, in a plain cell, in quotes, a quote seen in quotes
+    for number, line in lines:
+        for ch in line:
+            if state == "quoted":
+                state = "quote" if ch == '"' else "quoted"
+            elif ch in "\r\n,":
+                state = "start"
+            elif state == "start" and ch == '"':
+                state, opened = "quoted", number
+            elif state == "quote" and ch == '"':
+                state = "quoted"
+            else:
+                state = "plain"
+    return opened if state == "quoted" else None
+
+
 def csv_records(lines: Iterable[str]) -> Iterator[Record]:
     """CSV rows with a header of option names; an empty cell means "not given". A row is
-    numbered by the line it starts on (a quoted cell may hold line breaks)."""
-    cut: list[int] = []  # numbers of the lines too long to read (LineTooLong)
-    start: list[int] = []  # the first non-blank line the reader has taken since the last row
-
-    def watched() -> Iterator[str]:
-        for number, line in enumerate(lines, start=1):
-            if isinstance(line, LineTooLong):
-                cut.append(number)
-            if not start and line.strip("\r\n"):
-                start.append(number)
-            yield line
-
-    reader = csv.DictReader(watched())
+    numbered by the line it starts on (a quoted cell may hold line breaks). A quote left open
+    to the end of the input, or for :data:`MAX_RECORD_LINES` lines, is an error naming the line
+    it opened on, and the lines after that one are read on as records: none is lost unsaid."""
+    source = _Lines(lines)
+    reader = csv.reader(source)
     try:
-        header = reader.fieldnames or []
-        if cut and cut[0] == reader.line_num:
+        try:
+            header = next(reader)
+        except StopIteration:
+            header = []
+        except _Runaway:
+            header = [""]
+            source.ended = True
+        if any(isinstance(line, LineTooLong) for _, line in source.taken):
             raise csv.Error(f"line longer than {MAX_LINE:,} characters")
+        if source.ended and len(source.taken) > 1:
+            opened = _quote_opened(source.taken) or source.taken[0][0]
+            raise csv.Error(f"the quote opened on line {opened} is never closed")
         # `plan-year-start` or `--plan-year-start` as a header too
-        header = reader.fieldnames = [option_name(name) for name in header]
+        header = [option_name(name) for name in header]
     except csv.Error as exc:
         raise InputError(f"CSV header: {exc}") from None
     twice = [name for i, name in enumerate(header) if name in header[:i]]
     if twice:  # DictReader would silently keep the last cell of the two
         raise InputError(f"CSV header: column {twice[0]!r} appears twice")
-    rows = iter(reader)
-    start.clear()
     while True:
+        source.taken.clear()
+        where = "by the end of the input"  # where a quote left open ran to
         try:
-            row = next(rows)
+            row = next(reader)
+            runaway = source.ended
         except StopIteration:
             return
+        except _Runaway:
+            runaway, row, where = True, [], f"within {MAX_RECORD_LINES} lines"
         except csv.Error as exc:  # a cell over 131,072 characters aborted the whole batch
-            yield start.pop() if start else reader.line_num, {"__unreadable__": f"CSV: {exc}"}
+            if len(_written(source.taken)) < 2:
+                yield _first(source.taken), {"__unreadable__": f"CSV: {exc}"}
+                continue
+            runaway, row, where = True, [], f"within {csv.field_size_limit():,} characters"
+        if runaway:  # the lines after the quote are records, read again
+            taken = _written(source.taken)
+            opened = _quote_opened(taken) or taken[0][0]
+            yield (
+                taken[0][0],
+                {
+                    "__unreadable__": f"CSV: the quote opened on line {opened} is "
+                    f"not closed {where}; the lines after it are read as records"
+                },
+            )
+            source.again(opened)
+            reader = csv.reader(source)
             continue
-        first = start.pop() if start else reader.line_num
-        values = {k: v for k, v in row.items() if k is not None and v not in (None, "")}
-        if None in row:
-            values = {"__extra_cells__": row[None]}
-        if cut and cut[-1] >= first:
+        if not row:  # a blank line
+            continue
+        first = _first(source.taken)
+        values: dict[str, Any] = {k: v for k, v in zip(header, row, strict=False) if v != ""}
+        if len(row) > len(header):
+            values = {"__extra_cells__": row[len(header) :]}
+        if any(isinstance(line, LineTooLong) for _, line in source.taken):
             values = {"__unreadable__": f"line longer than {MAX_LINE:,} characters"}
         yield first, values
+
+
+def _written(taken: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines of a record from its first non-blank one."""
+    for k, (_, line) in enumerate(taken):
+        if line.strip("\r\n"):
+            return taken[k:]
+    return taken
+
+
+def _first(taken: list[tuple[int, str]]) -> int:
+    return _written(taken)[0][0] if taken else 0
 
 
 def option_name(header: str) -> str:

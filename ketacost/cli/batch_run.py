@@ -17,7 +17,7 @@ import typer
 from ..core.errors import InputError
 from ..core.words import plural
 from .options import ForceOpt, OutputOpt, PricingOpt
-from .output import _reader_left, console
+from .output import _reader_left, console, say
 from .runs import load_model, pricing_path
 
 
@@ -211,10 +211,8 @@ def _dask_batch(
         result = dask_batch.run_dask(address, inputs, target, pricing, dt.date.today(),
                                      source=label,
                                      blocksize=blocksize or dask_batch.BLOCKSIZE)  # fmt: skip
-    sys.stderr.write(
-        f"{plural(result.records, 'record')} estimated into {plural(result.files, 'file')} "
-        f"at {output}\n"
-    )
+    say(f"{plural(result.records, 'record')} estimated into {plural(result.files, 'file')} "
+        f"at {output}")  # fmt: skip
     if result.failed:
         raise BatchIncomplete(
             f"{result.failed} of {plural(result.records, 'record')} failed; see their error lines"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
 from .options import PricingOpt
+from .output import say
 from .runs import load_clinic, load_model
 
 
@@ -25,7 +25,7 @@ def clinic_init(
     from ..inputs.clinic import TEMPLATE
 
     write_new(target, TEMPLATE, force=force)
-    sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --clinic {target}\n")
+    say(f"Wrote {target}; edit it, then: ketacost estimate --clinic {target}")
 
 
 def clinic_check(
@@ -41,5 +41,5 @@ def clinic_check(
     from ..core.money import format_money
 
     priced = ", ".join(f"{k} {format_money(v)}" for k, v in clinic.prices.items())
-    sys.stdout.write(f"{clinic_file}: valid — {clinic.name}, NPI {clinic.npi}, "
-                     f"{clinic.state}; {priced}\n")  # fmt: skip
+    say(f"{clinic_file}: valid — {clinic.name}, NPI {clinic.npi}, {clinic.state}; {priced}",
+        stdout=True)  # fmt: skip

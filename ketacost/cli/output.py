@@ -32,10 +32,22 @@ def emit(text: str, output: str | None, inputs: list[str | None], *, force: bool
     write_atomic(output, text, [i for i in inputs if i], force=force)
 
 
+def say(line: str, *, stdout: bool = False) -> None:
+    """One line for the person at the terminal (``Wrote FILE``, ``FILE: valid``), on stderr
+    (``stdout``: on stdout, when the line is the command's answer). A file name or label in it
+    may hold escape sequences: shown escaped (``printable``), never run by the terminal."""
+    stream = sys.stdout if stdout else sys.stderr
+    if stream is None:  # started with it closed: the exit code still tells
+        return
+    stream.write(printable(line) + "\n")
+
+
 def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
-    out = Console(stderr=stderr, highlight=False)
+    # markup=False: a "[/x]" in a label from a pricing file is text, never rich markup (an
+    # unmatched closing tag was a MarkupError, exit 1; "[link=…]" made a terminal hyperlink)
+    out = Console(stderr=stderr, highlight=False, markup=False)
     if out.width < NARROWEST:  # COLUMNS=0 or 1: lay out for 40 columns, the terminal wraps
         out.width = NARROWEST
     out.on_broken_pipe = _reader_left  # type: ignore[method-assign]
@@ -55,14 +67,30 @@ def _print_rich(
     if output is None or output == "-":
         out = console()
         for item in renderables:
-            out.print(item, crop=False)  # a line never cuts a figure or a URL
+            show(out, item, crop=False)  # a line never cuts a figure or a URL
         return
     from rich.console import Console
 
-    recorder = Console(record=True, width=100, file=open(os.devnull, "w"))  # noqa: SIM115
+    recorder = Console(record=True, width=100, file=open(os.devnull, "w"), markup=False)  # noqa: SIM115
     for item in renderables:
-        recorder.print(item, crop=False)
+        show(recorder, item, crop=False)
     emit(recorder.export_text(), output, inputs, force=force)
+
+
+def show(out: Any, item: Any, *, crop: bool = True) -> None:
+    """Print a rich renderable with the control characters of its text escaped (``printable``):
+    the one way rich output reaches the terminal, so a file name or label in a table, note or
+    heading can neither colour, move nor clear it. Only the text is escaped, after layout; the
+    styles rich adds are not text."""
+    from rich.segment import Segment, Segments
+
+    if isinstance(item, str):
+        item = out.render_str(item)
+    safe = [
+        segment if segment.control else Segment(printable(segment.text, lines=True), segment.style)
+        for segment in out.render(item)
+    ]
+    out.print(Segments(safe), crop=crop)
 
 
 CLOSED_STDOUT = "standard output is closed, so nothing can be written there; use --output FILE"

@@ -7,10 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..core.errors import printable
 from ..core.words import plural
 from .options import PricingArg, PricingJsonOpt
-from .output import _error, console
+from .output import _error, console, say, show
 from .runs import load_model
 
 
@@ -32,7 +31,7 @@ def pricing_show(
 
     out = console()
     for item in pricing_renderables(pricing, source):
-        out.print(item)
+        show(out, item)
 
 
 def pricing_sources(
@@ -51,7 +50,7 @@ def pricing_sources(
         return
     from ..render.table import sources_renderable
 
-    console().print(sources_renderable(pricing))
+    show(console(), sources_renderable(pricing))
 
 
 def pricing_validate(
@@ -68,15 +67,16 @@ def pricing_validate(
         model = load_pricing(pricing_file, use_cache=False)
     except PricingError as exc:
         for problem in exc.problems:
-            sys.stderr.write(printable(f"{pricing_file}: {problem}") + "\n")
+            say(f"{pricing_file}: {problem}")
         _error(f"{pricing_file}: {plural(len(exc.problems), 'problem')}")
         raise typer.Exit(exc.exit_code) from None
     zips = sum(len(ranges) for ranges in model.locations.zip_prefixes.values())
-    sys.stdout.write(
+    say(
         f"{pricing_file}: valid — as of {model.as_of}; {plural(len(model.routes), 'route')}, "
         f"{plural(len(model.providers), 'provider')}, "
         f"{plural(len(model.locations.states), 'location')}, {plural(zips, 'ZIP range')}, "
-        f"{plural(len(model.sources), 'source')}\n"
+        f"{plural(len(model.sources), 'source')}",
+        stdout=True,
     )
 
 
@@ -98,4 +98,4 @@ def pricing_copy(
         sys.stdout.write(text)
         return
     write_new(target, text, force=force)
-    sys.stderr.write(f"Wrote {target}; edit it, then: ketacost pricing validate {target}\n")
+    say(f"Wrote {target}; edit it, then: ketacost pricing validate {target}")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ..core.errors import InputError
+from .output import say
 
 
 def schema_command(
@@ -59,4 +60,4 @@ def init_command(
     from ..inputs.files import scenario_template
 
     write_new(target, scenario_template(), force=force)
-    sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --scenario {target}\n")
+    say(f"Wrote {target}; edit it, then: ketacost estimate --scenario {target}")

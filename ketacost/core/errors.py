@@ -13,11 +13,17 @@ from __future__ import annotations
 _UNPRINTABLE = [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *range(0x202A, 0x202F),
                 *range(0x2066, 0x206A)]  # fmt: skip
 _ESCAPES = {c: (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}") for c in _UNPRINTABLE}
+_ESCAPES_BUT_LINES = {c: e for c, e in _ESCAPES.items() if c not in (0x0A, 0x09)}
 
 
-def printable(text: str) -> str:
-    """``text`` with every control character escaped (``\x1b``): safe to show on a terminal."""
-    return text.translate(_ESCAPES)
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` with every control character escaped (``\x1b``): safe to show on a terminal.
+
+    The one escaper of terminal text: every user-supplied text a command shows (a file name, a
+    label from a pricing file or clinic profile) passes through it, in ``Error:`` lines, status
+    lines (``cli.output.say``), rich tables (``cli.output.show``), Markdown and HTML. With
+    ``lines``, line breaks and tabs are kept (text laid out in lines already)."""
+    return text.translate(_ESCAPES_BUT_LINES if lines else _ESCAPES)
 
 
 class KetacostError(Exception):

@@ -15,7 +15,11 @@ if TYPE_CHECKING:  # paths are str here: pathlib costs `estimate --json` about 1
 
 MAX_BYTES = 1_048_576  # a price list is tens of KB; refuse anything over 1 MiB
 MAX_DEPTH = 32
-MAX_NODES = 10_000  # keys, values and list items: the built-in model has about 1,800
+MAX_NODES = 10_000  # keys, values and list items of a scenario file or clinic profile
+# A pricing file may hold all that fits in MAX_BYTES: 8,900 sources are about 100,000 values,
+# and no file the model accepts spends less than 4 bytes a value. The bound keeps a hostile
+# 1 MiB file (`[0,0,0,…]`, 2 bytes a value) from costing more than about 1.5 s to read.
+MAX_PRICING_NODES = MAX_BYTES // 4
 
 
 _LINES_AND_TABS = str.maketrans("\n\t", "  ")
@@ -44,9 +48,14 @@ def _pricing_error(label: str, message: str) -> Exception:
 
 
 def parse_yaml(
-    raw: bytes, label: str, error: Callable[[str, str], Exception] = _pricing_error
+    raw: bytes,
+    label: str,
+    error: Callable[[str, str], Exception] = _pricing_error,
+    *,
+    max_nodes: int = MAX_NODES,
 ) -> Any:
-    """Parse YAML safely: exact decimals, no tags, aliases, duplicate keys or deep nesting.
+    """Parse YAML safely: exact decimals, no tags, aliases, duplicate keys or deep nesting, at
+    most ``max_nodes`` keys, values and list items.
 
     Problems are raised as ``error(label, message)``.
     """
@@ -58,7 +67,14 @@ def parse_yaml(
         raise error(label, f"not UTF-8 text (byte {exc.start})") from None
     loader = None
     try:
-        loader = _strict_loader_class(yaml)(text)  # the reader rejects control characters here
+        loader_class = _strict_loader_class(yaml)
+        # YAML spends at least one character on two values ({a,b,…}): a shorter text is within
+        # the bound, and reading the built-in pricing file costs no second pass
+        too_many = _too_many_values(yaml, text, max_nodes) if 2 * len(text) > max_nodes else None
+        if too_many is not None:
+            raise error(label, too_many)
+        loader = loader_class(text)  # the reader rejects control characters here
+        loader.max_nodes = max_nodes
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -76,14 +92,64 @@ def parse_yaml(
             loader.dispose()
 
 
+def _too_many_values(yaml: Any, text: str, max_nodes: int) -> str | None:
+    """``line N: key.path: more than … values`` when ``text`` holds more than ``max_nodes``
+    keys, values and list items, else None. Counted on the parser's events before anything is
+    composed (composing is the slow part): a 1 MiB flow list is refused in a fifth of a
+    second, and named by its key as every other problem is."""
+    stack: list[list[Any]] = []  # open collections: [is a mapping, nodes in it, key, own step]
+    nodes = 0
+    starts = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+    parser = _FAST(text) if _FAST is not None else None  # libyaml's events, else PyYAML's
+    events = iter(parser.get_event, None) if parser is not None else yaml.parse(text)
+    try:
+        for event in events:
+            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                stack.pop()
+                continue
+            if not isinstance(event, starts):
+                if isinstance(event, yaml.StreamEndEvent):
+                    return None
+                continue
+            step = None
+            if stack:
+                top = stack[-1]
+                if not top[0]:
+                    step = str(top[1])
+                elif top[1] % 2:
+                    step = top[2]
+                else:  # a key: a complex one ([a, b]: …) is named "?"
+                    scalar = isinstance(event, yaml.ScalarEvent)
+                    top[2] = printable(str(event.value))[:60] if scalar else "?"
+                top[1] += 1
+            nodes += 1
+            if nodes > max_nodes:
+                where = ".".join(s[3] for s in stack if s[3] is not None)
+                where = ".".join(p for p in (where, step) if p) or "(top)"
+                line = event.start_mark.line + 1
+                return (f"line {line}: {where}: more than {max_nodes:,} values (keys, values "
+                        "and list items)")  # fmt: skip
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    return None  # the loader reports the nesting, with its place
+                stack.append([isinstance(event, yaml.MappingStartEvent), 0, None, step])
+    except yaml.YAMLError:
+        return None  # the loader reports it, with its place
+    finally:
+        if parser is not None:
+            parser.dispose()
+    return None
+
+
 _LOADER: Any = None
+_FAST: Any = None  # libyaml's parser class, when PyYAML has it
 _PLAIN_INT = re.compile(r"[-+]?[0-9]+")
 _PLAIN_DECIMAL = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 _INT_DIGITS = 100  # no count or figure in a pricing or scenario file has more digits
 
 
 def _strict_loader_class(yaml: Any) -> Any:
-    global _LOADER
+    global _LOADER, _FAST
     if _LOADER is not None:
         return _LOADER
 
@@ -94,6 +160,7 @@ def _strict_loader_class(yaml: Any) -> Any:
         from yaml._yaml import CParser
 
         fast = CParser
+        _FAST = CParser
     bases = (yaml.composer.Composer, fast) if fast else (
         yaml.composer.Composer, yaml.parser.Parser, yaml.scanner.Scanner, yaml.reader.Reader
     )  # fmt: skip
@@ -101,6 +168,7 @@ def _strict_loader_class(yaml: Any) -> Any:
     class StrictLoader(*bases, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):  # type: ignore[misc]
         depth = 0
         nodes = 0
+        max_nodes = MAX_NODES
 
         def __init__(self, stream: str) -> None:
             if fast:
@@ -120,9 +188,9 @@ def _strict_loader_class(yaml: Any) -> Any:
                     None, None, "YAML aliases (*name) are not allowed", event.start_mark
                 )
             self.nodes += 1
-            if self.nodes > MAX_NODES:
+            if self.nodes > self.max_nodes:  # counted before (_too_many_values): a safety net
                 raise yaml.composer.ComposerError(
-                    None, None, f"more than {MAX_NODES:,} values", self.peek_event().start_mark
+                    None, None, f"more than {self.max_nodes:,} values", self.peek_event().start_mark
                 )
             self.depth += 1
             if self.depth > MAX_DEPTH:

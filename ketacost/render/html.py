@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import printable
 from ..core.money import format_money
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,9 +33,18 @@ def environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_visible,
     )
     env.filters["money"] = format_money
     return env
+
+
+def _visible(value: Any) -> Any:
+    """Every value a template shows: a text's control characters escaped (``\x1b``) as on a
+    terminal, line breaks and tabs kept; escaping for HTML follows (autoescape)."""
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return printable(value, lines=True)
+    return value
 
 
 def render(template: str, **context: Any) -> str:

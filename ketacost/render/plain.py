@@ -10,7 +10,7 @@ from typing import Any
 from ..core.codec import dumps
 from ..core.money import Band, format_money
 from ..engine.estimate import Estimate
-from .markdown import escape_markdown
+from .markdown import escape_markdown, escape_url
 
 DISCLAIMER = (
     "An estimate from public price ranges, not a quote, medical advice or financial advice; "
@@ -232,6 +232,7 @@ def to_markdown(est: Estimate) -> str:
                   ""]  # fmt: skip
     lines += ["## Assumptions", "", *(f"- {escape_markdown(a)}" for a in est.assumptions), ""]
     lines += ["## Sources", ""]
-    lines += [f"- {escape_markdown(src.title)}, <{src.url}> ({src.date})" for src in est.sources]
+    lines += [f"- {escape_markdown(src.title)}, <{escape_url(src.url)}> ({src.date})"
+              for src in est.sources]  # fmt: skip
     lines += ["", f"_{DISCLAIMER}_", ""]
     return "\n".join(lines)

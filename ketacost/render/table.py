@@ -14,6 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..core.errors import printable
 from ..core.money import ZERO, Band, format_money
 from ..core.words import plural
 from ..engine.estimate import Estimate
@@ -192,7 +193,7 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
             head.append(f"  (the accounts add {format_money(-t.tax_savings.typical)} of tax)")
     for w in est.warnings:  # what the "You pay" figure leaves out belongs next to it
         if w.code in HEADLINE_WARNINGS:
-            head.append(f"\n{w.message}", style="yellow")
+            head.append(f"\n{printable(w.message)}", style="yellow")
     parts.append(Panel(head, expand=False))
 
     items: list[list[Cell]] = []
@@ -267,10 +268,10 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
 
     for w in est.warnings:
         if w.code not in HEADLINE_WARNINGS:
-            parts.append(Text(f"! {w.message}", style="yellow"))
+            parts.append(Text(f"! {printable(w.message)}", style="yellow"))
     notes = Text("Assumptions\n", style="bold")
     for a in est.assumptions:
-        notes.append(f"• {a}\n", style="dim")
+        notes.append(f"• {printable(a)}\n", style="dim")  # a clinic file's name, as typed
     parts.append(notes)
     parts.append(_sources(est))
     parts.append(Text(DISCLAIMER, style="italic"))
@@ -401,7 +402,9 @@ def pricing_renderables(pricing: object, source: str) -> list[object]:
     from ..rules.model import PricingModel
 
     assert isinstance(pricing, PricingModel)
-    parts: list[object] = [Text(f"Pricing model: {source}, as of {pricing.as_of}", style="bold")]
+    parts: list[object] = [
+        Text(f"Pricing model: {printable(source)}, as of {pricing.as_of}", style="bold")
+    ]
     routes = Table(title="Routes (national self-pay price per session)", title_justify="left")
     for name in ("Route", "Low", "Typical", "High", "Induction", "Boosters every"):
         routes.add_column(name, justify="left" if name == "Route" else "right")

@@ -50,6 +50,74 @@ def tornado_cells(row: Row, baseline: Decimal, reach: Decimal, half: int) -> Tex
     return text
 
 
+HEADS = (Text.assemble((LOW_MARK, LOW_STYLE), " at low"), Text.assemble((HIGH_MARK, HIGH_STYLE),
+          " at high"), Text("Swing"))  # fmt: skip
+WRAP_MIN = 10  # columns an input's name keeps beside its bar (else it goes above the bar)
+NARROW_CHART = 5
+
+
+def _figures(row: Row) -> tuple[str, str, str]:
+    """A row's low and high net cost and its swing, as shown."""
+    swing = format_money(row.swing, cents=False) if row.swing else "none"
+    return (format_money(row.net_cost_low, cents=False),
+            format_money(row.net_cost_high, cents=False), swing)  # fmt: skip
+
+
+def _words(row: Row) -> list[str]:
+    return f"{row.label} {span_text(row)}".split()
+
+
+def _table(
+    result: Sensitivity, figures: list[tuple[str, str, str]], reach: Decimal, half: int
+) -> Table:
+    """The tornado as a table, the input's name and range beside its bar."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column("Input (low → high)", ratio=1, overflow="fold")
+    table.add_column(HEADS[0], justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True, width=2 * half + 1)
+    table.add_column(HEADS[1], no_wrap=True)
+    table.add_column("Swing", justify="right", no_wrap=True)
+    for row, (low, high, swing) in zip(result.rows, figures, strict=True):
+        label = Text(row.label)
+        label.append(f"\n{span_text(row)}", style="dim")
+        table.add_row(
+            label,
+            Text(low, style=LOW_STYLE),
+            tornado_cells(row, result.baseline, reach, half),
+            Text(high, style=HIGH_STYLE),
+            swing,
+        )
+    return table
+
+
+def _stacked(
+    result: Sensitivity,
+    figures: list[tuple[str, str, str]],
+    widths: list[int],
+    reach: Decimal,
+    half: int,
+) -> list[Text]:
+    """The tornado for a narrow terminal: each input's name and range on a line of its own,
+    then its figures and bar in fixed columns as wide as the widest figure (never cut)."""
+    w_low, w_high, w_swing = widths
+    head = Text(" " * (w_low - HEADS[0].cell_len), no_wrap=True, overflow="ignore")
+    head.append_text(HEADS[0]).append(" " * (2 * half + 3))
+    head.append_text(HEADS[1]).append(" " * (w_high - HEADS[1].cell_len + 1))
+    head.append(" " * (w_swing - 5) + "Swing")
+    head.stylize("bold")
+    lines = [head]
+    for row, (low, high, swing) in zip(result.rows, figures, strict=True):
+        name = Text(row.label, style="bold")
+        name.append(f"  {span_text(row)}", style="dim")
+        lines.append(name)
+        line = Text(low.rjust(w_low), style=LOW_STYLE, no_wrap=True, overflow="ignore")
+        line.append(" ").append_text(tornado_cells(row, result.baseline, reach, half))
+        line.append(" ").append(high.ljust(w_high), style=HIGH_STYLE)
+        line.append(" " + swing.rjust(w_swing))
+        lines.append(line)
+    return lines
+
+
 def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object]:
     """The headline, the tornado table and a legend, for a console ``width`` columns wide."""
     parts: list[object] = []
@@ -73,30 +141,19 @@ def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object
             f"{format_money(top.net_cost_high, cents=False)}.",
             style="bold",
         ))  # fmt: skip
-    chart = max(MIN_CHART, min(MAX_CHART, width - 58))
-    half = (chart - 1) // 2
     reach = max(
         (abs(n - result.baseline) for r in result.rows for n in (r.net_cost_low, r.net_cost_high)),
         default=Decimal(0),
     )
-    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, header_style="bold")
-    table.add_column("Input (low → high)", ratio=1, overflow="fold")
-    table.add_column(Text.assemble((LOW_MARK, LOW_STYLE), " at low"), justify="right",
-                     no_wrap=True)  # fmt: skip
-    table.add_column("", no_wrap=True, width=2 * half + 1)
-    table.add_column(Text.assemble((HIGH_MARK, HIGH_STYLE), " at high"), no_wrap=True)
-    table.add_column("Swing", justify="right", no_wrap=True)
-    for row in result.rows:
-        label = Text(row.label)
-        label.append(f"\n{span_text(row)}", style="dim")
-        table.add_row(
-            label,
-            Text(format_money(row.net_cost_low, cents=False), style=LOW_STYLE),
-            tornado_cells(row, result.baseline, reach, half),
-            Text(format_money(row.net_cost_high, cents=False), style=HIGH_STYLE),
-            format_money(row.swing, cents=False) if row.swing else "none",
-        )
-    parts.append(table)
+    figures = [_figures(row) for row in result.rows]
+    widths = [max([h.cell_len, *(len(f[k]) for f in figures)]) for k, h in enumerate(HEADS)]
+    label = max([WRAP_MIN, *(len(w) for r in result.rows for w in _words(r))])
+    chart = max(MIN_CHART, min(MAX_CHART, width - 58))
+    if label + sum(widths) + chart + 2 * 4 <= width:  # the table: labels beside the bars
+        parts.append(_table(result, figures, reach, (chart - 1) // 2))
+    else:  # too narrow for labels beside the bars: each label above its bar; no figure is cut
+        chart = max(NARROW_CHART, min(MAX_CHART, width - sum(widths) - 4))
+        parts.extend(_stacked(result, figures, widths, reach, (chart - 1) // 2))
     legend = Text()
     legend.append(LOW_MARK * 2, style=LOW_STYLE)
     legend.append(" input at its low value   ")

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # paths are str here: pathlib costs `estimate --json` about 1
 
     from .gfe_rules import GfeRules
     from .taxlaw import TaxLawFile
-from ..files.strict_yaml import MAX_BYTES, control_characters, parse_yaml
+from ..files.strict_yaml import MAX_BYTES, MAX_PRICING_NODES, control_characters, parse_yaml
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _COMPILED = os.path.join(_PACKAGE, "data", "pricing.compiled.json")
@@ -123,7 +123,7 @@ def load_pricing(path: str | Path | None = None, *, use_cache: bool = True) -> P
 
 def parse_pricing(raw: bytes, label: str) -> PricingModel:
     """Validate pricing-file bytes; raise :class:`PricingError` with every problem found."""
-    document = parse_yaml(raw, label)
+    document = parse_yaml(raw, label, max_nodes=MAX_PRICING_NODES)
     if not isinstance(document, dict):
         raise PricingError(label, ["the file must be a YAML mapping (key: value) at the top"])
     unprintable = list(control_characters(document))
