@@ -25,21 +25,34 @@ def clinic_init(
     from ..inputs.clinic import TEMPLATE
 
     write_new(target, TEMPLATE, force=force)
-    sys.stderr.write(f"Wrote {target}; edit it, then: ketacost estimate --clinic {target}\n")
+    from ..core.errors import printable
+
+    sys.stderr.write(printable(f"Wrote {target}; edit it, then: ketacost estimate --clinic "
+                               f"{target}") + "\n")  # fmt: skip
 
 
 def clinic_check(
     clinic_file: Annotated[str, typer.Argument(metavar="FILE", help="The clinic profile.")],
     pricing_file: PricingOpt = None,
 ) -> None:
-    """Validate a clinic profile and list what it prices.
+    """Validate a clinic profile and list what it prices, or every problem it has (exit 2).
 
     Example: ketacost clinic check clinic.yaml
     """
+    from ..core.errors import InputError, printable
+    from ..core.words import plural
+    from ..inputs.clinic import ClinicProblems
+
     pricing, _ = load_model(pricing_file)
-    clinic = load_clinic(clinic_file, pricing)
+    try:
+        clinic = load_clinic(clinic_file, pricing)
+    except ClinicProblems as exc:
+        for problem in exc.problems:
+            sys.stderr.write(printable(problem) + "\n")
+        raise InputError(f"{clinic_file}: {plural(len(exc.problems), 'problem')}",
+                         field=clinic_file) from None  # fmt: skip
     from ..core.money import format_money
 
     priced = ", ".join(f"{k} {format_money(v)}" for k, v in clinic.prices.items())
-    sys.stdout.write(f"{clinic_file}: valid — {clinic.name}, NPI {clinic.npi}, "
-                     f"{clinic.state}; {priced}\n")  # fmt: skip
+    sys.stdout.write(printable(f"{clinic_file}: valid — {clinic.name}, NPI {clinic.npi}, "
+                               f"{clinic.state}; {priced}") + "\n")  # fmt: skip

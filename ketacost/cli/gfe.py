@@ -16,7 +16,10 @@ from .runs import build_scenario, load_clinic, load_rules, pricing_path
 
 GFE_FORMATS = ("html", "pdf", "markdown", "json", "fhir")
 GFE_SUFFIXES = {".html": "html", ".htm": "html", ".pdf": "pdf", ".md": "markdown",
-                ".json": "json"}  # fmt: skip
+                ".markdown": "markdown", ".json": "json"}  # fmt: skip
+# The suffixes each format may be written to (a FHIR packet is JSON too).
+FORMAT_SUFFIXES = {"html": (".html", ".htm"), "pdf": (".pdf",), "markdown": (".md", ".markdown"),
+                   "json": (".json",), "fhir": (".json",)}  # fmt: skip
 COURSE_FIELDS = ("route", "sessions", "boosters", "booster_every", "start", "consult",
                  "integration")  # fmt: skip
 
@@ -65,6 +68,53 @@ def gfe_command(
         ),
     ] = None,
     force: ForceOpt = False,
+    given: Annotated[
+        str | None,
+        typer.Option(
+            "--patient-given",
+            help="The patient's given name(s), for the FHIR "
+            'packet\'s structured name (or write --patient-name as "Family, Given").',
+            metavar="TEXT",
+        ),
+    ] = None,
+    family: Annotated[
+        str | None,
+        typer.Option("--patient-family", help="The patient's family name.", metavar="TEXT"),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--patient-address",
+            help='The patient\'s address, e.g. "12 Elm St, Austin, TX 78701".',
+            metavar="TEXT",
+        ),
+    ] = None,
+    patient_id: Annotated[
+        str | None,
+        typer.Option(
+            "--patient-id", help="The clinic's patient identification number.", metavar="TEXT"
+        ),
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--patient-phone", help="The patient's phone.", metavar="TEXT")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--patient-email", help="The patient's email.", metavar="TEXT")
+    ] = None,
+    replaces: Annotated[
+        str | None,
+        typer.Option(
+            "--replaces",
+            help="The GFE number this estimate re-issues (a change of scope, or a new 12 months).",
+            metavar="GFE-ID",
+        ),
+    ] = None,
+    allow_past: Annotated[
+        bool,
+        typer.Option(
+            "--allow-past", help="Allow a --start before today (a re-issue for a course under way)."
+        ),
+    ] = False,
     **values: Any,
 ) -> None:
     """A No Surprises Act Good Faith Estimate (45 CFR 149.610) for a self-pay patient.
@@ -83,6 +133,7 @@ def gfe_command(
         raise InputError(f"--format: must be one of {', '.join(GFE_FORMATS)}, not {fmt!r}",
                          field="--format")  # fmt: skip
     to_stdout = output in (None, "-")
+    _check_suffix(output, kind, fmt)
     if kind == "pdf" and to_stdout and sys.stdout.isatty():
         raise InputError("--format pdf: not writing a PDF to a terminal; use --output FILE.pdf "
                          "(or redirect: > gfe.pdf)", field="--format")  # fmt: skip
@@ -96,7 +147,9 @@ def gfe_command(
     scenario = build_scenario(values, None, pricing, clinic)
     document = build_gfe(
         clinic, scenario, rules, name=name, date_of_birth=dob,
-        diagnoses=diagnoses or [], issued=today,
+        diagnoses=diagnoses or [], issued=today, given=given, family=family, address=address,
+        patient_id=patient_id, phone=phone, email=email, replaces=replaces,
+        allow_past=allow_past,
     )  # fmt: skip
     result = render(document, kind)
     inputs = [clinic_file, pricing_path(pricing_file)]
@@ -111,6 +164,27 @@ def gfe_command(
             handle.write(result)
         return
     emit(result, None if to_stdout else output, inputs, force=force)
+
+
+def _check_suffix(output: str | None, kind: str, fmt: str | None) -> None:
+    """``--output out.docx`` is not a GFE file: an unknown suffix, or another format's, is
+    refused rather than written with the wrong contents."""
+    if output is None or output == "-":
+        return
+    import pathlib
+
+    suffix = pathlib.Path(output).suffix.lower()
+    if not suffix or suffix in FORMAT_SUFFIXES[kind]:
+        return
+    wanted = " or ".join(FORMAT_SUFFIXES[kind])
+    if fmt is None:
+        raise InputError(
+            f"--output: {suffix!r} is not a GFE format's suffix (.html, .pdf, .md, "
+            ".json); give --format, or name the file for it",
+            field="--output",
+        )
+    raise InputError(f"--output: a {kind} GFE is written to a {wanted} file, not {suffix!r}",
+                     field="--output")  # fmt: skip
 
 
 def _suffix_format(output: str | None) -> str | None:
