@@ -343,7 +343,7 @@ def _co_provider(
         PLACES_OF_SERVICE[clinic.place_of_service], items,
         sum((i.expected_charge for i in items), ZERO),
         (f"{co.name} bills separately; its expected charges are its own self-pay prices, as "
-         f"{clinic.name} was told them.",), None,
+         f"{clinic.name} was told them.",), co.taxonomy,
     )  # fmt: skip
 
 

@@ -90,6 +90,7 @@ class CoProvider(NamedTuple):
     address: str
     items: tuple[CoItem, ...]
     phone: str | None = None
+    taxonomy: str | None = None  # NUCC code: the FHIR packet needs one for every provider
 
 
 class ClinicProblems(InputError):
@@ -308,7 +309,7 @@ def _contact(raw: Any, source: str) -> Contact | None:
     return contact
 
 
-CO_KEYS = ("name", "npi", "tin", "address", "phone", "items")
+CO_KEYS = ("name", "npi", "tin", "address", "phone", "taxonomy", "items")
 CO_ITEM_KEYS = ("service", "code", "quantity", "unit_charge")
 
 
@@ -337,7 +338,7 @@ def _co_providers(raw: Any, source: str) -> tuple[CoProvider, ...]:
             _text(entry, "name", label) or "", _npi(entry["npi"], label, "npi"),
             _tin(entry["tin"], label, "tin"), _text(entry, "address", label) or "",
             tuple(_co_item(item, source, f"{where}.items[{k}]") for k, item in enumerate(items)),
-            _text(entry, "phone", label, 40),
+            _text(entry, "phone", label, 40), _taxonomy(entry.get("taxonomy"), label, "taxonomy"),
         ))  # fmt: skip
     return tuple(out)
 
@@ -575,6 +576,7 @@ prices:                     # dollars per unit; delete the routes you do not off
 #     npi: "1245319599"
 #     tin: "74-1234567"
 #     address: "200 Oak St, Austin, TX 78701"
+#     taxonomy: "101YM0800X"   # mental health counselor (the FHIR GFE needs it)
 #     items:
 #       - {service: Integration psychotherapy, code: "90837", quantity: 2, unit_charge: 180}
 """

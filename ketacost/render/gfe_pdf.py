@@ -22,7 +22,16 @@ from ..core.errors import InputError
 from ..core.money import format_money
 from ..core.words import plural
 from ..documents.gfe import GoodFaithEstimate
-from .gfe_form import FONTS, ITEM_HEADER, TITLE, item_rows
+from .gfe_form import (
+    FONTS,
+    ITEM_HEADER,
+    ROLES,
+    TITLE,
+    contact_text,
+    item_rows,
+    patient_rows,
+    replaces_text,
+)
 
 FONT = "DejaVu"
 # (family, file): the fonts a character DejaVu Sans lacks falls back to, in this order
@@ -58,9 +67,15 @@ def unprintable(text: str) -> list[str]:
 
 def check_printable(gfe: GoodFaithEstimate) -> None:
     """Refuse, naming the characters, any text the PDF would print as blanks."""
-    fields = [("--patient-name", gfe.patient.name)]
-    fields += [(f"{p.name} (clinic profile)", " ".join([p.name, p.address, *(i.service
-               for i in p.items)])) for p in gfe.providers]  # fmt: skip
+    p = gfe.patient
+    fields = [
+        ("--patient-name", p.name),
+        ("--patient-address", p.address or ""),
+        ("--patient-id", p.id or ""),
+        ("--patient-email", p.email or ""),
+    ]
+    fields += [(f"{q.name} (clinic profile)", " ".join([q.name, q.address, q.contact or "",
+               *(i.service for i in q.items)])) for q in gfe.providers]  # fmt: skip
     for label, text in fields:
         missing = unprintable(text)
         if missing:
@@ -173,7 +188,7 @@ def _draw(gfe: GoodFaithEstimate, pages: int | None) -> Any:
     pdf = _document(gfe, pages)
     pdf.add_page()
     convening = gfe.providers[0]
-    p, s, r = gfe.patient, gfe.primary_service, gfe.recurring
+    s, r = gfe.primary_service, gfe.recurring
     pdf.set_font(FONT, "B", 11)
     pdf.multi_cell(0, 6, convening.name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "B", 16)
@@ -181,9 +196,11 @@ def _draw(gfe: GoodFaithEstimate, pages: int | None) -> Any:
     pdf.set_font(FONT, "", 9.5)
     pdf.cell(0, 5, f"GFE number {gfe.id} · Date of Good Faith Estimate {gfe.issued.isoformat()}",
              new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    if replaces_text(gfe):
+        pdf.cell(0, 5, replaces_text(gfe) or "", new_x="LMARGIN", new_y="NEXT")
 
     _heading(pdf, "Patient")
-    _fields(pdf, [("Patient name", p.name), ("Date of birth", p.date_of_birth.isoformat())])
+    _fields(pdf, patient_rows(gfe))
     _heading(pdf, "Patient diagnosis", 11)
     _fields(pdf, [("Primary diagnosis" if n == 0 else "Secondary diagnosis", f"ICD-10 {code}")
                   for n, code in enumerate(gfe.diagnoses)])  # fmt: skip
@@ -223,12 +240,12 @@ def _draw(gfe: GoodFaithEstimate, pages: int | None) -> Any:
     for provider in gfe.providers:
         pdf.add_page()
         _heading(pdf, "Estimate details")
-        _heading(pdf, f"{provider.name} ({provider.role} provider)", 11)
+        _heading(pdf, f"{provider.name} ({ROLES[provider.role]})", 11)
         rows = [("Provider or facility name", provider.name),
                 ("National Provider Identifier (NPI)", provider.npi),
                 ("Taxpayer Identification Number (TIN)", provider.tin)]  # fmt: skip
-        if provider.phone:
-            rows.append(("Contact", provider.phone))
+        if contact_text(provider):
+            rows.append(("Contact", contact_text(provider) or ""))
         rows.append(("Address and state where care is given",
                      f"{provider.address} ({provider.state}); place of service "
                      f"{provider.place_of_service}, {provider.place_of_service_name}"))  # fmt: skip

@@ -231,7 +231,7 @@ def test_markdown_follows_the_cms_form() -> None:
     assert positions == sorted(positions)
     assert "| Patient name | Zoë Łukasz-Nguyễn |" in text
     assert "| **Total estimated cost** | **$4,700.00** |" in text  # 300 + 8 × 550
-    assert "- NPI: 1234567893 · TIN: 12-3456789 · Phone: 512-555-0100" in text
+    assert "- NPI: 1234567893 · TIN: 12-3456789 · Contact: 512-555-0100" in text
     assert (
         "| IV ketamine infusion | 100 Main St, Austin, TX 78701 | F33.2 | 96365, J3490 | 6 "
         "| $550.00 | $3,300.00 |"
