@@ -21,7 +21,7 @@ from .._version import __version__
 from .batch_run import batch_command
 from .clinic import clinic_check, clinic_init
 from .estimates import compare_command, estimate_command, sensitivity_command
-from .gfe import gfe_command
+from .gfe import gfe_command, gfe_notice_command
 from .options import PanelCommand
 from .pricing import pricing_copy, pricing_show, pricing_sources, pricing_validate
 from .templates import init_command, schema_command
@@ -83,6 +83,7 @@ pricing_app.command("copy")(pricing_copy)
 clinic_app.command("init")(clinic_init)
 clinic_app.command("check")(clinic_check)
 app.command("gfe", cls=PanelCommand)(gfe_command)
+app.command("gfe-notice", hidden=True)(gfe_notice_command)  # run as `ketacost gfe notice`
 app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.command("batch")(batch_command)

@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map every error to one line on stderr and an exit code."""
     debug = os.environ.get("KETACOST_DEBUG") == "1"
     args = sys.argv[1:] if argv is None else list(argv)
+    if args[:2] == ["gfe", "notice"]:  # `gfe notice`: a command beside `gfe`'s own options
+        args = argv = ["gfe-notice", *args[2:]]
     run = plain_estimate(args)
     if run is None:
         from .app import _command_for

@@ -122,6 +122,8 @@ def gfe_command(
     The course is priced at the clinic's own prices; one estimate covers at most 12 months
     from the first visit (later sessions are listed as needing a new estimate).
 
+    The notice of the right to an estimate, to post and hand out: ketacost gfe notice.
+
     Example: ketacost gfe --clinic clinic.yaml --patient-name "Ana Diaz" --patient-dob 1990-04-12
     --diagnosis F33.2 --sessions 6 --boosters 4 --format pdf --output gfe.pdf
     """
@@ -193,3 +195,70 @@ def _suffix_format(output: str | None) -> str | None:
     import pathlib
 
     return GFE_SUFFIXES.get(pathlib.Path(output).suffix.lower())
+
+
+NOTICE_FORMATS = ("html", "pdf", "markdown")
+
+
+def gfe_notice_command(
+    clinic_file: Annotated[
+        str | None,
+        typer.Option(
+            "--clinic",
+            help="A clinic profile: the notice names the clinic and whom to ask.",
+            metavar="FILE",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Output: html, pdf or markdown. [default: from --output's suffix, else html]",
+            metavar="|".join(NOTICE_FORMATS),
+            autocompletion=_choices(NOTICE_FORMATS),
+        ),
+    ] = None,
+    pricing_file: PricingOpt = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output", help="Write the notice to FILE, atomically (- for stdout).", metavar="FILE"
+        ),
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """The "Right to Receive a Good Faith Estimate" notice (45 CFR 149.610(b)), which a clinic
+    posts in its office and on its website and gives to self-pay patients.
+
+    Example: ketacost gfe notice --clinic clinic.yaml --output notice.pdf
+    """
+    from ..documents.gfe_notice import build_notice
+    from ..render import gfe_notice as render
+
+    kind = (fmt or "").lower() or _suffix_format(output) or NOTICE_FORMATS[0]
+    if kind not in NOTICE_FORMATS:
+        raise InputError(f"--format: must be one of {', '.join(NOTICE_FORMATS)}, not "
+                         f"{fmt or kind!r}", field="--format")  # fmt: skip
+    _check_suffix(output, kind, fmt)
+    to_stdout = output in (None, "-")
+    if kind == "pdf" and to_stdout and sys.stdout.isatty():
+        raise InputError("--format pdf: not writing a PDF to a terminal; use --output FILE.pdf",
+                         field="--format")  # fmt: skip
+    rules = load_rules(pricing_file, gfe=True)
+    clinic = load_clinic(clinic_file, rules.pricing)
+    assert rules.gfe is not None
+    notice = build_notice(rules.gfe, clinic)
+    inputs = [clinic_file, pricing_path(pricing_file)]
+    if kind == "pdf":
+        result = render.to_pdf(notice, dt.date.today())
+        if to_stdout:
+            sys.stdout.buffer.write(result)
+            sys.stdout.flush()
+            return
+        from ..files.output import output_stream
+
+        with output_stream(output, inputs, binary=True, force=force) as handle:
+            handle.write(result)
+        return
+    text = render.to_markdown(notice) if kind == "markdown" else render.to_html(notice)
+    emit(text, None if to_stdout else output, inputs, force=force)

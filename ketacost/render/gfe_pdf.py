@@ -65,6 +65,20 @@ def unprintable(text: str) -> list[str]:
     return missing
 
 
+def refuse_unprintable(text: str, label: str) -> None:
+    """Refuse ``text`` (exit 2) naming the characters no embedded font can print."""
+    missing = unprintable(text)
+    if missing:
+        named = ", ".join(f"{c} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+                          for c in missing[:8])  # fmt: skip
+        raise InputError(
+            f"--format pdf: no font in the PDF can print {named} of {label}; use --format html "
+            "or markdown (a browser prints any script), or write the name in a script the PDF "
+            "covers (Latin, Greek, Cyrillic, Arabic, Devanagari, Chinese, Japanese, Korean)",
+            field="--format",
+        )
+
+
 def check_printable(gfe: GoodFaithEstimate) -> None:
     """Refuse, naming the characters, any text the PDF would print as blanks."""
     p = gfe.patient
@@ -77,17 +91,7 @@ def check_printable(gfe: GoodFaithEstimate) -> None:
     fields += [(f"{q.name} (clinic profile)", " ".join([q.name, q.address, q.contact or "",
                *(i.service for i in q.items)])) for q in gfe.providers]  # fmt: skip
     for label, text in fields:
-        missing = unprintable(text)
-        if missing:
-            named = ", ".join(f"{c} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
-                              for c in missing[:8])  # fmt: skip
-            raise InputError(
-                f"--format pdf: no font in the PDF can print {named} of {label}; use "
-                "--format html or markdown (a browser prints any script), or write the name "
-                "in a script the PDF covers (Latin, Greek, Cyrillic, Arabic, Devanagari, "
-                "Chinese, Japanese, Korean)",
-                field="--format",
-            )
+        refuse_unprintable(text, label)
 
 
 INK = (29, 36, 48)
