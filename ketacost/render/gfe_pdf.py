@@ -99,7 +99,7 @@ MUTED = (91, 101, 115)
 SOFT = (244, 246, 249)
 
 
-def _document(gfe: GoodFaithEstimate, pages: int | None) -> Any:
+def _document(gfe: GoodFaithEstimate) -> Any:
     from fpdf import FPDF
 
     convening = gfe.providers[0]
@@ -126,7 +126,7 @@ def _document(gfe: GoodFaithEstimate, pages: int | None) -> Any:
             self.set_font(FONT, "B", 8)  # fpdf2 keeps the last fallback font's state otherwise
             self.set_font(FONT, "", 8)
             self.cell(0, 3.5, f"born {gfe.patient.date_of_birth.isoformat()} · issued "
-                      f"{gfe.issued.isoformat()} · page {self.page_no()} of {pages or '…'}",
+                      f"{gfe.issued.isoformat()} · page {self.page_no()} of {{nb}}",
                       align="C")  # fmt: skip
 
     pdf = GfePdf(format="letter", unit="mm")
@@ -138,6 +138,7 @@ def _document(gfe: GoodFaithEstimate, pages: int | None) -> Any:
         pdf.add_font(family, "", str(FONTS / file))
     pdf.set_fallback_fonts([family for family, _ in FALLBACKS], exact_match=False)
     pdf.set_text_shaping(True)
+    pdf.alias_nb_pages()
     pdf.set_title(f"{TITLE} — {gfe.patient.name}")
     pdf.set_author(convening.name)
     pdf.set_creator(f"ketacost {gfe.ketacost_version}")
@@ -179,17 +180,15 @@ def _paragraph(pdf: Any, text: str, *, bold: bool = False, size: float = 9.5) ->
 
 
 def render_pdf(gfe: GoodFaithEstimate) -> bytes:
-    """The PDF bytes of ``gfe``: drawn twice, the second time knowing its number of pages (the
-    page-count alias of fpdf2 garbles the footer once text is shaped)."""
+    """The PDF bytes of ``gfe``."""
     check_printable(gfe)
-    first = _draw(gfe, None)
-    return bytes(_draw(gfe, first.pages_count).output())
+    return bytes(_draw(gfe).output())
 
 
-def _draw(gfe: GoodFaithEstimate, pages: int | None) -> Any:
+def _draw(gfe: GoodFaithEstimate) -> Any:
     from fpdf.fonts import FontFace
 
-    pdf = _document(gfe, pages)
+    pdf = _document(gfe)
     pdf.add_page()
     convening = gfe.providers[0]
     s, r = gfe.primary_service, gfe.recurring
