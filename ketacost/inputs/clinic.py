@@ -285,6 +285,11 @@ def _taxonomy(value: Any, source: str, key: str) -> str | None:
     return taxonomy and taxonomy.upper()
 
 
+def _field(raw: dict[str, Any], key: str, where: str, source: str, limit: int = 200) -> str | None:
+    """The text at ``where.key``, its errors naming that path."""
+    return _text({f"{where}.{key}": raw.get(key)}, f"{where}.{key}", source, limit)
+
+
 def _email(value: Any, source: str, key: str) -> str | None:
     email = _text({key: value}, key, source, 254)
     if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
@@ -301,9 +306,9 @@ def _contact(raw: Any, source: str) -> Contact | None:
         if key not in ("name", "phone", "email"):
             raise _fail(source, f"contact.{str(key)[:40]}",
                         "unknown key (known: name, phone, email)")  # fmt: skip
-    contact = Contact(_text(raw, "name", f"{source}: contact"),
-                      _text(raw, "phone", f"{source}: contact", 40),
-                      _email(raw.get("email"), f"{source}: contact", "email"))  # fmt: skip
+    contact = Contact(_field(raw, "name", "contact", source),
+                      _field(raw, "phone", "contact", source, 40),
+                      _email(raw.get("email"), source, "contact.email"))  # fmt: skip
     if not any(contact):
         raise _fail(source, "contact", "give at least one of name, phone and email")
     return contact
@@ -330,15 +335,17 @@ def _co_providers(raw: Any, source: str) -> tuple[CoProvider, ...]:
         for key in ("name", "npi", "tin", "address", "items"):
             if entry.get(key) is None:
                 raise _fail(source, f"{where}.{key}", "missing")
-        label = f"{source}: {where}"
         items = entry["items"]
         if not isinstance(items, list) or not items:
             raise _fail(source, f"{where}.items", "must be a list of at least one item")
         out.append(CoProvider(
-            _text(entry, "name", label) or "", _npi(entry["npi"], label, "npi"),
-            _tin(entry["tin"], label, "tin"), _text(entry, "address", label) or "",
+            _field(entry, "name", where, source) or "",
+            _npi(entry["npi"], source, f"{where}.npi"),
+            _tin(entry["tin"], source, f"{where}.tin"),
+            _field(entry, "address", where, source) or "",
             tuple(_co_item(item, source, f"{where}.items[{k}]") for k, item in enumerate(items)),
-            _text(entry, "phone", label, 40), _taxonomy(entry.get("taxonomy"), label, "taxonomy"),
+            _field(entry, "phone", where, source, 40),
+            _taxonomy(entry.get("taxonomy"), source, f"{where}.taxonomy"),
         ))  # fmt: skip
     return tuple(out)
 
