@@ -406,13 +406,8 @@ def _serve(
                 header = _RESULT.pack(size, len(lines), len(failed))
                 # the lines as they are, not joined: a joined copy of a chunk's output (up to a
                 # few MB for long courses) was the largest block a worker held
-                _write_all(
-                    results,
-                    [
-                        header + array.array("I", failed).tobytes(),
-                        *(part for line in lines for part in (line, b"\n")),
-                    ],
-                )
+                _write_all(results, [header + array.array("I", failed).tobytes(),
+                                     *(part for line in lines for part in (line, b"\n"))])
         except Exception as exc:  # not a bad record (those are error lines): a bug, no memory
             _write_all(results, _broken(exc))
             os._exit(1)

@@ -26,10 +26,7 @@ class Memo(Generic[T]):
         self._hits: dict[tuple[Hashable, ...], tuple[tuple[object, ...], T]] = {}
 
     def recall(
-        self,
-        key: tuple[Hashable, ...],
-        held: tuple[object, ...],
-        make: Callable[..., T],
+        self, key: tuple[Hashable, ...], held: tuple[object, ...], make: Callable[..., T],
         *args: object,
     ) -> T:
         """The value remembered for ``key`` and the objects ``held`` (by identity), else

@@ -157,7 +157,8 @@ def compare(
                        "estimate() for one route, routes=[...] for some, or providers= / "
                        "locations= with route=")  # fmt: skip
                 raise InputError(
-                    f"{option}: compare sets each route's own {name.replace('_', ' ')}; use {how}",
+                    f"{option}: compare sets each route's own {name.replace('_', ' ')}; use "
+                    f"{how}",
                     field=option,
                 )
         for name in routes or ():

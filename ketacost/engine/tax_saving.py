@@ -166,10 +166,7 @@ def _untouched(
 
 
 def _saved(
-    before: Liability,
-    household: Household,
-    money: AccountMoney,
-    law: FederalYear,
+    before: Liability, household: Household, money: AccountMoney, law: FederalYear,
     state: StateTax | None,
 ) -> Saving:
     return saving(before, liability(household, money, law, state))

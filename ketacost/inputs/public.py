@@ -151,7 +151,9 @@ class Scenario:
         as a scenario file or a batch record names them; None where not given."""
         values = {name: getattr(self, name) for name in _COURSE}
         for group in (self.plan, self.accounts, self.household):
-            values.update((f.name, getattr(group, f.name)) for f in dataclasses.fields(group))
+            values.update(
+                (f.name, getattr(group, f.name)) for f in dataclasses.fields(group)
+            )
         values["finance_months"] = self.financing.months if self.financing else None
         values["apr"] = self.financing.apr if self.financing else None
         return values
