@@ -83,7 +83,7 @@ pricing_app.command("copy")(pricing_copy)
 clinic_app.command("init")(clinic_init)
 clinic_app.command("check")(clinic_check)
 app.command("gfe", cls=PanelCommand)(gfe_command)
-app.command("gfe-notice", hidden=True)(gfe_notice_command)  # run as `ketacost gfe notice`
+app.command("notice", hidden=True)(gfe_notice_command)  # run as `ketacost gfe notice`
 app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.command("batch")(batch_command)
