@@ -21,7 +21,7 @@ from .._version import __version__
 from .batch_run import batch_command
 from .clinic import clinic_check, clinic_init
 from .estimates import compare_command, estimate_command, sensitivity_command
-from .gfe import gfe_command
+from .gfe import gfe_command, gfe_notice_command
 from .options import PanelCommand
 from .pricing import pricing_copy, pricing_show, pricing_sources, pricing_validate
 from .superbill import superbill_command, superbill_init
@@ -95,6 +95,7 @@ clinic_app.command("check")(clinic_check)
 app.command("gfe", cls=PanelCommand)(gfe_command)
 superbill_app.callback()(superbill_command)
 superbill_app.command("init")(superbill_init)
+app.command("notice", hidden=True)(gfe_notice_command)  # run as `ketacost gfe notice`
 app.command("schema")(schema_command)
 app.command("init")(init_command)
 app.command("batch")(batch_command)

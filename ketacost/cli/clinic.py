@@ -32,12 +32,22 @@ def clinic_check(
     clinic_file: Annotated[str, typer.Argument(metavar="FILE", help="The clinic profile.")],
     pricing_file: PricingOpt = None,
 ) -> None:
-    """Validate a clinic profile and list what it prices.
+    """Validate a clinic profile and list what it prices, or every problem it has (exit 2).
 
     Example: ketacost clinic check clinic.yaml
     """
+    from ..core.errors import InputError
+    from ..core.words import plural
+    from ..inputs.clinic import ClinicProblems
+
     pricing, _ = load_model(pricing_file)
-    clinic = load_clinic(clinic_file, pricing)
+    try:
+        clinic = load_clinic(clinic_file, pricing)
+    except ClinicProblems as exc:
+        for problem in exc.problems:
+            say(problem)
+        raise InputError(f"{clinic_file}: {plural(len(exc.problems), 'problem')}",
+                         field=clinic_file) from None  # fmt: skip
     from ..core.money import format_money
 
     priced = ", ".join(f"{k} {format_money(v)}" for k, v in clinic.prices.items())

@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; map every error to one line on stderr and an exit code."""
     debug = os.environ.get("KETACOST_DEBUG") == "1"
     args = sys.argv[1:] if argv is None else list(argv)
+    prog = "ketacost"
+    if args[:2] == ["gfe", "notice"]:  # `gfe notice`: a command beside `gfe`'s own options
+        args = argv = ["notice", *args[2:]]
+        prog = "ketacost gfe"  # so that its help and usage errors say `ketacost gfe notice`
     run = plain_estimate(args)
     if run is None:
         from .app import _command_for
@@ -33,7 +37,7 @@ def main(argv: list[str] | None = None) -> None:
         command = _command_for(args)
 
         def run() -> Any:
-            return command.main(args=argv, prog_name="ketacost", standalone_mode=False)
+            return command.main(args=argv, prog_name=prog, standalone_mode=False)
 
     if sys.stdout is None:  # started with standard output closed (`ketacost estimate >&-`)
         sys.stdout = _ClosedOutput()

@@ -103,8 +103,13 @@ class _ClosedOutput:
     encoding = "utf-8"
     errors = "strict"
 
-    def write(self, _text: str) -> int:
+    def write(self, _text: str | bytes) -> int:
         raise InputError(CLOSED_STDOUT)
+
+    @property
+    def buffer(self) -> _ClosedOutput:
+        """The binary side (a PDF is written to ``sys.stdout.buffer``): closed as well."""
+        return self
 
     def flush(self) -> None:
         pass

@@ -66,6 +66,12 @@ def pricing_validate(
     try:
         model = load_pricing(pricing_file, use_cache=False)
     except PricingError as exc:
+        from ..inputs.files import clinic_profile_given_as_pricing
+
+        if clinic_profile_given_as_pricing(pricing_file):  # the other kind of file: say so
+            _error(f"{pricing_file} is a clinic profile, not a pricing model: use ketacost "
+                   f"clinic check {pricing_file}")  # fmt: skip
+            raise typer.Exit(exc.exit_code) from None
         for problem in exc.problems:
             say(f"{pricing_file}: {problem}")
         _error(f"{pricing_file}: {plural(len(exc.problems), 'problem')}")

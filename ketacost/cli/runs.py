@@ -53,7 +53,15 @@ def load_model(option: str | None) -> tuple[Any, str]:
             return load_pricing(path), path
         except PricingError as exc:
             raise PricingError(f"$KETACOST_PRICING={exc.file}", exc.problems) from None
-    return load_pricing(path), (path or "builtin")
+    try:
+        return load_pricing(path), (path or "builtin")
+    except PricingError:
+        from ..inputs.files import clinic_profile_given_as_pricing
+
+        if path is not None and clinic_profile_given_as_pricing(path):
+            raise InputError(f"--pricing: {path} is a clinic profile, not a pricing model: use "
+                             f"--clinic {path}", field="--pricing") from None  # fmt: skip
+        raise
 
 
 def load_rules(option: str | None, *, gfe: bool = False) -> Rules:

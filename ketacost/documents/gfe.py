@@ -25,23 +25,27 @@ from ..core.errors import InputError
 from ..core.money import ZERO, format_money
 from ..core.words import plural
 from ..engine.course import Visit, add_months, build_course
-from ..inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, visit_services
+from ..inputs.clinic import PLACES_OF_SERVICE, ClinicProfile, CoProvider, visit_services
 from ..inputs.scenario import ResolvedScenario
 from ..rules import Rules
 from ..rules.gfe_rules import GfeRules, RuleSource
 from ..rules.icd10cm import Diagnosis, lookup
+from .gfe_patient import (
+    Patient,
+    birth_date,
+    contact_details,
+    name_parts,
+    patient_name,
+    replaced_id,
+)
+
+__all__ = ["GoodFaithEstimate", "Patient", "birth_date", "build_gfe", "patient_name"]
 
 SCHEMA_VERSION = 1
 MAX_DIAGNOSES = 12  # a claim carries a principal diagnosis and up to 11 others
-OLDEST_BIRTH_YEAR = 1900
 
 
 # --- the document ----------------------------------------------------------------------------
-
-
-class Patient(NamedTuple):
-    name: str
-    date_of_birth: dt.date
 
 
 class PrimaryService(NamedTuple):
@@ -92,6 +96,7 @@ class Provider(NamedTuple):
     total: Decimal
     notes: tuple[str, ...]
     taxonomy: str | None
+    contact: str | None = None  # the person to ask, with phone and email (the CMS form's)
 
 
 class Dispute(NamedTuple):
@@ -123,40 +128,10 @@ class GoodFaithEstimate(NamedTuple):
     dispute: Dispute
     sources: tuple[RuleSource, ...]
     ketacost_version: str
+    replaces: str | None = None  # the GFE number this one re-issues (FHIR relatesTo.replaces)
 
 
 # --- patient input ---------------------------------------------------------------------------
-
-
-def patient_name(text: str | None, label: str = "--patient-name") -> str:
-    if text is None or not text.strip():
-        raise InputError(f"{label}: required: the patient's full name", field=label)
-    name = " ".join(text.split())
-    if len(name) > 200:
-        raise InputError(f"{label}: must be at most 200 characters", field=label)
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
-        raise InputError(f"{label}: must not contain control characters", field=label)
-    return name
-
-
-def birth_date(text: str | None, issued: dt.date, label: str = "--patient-dob") -> dt.date:
-    if text is None or not text.strip():
-        raise InputError(f"{label}: required: the patient's date of birth, YYYY-MM-DD",
-                         field=label)  # fmt: skip
-    cleaned = text.strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", cleaned):
-            raise ValueError
-        day = dt.date.fromisoformat(cleaned)
-    except ValueError:
-        raise InputError(f"{label}: must be a real date as YYYY-MM-DD, not {cleaned[:20]!r}",
-                         field=label) from None  # fmt: skip
-    if day > issued:
-        raise InputError(f"{label}: {day} is in the future (the estimate is dated {issued})",
-                         field=label)  # fmt: skip
-    if day.year < OLDEST_BIRTH_YEAR:
-        raise InputError(f"{label}: {day} is before {OLDEST_BIRTH_YEAR}", field=label)
-    return day
 
 
 def diagnosis_codes(
@@ -184,9 +159,6 @@ def diagnoses_checked(
     if len(out) > MAX_DIAGNOSES:
         raise InputError(f"{label}: at most {MAX_DIAGNOSES} codes", field=label)
     return tuple(out)
-
-
-# --- building it -----------------------------------------------------------------------------
 
 
 def _frequency(visits: list[Visit], per_week: int) -> str:
@@ -236,11 +208,32 @@ def build_gfe(
     date_of_birth: str | None,
     diagnoses: list[str] | tuple[str, ...],
     issued: dt.date,
+    given: str | None = None,
+    family: str | None = None,
+    address: str | None = None,
+    patient_id: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    replaces: str | None = None,
+    allow_past: bool = False,
 ) -> GoodFaithEstimate:
-    """The Good Faith Estimate of ``scenario``'s course at ``clinic``, issued on ``issued``."""
-    patient = Patient(patient_name(name), birth_date(date_of_birth, issued))
+    """The Good Faith Estimate of ``scenario``'s course at ``clinic``, issued on ``issued``.
+
+    A course that starts before ``issued`` is refused (a GFE is given before care), unless
+    ``allow_past``: a re-issued estimate (``replaces``) for a course under way."""
+    whole, given_names, family_name = name_parts(name, given, family)
+    patient = Patient(whole, birth_date(date_of_birth, issued), given_names, family_name,
+                      *contact_details(address, patient_id, phone, email))  # fmt: skip
+    replaces = replaced_id(replaces)
     checked = diagnoses_checked(diagnoses)
     codes = tuple(d.code for d in checked)
+    if scenario.start < issued and not allow_past:
+        raise InputError(
+            f"--start: {scenario.start} is before the estimate's date {issued}: a Good Faith "
+            "Estimate is given before the care it prices. Re-issuing one for a course under "
+            "way? Add --allow-past (and --replaces with the earlier GFE number).",
+            field="--start",
+        )
     pricing, gfe_rules = rules.pricing, rules.gfe
     if gfe_rules is None:
         raise ValueError("a Good Faith Estimate needs rules with the GFE rules (builtin_rules())")
@@ -277,7 +270,7 @@ def build_gfe(
         "convening", clinic.name, clinic.npi, clinic.tin, clinic.address, clinic.state,
         clinic.phone, place, PLACES_OF_SERVICE[place], items, total,
         (f"Expected charges are {clinic.name}'s self-pay (cash) prices, including any discount.",),
-        clinic.taxonomy,
+        clinic.taxonomy, clinic.contact.text() if clinic.contact else None,
     )  # fmt: skip
     dosing = [v for v in inside if v.kind in ("induction", "booster")]
     session = services["induction"][0] if "induction" in services else None
@@ -297,6 +290,8 @@ def build_gfe(
     )
     through = horizon - dt.timedelta(days=1)
     period = Period(first, inside[-1].date, through)
+    co_providers = tuple(_co_provider(co, clinic, codes, period) for co in clinic.co_providers)
+    providers = (provider, *co_providers)
     contact = clinic.name + (f" at {clinic.phone}" if clinic.phone else "")
     notice = (
         "The following items or services are not included in this estimate and must be scheduled "
@@ -316,8 +311,8 @@ def build_gfe(
         diagnosis_descriptions={d.code: d.description for d in checked},
         period=period,
         recurring=recurring,
-        providers=(provider,),
-        total_expected_charges=total,
+        providers=providers,
+        total_expected_charges=sum((p.total for p in providers), ZERO),
         not_included_notice=notice,
         not_included=_not_included(later, through, scenario, gfe_rules),
         disclaimers=_disclaimers(gfe_rules, through, contact),
@@ -330,7 +325,30 @@ def build_gfe(
         ),
         sources=gfe_rules.sources,
         ketacost_version=__version__,
+        replaces=replaces,
     )
+
+
+def _co_provider(
+    co: CoProvider, clinic: ClinicProfile, codes: tuple[str, ...], period: Period
+) -> Provider:
+    """A co-provider's items over the period of care (45 CFR 149.610(c)(1)(iii)(B))."""
+    items = tuple(
+        Item(service=item.service, code=item.code or "", codes=(item.code,) if item.code else (),
+             diagnosis_codes=codes, quantity=item.quantity, unit_charge=item.unit_charge,
+             expected_charge=item.unit_charge * item.quantity, first_date=period.start,
+             last_date=period.end)
+        for item in co.items
+    )  # fmt: skip
+    state = re.search(r"\b([A-Z]{2})\s+[0-9]{5}(?:-[0-9]{4})?\s*$", co.address)
+    return Provider(
+        "co-provider", co.name, co.npi, co.tin, co.address,
+        state.group(1) if state else clinic.state, co.phone, clinic.place_of_service,
+        PLACES_OF_SERVICE[clinic.place_of_service], items,
+        sum((i.expected_charge for i in items), ZERO),
+        (f"{co.name} bills separately; its expected charges are its own self-pay prices, as "
+         f"{clinic.name} was told them.",), co.taxonomy,
+    )  # fmt: skip
 
 
 def _describe(route_description: str, visits: list[Visit]) -> str:
@@ -383,9 +401,11 @@ def _disclaimers(rules: GfeRules, through: dt.date, contact: str) -> tuple[str, 
         "This Good Faith Estimate shows the costs of items and services that are reasonably "
         "expected for your health care needs. It is only an estimate, based on information "
         "known when it was created; actual items, services or charges may differ from it.",
-        "It does not include unknown or unexpected costs that may arise during treatment. Other "
-        "items or services may be recommended as part of your care; they must be requested or "
-        "scheduled separately and are not reflected in this estimate.",
+        "It does not include unknown or unexpected costs that may arise during treatment. You "
+        "could be charged more if complications or special circumstances occur. If this "
+        "happens, federal law allows you to dispute (appeal) the bill. Other items or services "
+        "may be recommended as part of your care; they must be requested or scheduled "
+        "separately and are not reflected in this estimate.",
         f"This estimate covers recurring services for at most {rules.recurring_months} months "
         f"from the first visit (through {through.isoformat()}). Sessions after that, or any "
         "change in the number, frequency or price of sessions, need a new Good Faith Estimate.",
@@ -395,9 +415,12 @@ def _disclaimers(rules: GfeRules, through: dt.date, contact: str) -> tuple[str, 
         "negotiate the bill, or to ask about financial assistance. You may also start a "
         "patient-provider dispute resolution process with the U.S. Department of Health and "
         f"Human Services (HHS): you must start it within {rules.dispute_days} calendar days of "
-        f"the date on the original bill, and there is a {fee} fee. Starting a dispute will not "
-        "affect the quality of the care you receive, and while it is pending the provider may "
-        "not send the bill to collections or charge late fees.",
+        f"the date on the original bill, and there is a {fee} fee. If the agency reviewing your "
+        "dispute agrees with you, you will have to pay the price on this Good Faith Estimate. "
+        "If the agency disagrees with you and agrees with the health care provider or facility, "
+        "you will have to pay the higher amount. Starting a dispute will not affect the quality "
+        "of the care you receive, and while it is pending the provider may not send the bill to "
+        "collections or charge late fees.",
         f"For instructions and the form to start a dispute, or for questions about your right "
         f"to a Good Faith Estimate, visit {rules.help_url} or call {rules.help_phone}.",
         "This Good Faith Estimate is not a contract. It does not require you to obtain the items "

@@ -6,15 +6,17 @@ location, and need no source (the clinic is the source). ``estimate --clinic``, 
 --clinic`` and ``gfe --clinic`` use them; routes, schedules and tax figures still come from the
 pricing model.
 
-:func:`parse_clinic` validates the parsed YAML and stops at the first problem, naming the file and
-the key (exit 2). Everything here is pure: the CLI reads the file.
+:func:`parse_clinic` validates the parsed YAML and reports every problem, each naming the file and
+the key (exit 2; ``clinic check`` lists them all). Everything here is pure: the CLI reads the
+file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..core.errors import InputError
 from ..core.money import cents
@@ -45,10 +47,11 @@ PLACES_OF_SERVICE = {
 }
 KEYS: tuple[str, ...]
 KEYS = ("name", "npi", "tin", "address", "location", "phone", "place_of_service", "taxonomy",
-        "prices", "codes", "extras")  # fmt: skip
+        "prices", "codes", "extras", "contact", "co_providers")  # fmt: skip
 KEYS += ("billing_npi", "rendering")  # the superbill's (clinic_billing.py)
 REQUIRED = ("name", "npi", "tin", "address", "location", "prices")
 _PRICE = FieldSpec("price", "money", "A self-pay price in dollars.")
+T = TypeVar("T")
 _CODE = re.compile(r"^[A-Z0-9]{4,7}$")  # CPT 99214, HCPCS J3490 / G2082, with modifiers apart
 
 
@@ -59,6 +62,50 @@ class ExtraItem(NamedTuple):
     code: str | None
     price: Decimal
     per: str  # a key of EXTRA_PER
+
+
+class Contact(NamedTuple):
+    """The person a patient asks about the estimate (the CMS form's provider contact)."""
+
+    name: str | None
+    phone: str | None
+    email: str | None
+
+    def text(self) -> str:
+        return ", ".join(part for part in self if part)
+
+
+class CoItem(NamedTuple):
+    """An item a co-provider furnishes over the period of care (45 CFR 149.610(c)(1)(iii)(B))."""
+
+    service: str
+    code: str | None
+    quantity: int
+    unit_charge: Decimal
+
+
+class CoProvider(NamedTuple):
+    """A provider who bills separately for items customarily given with the clinic's (a
+    therapist, an anaesthesiologist): listed on the GFE with its own items and total."""
+
+    name: str
+    npi: str
+    tin: str
+    address: str
+    items: tuple[CoItem, ...]
+    phone: str | None = None
+    taxonomy: str | None = None  # NUCC code: the FHIR packet needs one for every provider
+
+
+class ClinicProblems(InputError):
+    """Every problem of a clinic profile; the message shows the first, ``problems`` all."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        extra = len(problems) - 1
+        more = (f" (and {extra} more problem{'s' if extra > 1 else ''}: `ketacost clinic check "
+                f"{source}` lists them)") if extra else ""  # fmt: skip
+        super().__init__(problems[0] + more, field=source)
+        self.problems = problems
 
 
 class ClinicProfile(NamedTuple):
@@ -77,6 +124,8 @@ class ClinicProfile(NamedTuple):
     codes: dict[str, tuple[str, ...]]
     extras: tuple[ExtraItem, ...]
     taxonomy: str | None = None  # NUCC provider taxonomy code (the FHIR GFE carries it)
+    contact: Contact | None = None
+    co_providers: tuple[CoProvider, ...] = ()
     billing_npi: str | None = None  # CMS-1500 item 33a when not ``npi`` (clinic_billing.py)
     rendering: tuple[RenderingProvider, ...] = ()  # the clinicians (items 24J, 31)
 
@@ -118,57 +167,207 @@ def _text(document: dict[str, Any], key: str, source: str, limit: int = 200) -> 
 
 
 def parse_clinic(document: Any, source: str, pricing: PricingModel) -> ClinicProfile:
-    """Validate a parsed clinic profile; the first problem raises :class:`InputError`."""
+    """Validate a parsed clinic profile; its problems raise :class:`ClinicProblems`, all of them
+    (each ``FILE: key: message``)."""
     if not isinstance(document, dict):
         kind = "empty" if document is None else type(document).__name__
         raise InputError(f"{source}: a clinic profile must be a mapping (key: value), not {kind}",
                          field=source)  # fmt: skip
+    problems: list[str] = []
+
+    def check(parse: Callable[[], T], default: T) -> T:
+        try:
+            return parse()
+        except InputError as exc:
+            problems.extend(getattr(exc, "problems", None) or [exc.message])
+            return default
+
     for key in document:
         if key not in KEYS:
-            raise _fail(source, str(key)[:40], f"unknown key (known: {', '.join(KEYS)})")
+            problems.append(_fail(source, str(key)[:40],
+                                  f"unknown key (known: {', '.join(KEYS)})").message)  # fmt: skip
     for key in REQUIRED:
         if document.get(key) is None:
-            raise _fail(source, key, "missing")
-    name = _text(document, "name", source)
-    npi = _text(document, "npi", source, 10) if not isinstance(document["npi"], int) else None
-    npi = npi if npi is not None else str(document["npi"])
-    if not re.fullmatch(r"\d{10}", npi):
-        raise _fail(source, "npi", f"must be 10 digits, not {npi[:20]!r}")
+            problems.append(_fail(source, key, "missing").message)
+    name = check(lambda: _text(document, "name", source), None)
+    npi = check(lambda: _npi(document.get("npi"), source, "npi"), "")
+    tin = check(lambda: _tin(document.get("tin"), source, "tin"), "")
+    address = check(lambda: _text(document, "address", source), None) or ""
+    location, state = check(lambda: _location(document, source, pricing), ("", ""))
+    phone = check(lambda: _text(document, "phone", source, 40), None)
+    place = check(lambda: _place(document, source), "11")
+    taxonomy = check(lambda: _taxonomy(document.get("taxonomy"), source, "taxonomy"), None)
+    prices: dict[str, Decimal] = check(lambda: _prices(document.get("prices"), source), {})
+    codes: dict[str, tuple[str, ...]] = check(lambda: _codes(document.get("codes"), source), {})
+    no_extras: tuple[ExtraItem, ...] = ()
+    extras = check(lambda: _extras(document.get("extras"), source), no_extras)
+    contact = check(lambda: _contact(document.get("contact"), source), None)
+    no_co_providers: tuple[CoProvider, ...] = ()
+    co_providers = check(
+        lambda: _co_providers(document.get("co_providers"), source), no_co_providers
+    )
+    billing: dict[str, Any] = check(lambda: parse_billing(document, source), {})
+    if problems:
+        raise ClinicProblems(source, list(dict.fromkeys(problems)))
+    profile = ClinicProfile(source, name or "", npi, tin, address, location, state, phone, place,
+                            prices, codes, extras, taxonomy, contact, co_providers)  # fmt: skip
+    return profile._replace(**billing)
+
+
+def _npi(value: Any, source: str, key: str) -> str:
+    if value is None:
+        raise _fail(source, key, "missing")
+    npi = str(value) if isinstance(value, int) and not isinstance(value, bool) else (
+        _text({key: value}, key, source, 10) or "")  # fmt: skip
+    # ASCII digits only: Python's \d also matches Arabic-Indic and full-width digits
+    if not re.fullmatch(r"[0-9]{10}", npi):
+        raise _fail(source, key, f"must be 10 digits 0-9, not {npi[:20]!r}")
     if not npi_check_digit_ok(npi):
-        raise _fail(source, "npi", f"{npi} fails the NPI check digit (Luhn with prefix 80840)")
-    tin = _text(document, "tin", source, 20) or ""
-    digits = re.sub(r"[\s-]", "", tin)
-    if not re.fullmatch(r"\d{9}", digits):
-        raise _fail(source, "tin", f"must be 9 digits (EIN 12-3456789), not {tin!r}")
-    if not re.fullmatch(r"\d{3}-\d{2}-\d{4}", tin):  # an SSN-style TIN stays as written
-        tin = f"{digits[:2]}-{digits[2:]}"
-    address = _text(document, "address", source) or ""
-    location = _text(document, "location", source, 60) or ""
+        raise _fail(source, key, f"{npi} fails the NPI check digit (Luhn with prefix 80840)")
+    return npi
+
+
+def _tin(value: Any, source: str, key: str) -> str:
+    if value is None:
+        raise _fail(source, key, "missing")
+    tin = _text({key: value}, key, source, 20) or ""
+    digits = re.sub(r"[ -]", "", tin)
+    if not re.fullmatch(r"[0-9]{9}", digits):
+        raise _fail(source, key, f"must be 9 digits 0-9 (EIN 12-3456789), not {tin!r}")
+    if re.fullmatch(r"[0-9]{3}-[0-9]{2}-[0-9]{4}", tin):  # an SSN-style TIN stays as written
+        return tin
+    return f"{digits[:2]}-{digits[2:]}"
+
+
+def _location(document: dict[str, Any], source: str, pricing: PricingModel) -> tuple[str, str]:
+    location = _text(document, "location", source, 60)
+    if location is None:
+        return "", ""  # reported as missing
     state = resolve_location(location, pricing)
     if state is None or state == "US":
         raise _fail(source, "location",
                     f"must be a state code or name, or a ZIP, not {location!r}")  # fmt: skip
-    phone = _text(document, "phone", source, 40)
-    place = _text(document, "place_of_service", source, 2) or "11"
-    if isinstance(document.get("place_of_service"), int):
-        place = f"{document['place_of_service']:02d}"
+    territory = pricing.locations.territories.get(state)
+    if territory is not None:  # every estimate, GFE and comparison at this clinic would fail
+        raise _fail(source, "location",
+                    f"{location!r} is in {territory.name}: US territories and military post "
+                    "offices have no regional price parity, so ketacost cannot price care there "
+                    "(a clinic in one of the 50 states or DC)")  # fmt: skip
+    return location, state
+
+
+def _place(document: dict[str, Any], source: str) -> str:
+    raw = document.get("place_of_service")
+    place = f"{raw:02d}" if isinstance(raw, int) and not isinstance(raw, bool) else (
+        _text(document, "place_of_service", source, 2) or "11")  # fmt: skip
     if place not in PLACES_OF_SERVICE:
         raise _fail(source, "place_of_service",
                     f"must be a CMS place-of-service code ({', '.join(PLACES_OF_SERVICE)}), "
                     f"not {place!r}")  # fmt: skip
-    taxonomy = _text(document, "taxonomy", source, 10)
-    if taxonomy is not None and not re.fullmatch(r"\d{3}[0-9A-Z]{6}X", taxonomy.upper()):
-        raise _fail(source, "taxonomy",
+    return place
+
+
+def _taxonomy(value: Any, source: str, key: str) -> str | None:
+    taxonomy = _text({key: value}, key, source, 10)
+    if taxonomy is not None and not re.fullmatch(r"[0-9]{3}[0-9A-Z]{6}X", taxonomy.upper()):
+        raise _fail(source, key,
                     f"must be a NUCC taxonomy code like 2084P0800X, not {taxonomy!r}")  # fmt: skip
-    prices = _prices(document["prices"], source)
-    codes = _codes(document.get("codes"), source)
-    extras = _extras(document.get("extras"), source)
-    profile = ClinicProfile(source, name or "", npi, tin, address, location, state, phone, place,
-                            prices, codes, extras, taxonomy and taxonomy.upper())  # fmt: skip
-    return profile._replace(**parse_billing(document, source))
+    return taxonomy and taxonomy.upper()
+
+
+def _field(raw: dict[str, Any], key: str, where: str, source: str, limit: int = 200) -> str | None:
+    """The text at ``where.key``, its errors naming that path."""
+    return _text({f"{where}.{key}": raw.get(key)}, f"{where}.{key}", source, limit)
+
+
+def _email(value: Any, source: str, key: str) -> str | None:
+    email = _text({key: value}, key, source, 254)
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise _fail(source, key, f"must be an email address, not {email[:40]!r}")
+    return email
+
+
+def _contact(raw: Any, source: str) -> Contact | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _fail(source, "contact", "must be a mapping with name, phone and email")
+    for key in raw:
+        if key not in ("name", "phone", "email"):
+            raise _fail(source, f"contact.{str(key)[:40]}",
+                        "unknown key (known: name, phone, email)")  # fmt: skip
+    contact = Contact(_field(raw, "name", "contact", source),
+                      _field(raw, "phone", "contact", source, 40),
+                      _email(raw.get("email"), source, "contact.email"))  # fmt: skip
+    if not any(contact):
+        raise _fail(source, "contact", "give at least one of name, phone and email")
+    return contact
+
+
+CO_KEYS = ("name", "npi", "tin", "address", "phone", "taxonomy", "items")
+CO_ITEM_KEYS = ("service", "code", "quantity", "unit_charge")
+
+
+def _co_providers(raw: Any, source: str) -> tuple[CoProvider, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _fail(source, "co_providers", "must be a list (- name: …, npi: …, items: […])")
+    out = []
+    for n, entry in enumerate(raw):
+        where = f"co_providers[{n}]"
+        if not isinstance(entry, dict):
+            raise _fail(source, where, f"must be a mapping with {', '.join(CO_KEYS)}")
+        for key in entry:
+            if key not in CO_KEYS:
+                raise _fail(source, f"{where}.{str(key)[:40]}",
+                            f"unknown key (known: {', '.join(CO_KEYS)})")  # fmt: skip
+        for key in ("name", "npi", "tin", "address", "items"):
+            if entry.get(key) is None:
+                raise _fail(source, f"{where}.{key}", "missing")
+        items = entry["items"]
+        if not isinstance(items, list) or not items:
+            raise _fail(source, f"{where}.items", "must be a list of at least one item")
+        out.append(CoProvider(
+            _field(entry, "name", where, source) or "",
+            _npi(entry["npi"], source, f"{where}.npi"),
+            _tin(entry["tin"], source, f"{where}.tin"),
+            _field(entry, "address", where, source) or "",
+            tuple(_co_item(item, source, f"{where}.items[{k}]") for k, item in enumerate(items)),
+            _field(entry, "phone", where, source, 40),
+            _taxonomy(entry.get("taxonomy"), source, f"{where}.taxonomy"),
+        ))  # fmt: skip
+    return tuple(out)
+
+
+def _co_item(item: Any, source: str, where: str) -> CoItem:
+    if not isinstance(item, dict):
+        raise _fail(source, where, f"must be a mapping with {', '.join(CO_ITEM_KEYS)}")
+    for key in item:
+        if key not in CO_ITEM_KEYS:
+            raise _fail(source, f"{where}.{str(key)[:40]}",
+                        f"unknown key (known: {', '.join(CO_ITEM_KEYS)})")  # fmt: skip
+    for key in ("service", "quantity", "unit_charge"):
+        if item.get(key) is None:
+            raise _fail(source, f"{where}.{key}", "missing")
+    quantity = item["quantity"]
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 999:
+        raise _fail(source, f"{where}.quantity", f"must be a whole number 1 to 999, not "
+                    f"{str(quantity)[:20]!r}")  # fmt: skip
+    code = None
+    if item.get("code") is not None:
+        code = _code_list(item["code"], source, f"{where}.code")[0]
+    return CoItem(
+        _text(item, "service", f"{source}: {where}") or "",
+        code,
+        quantity,
+        cents(convert(_PRICE, item["unit_charge"], f"{source}: {where}.unit_charge")),
+    )
 
 
 def _prices(raw: Any, source: str) -> dict[str, Decimal]:
+    if raw is None:
+        return {}  # reported as missing
     if not isinstance(raw, dict):
         raise _fail(source, "prices", "must be a mapping of service to dollars per unit")
     prices = {}
@@ -344,7 +543,9 @@ location: TX                # the state (code or name) or ZIP where care is give
 phone: "512-555-0100"
 place_of_service: "11"      # CMS place-of-service code: 11 office, 49 independent clinic,
                             # 10 telehealth in the patient's home, 02 telehealth elsewhere
-# taxonomy: "2084P0800X"    # optional NUCC provider taxonomy (2084P0800X: psychiatry)
+taxonomy: "2084P0800X"      # NUCC provider taxonomy (the FHIR GFE needs it): 2084P0800X
+                            # psychiatry, 363LP0808X psychiatric NP, 207L00000X anesthesiology
+# contact: {name: "Jane Roe, billing", phone: "512-555-0101", email: "billing@example.com"}
 
 prices:                     # dollars per unit; delete the routes you do not offer
   evaluation: 300           # initial psychiatric evaluation
@@ -367,4 +568,15 @@ prices:                     # dollars per unit; delete the routes you do not off
 #     code: "99211"
 #     price: 40
 #     per: session
+
+# Optional: providers who bill separately for care given with yours (a therapist, say); the
+# GFE lists their items and a total for each.
+# co_providers:
+#   - name: Hill Country Therapy Group
+#     npi: "1245319599"
+#     tin: "74-1234567"
+#     address: "200 Oak St, Austin, TX 78701"
+#     taxonomy: "101YM0800X"   # mental health counselor (the FHIR GFE needs it)
+#     items:
+#       - {service: Integration psychotherapy, code: "90837", quantity: 2, unit_charge: 180}
 """ + TEMPLATE_LINES

@@ -49,8 +49,17 @@ def read_clinic_file(path: str, pricing: Any) -> Any:
     from .clinic import parse_clinic
 
     document = parse_yaml(_read_input(path, "clinic profile"), path, input_error)
-    for problem in control_characters(document):  # a name that clears the screen, or worse
-        raise input_error(path, problem)
+    if file_kind(document) == "pricing":
+        from ..core.errors import InputError
+
+        raise InputError(f"--clinic: {path} is a pricing model, not a clinic profile: use "
+                         f"--pricing {path} (a clinic profile: ketacost clinic init FILE)",
+                         field="--clinic")  # fmt: skip
+    problems = list(control_characters(document))  # a name that clears the screen, or worse
+    if problems:
+        from .clinic import ClinicProblems
+
+        raise ClinicProblems(path, [f"{path}: {problem}" for problem in problems])
     return parse_clinic(document, path, pricing)
 
 
@@ -81,6 +90,31 @@ def read_visits_file(path: str, today: Any) -> Any:
             raise input_error(path, f"not UTF-8 text (byte {exc.start})") from None
         rows = csv_rows(text, path)
     return parse_visits(rows, path, today)
+# Keys only a pricing model has, and keys only a clinic profile has: a file given to the wrong
+# option is named for what it is (issue 24).
+PRICING_KEYS = frozenset({"routes", "line_items", "locations", "providers", "sources"})
+CLINIC_KEYS = frozenset({"npi", "tin", "prices", "co_providers", "place_of_service"})
+
+
+def file_kind(document: Any) -> str | None:
+    """``"pricing"`` or ``"clinic"`` when a parsed file's keys say which it is, else None."""
+    if not isinstance(document, dict):
+        return None
+    keys = set(map(str, document))
+    if len(keys & PRICING_KEYS) >= 2:
+        return "pricing"
+    if len(keys & CLINIC_KEYS) >= 2:
+        return "clinic"
+    return None
+
+
+def clinic_profile_given_as_pricing(path: str) -> bool:
+    """Whether ``path`` (given to --pricing) reads as a clinic profile."""
+    try:
+        return file_kind(parse_yaml(_read_input(path, "pricing file"), path, input_error)) == (
+            "clinic")  # fmt: skip
+    except Exception:  # unreadable or not YAML: the pricing loader's own error stands
+        return False
 
 
 def scenario_template() -> str:

@@ -16,25 +16,35 @@ from typing import Any
 from ..core.money import format_money
 from ..core.words import plural
 from ..documents.gfe import GoodFaithEstimate
-from .gfe_form import ITEM_HEADER, TITLE, codes_text, item_rows, summary_rows
+from .gfe_form import (
+    ITEM_HEADER,
+    ROLES,
+    TITLE,
+    codes_text,
+    contact_text,
+    item_rows,
+    patient_rows,
+    replaces_text,
+    summary_rows,
+)
 from .markdown import escape_markdown
 
 
 def to_markdown(gfe: GoodFaithEstimate) -> str:
-    p, s, r = gfe.patient, gfe.primary_service, gfe.recurring
+    s, r = gfe.primary_service, gfe.recurring
     convening = gfe.providers[0]
     lines = [
         f"# {TITLE}",
         "",
         f"**{escape_markdown(convening.name)}** · GFE number {gfe.id} · "
         f"issued {gfe.issued.isoformat()}",
+        *(["", escape_markdown(replaces)] if (replaces := replaces_text(gfe)) else []),
         "",
         "## Patient",
         "",
         "| | |",
         "|---|---|",
-        f"| Patient name | {escape_markdown(p.name)} |",
-        f"| Date of birth | {p.date_of_birth.isoformat()} |",
+        *(f"| {label} | {escape_markdown(value)} |" for label, value in patient_rows(gfe)),
         "",
         "### Patient diagnosis",
         "",
@@ -75,10 +85,10 @@ def to_markdown(gfe: GoodFaithEstimate) -> str:
     for provider in gfe.providers:
         lines += [
             "",
-            f"### {escape_markdown(provider.name)} ({provider.role} provider)",
+            f"### {escape_markdown(provider.name)} ({ROLES[provider.role]})",
             "",
             f"- NPI: {provider.npi} · TIN: {provider.tin}"
-            + (f" · Phone: {escape_markdown(provider.phone)}" if provider.phone else ""),
+            + (f" · Contact: {escape_markdown(c)}" if (c := contact_text(provider)) else ""),
             f"- Address: {escape_markdown(provider.address)} · State: {provider.state}",
             f"- Place of service: {provider.place_of_service} ({provider.place_of_service_name})",
             "",
@@ -113,7 +123,9 @@ def to_html(gfe: GoodFaithEstimate) -> str:
     from .html import render as render_html
 
     return render_html("gfe.html", gfe=gfe, title=TITLE, version=gfe.ketacost_version,
-                       item_header=ITEM_HEADER, item_rows=item_rows)  # fmt: skip
+                       item_header=ITEM_HEADER, item_rows=item_rows,
+                       patient_rows=patient_rows(gfe), contact_text=contact_text,
+                       replaces=replaces_text(gfe), roles=ROLES)  # fmt: skip
 
 
 def to_pdf(gfe: GoodFaithEstimate) -> bytes:

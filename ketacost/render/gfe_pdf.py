@@ -3,7 +3,10 @@
 fpdf2 is pure Python (a wheel; LGPL-3.0, used unmodified as a library, which the LGPL allows from
 an MIT program). Its core fonts are Latin-1 only, so the DejaVu Sans TTF shipped in
 ``ketacost/fonts`` is embedded (subset): "Zoë Łukasz-Nguyễn" prints as typed and a text extractor
-(pdftotext) reads it back. The PDF is deterministic: its creation date is the issue date.
+(pdftotext) reads it back. Characters DejaVu lacks fall back to Noto Sans Arabic, Devanagari and
+a CJK subset (fonts/LICENSE), shaped by HarfBuzz so Arabic joins and Devanagari conjuncts form; a
+character no embedded font has is refused by name (exit 2), never printed as a blank. The PDF is
+deterministic: its creation date is the issue date.
 
 Imported only by ``ketacost gfe --format pdf``.
 """
@@ -11,14 +14,86 @@ Imported only by ``ketacost gfe --format pdf``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import unicodedata
 from typing import Any
 
+from ..core.errors import InputError
 from ..core.money import format_money
 from ..core.words import plural
 from ..documents.gfe import GoodFaithEstimate
-from .gfe_form import FONTS, ITEM_HEADER, TITLE, item_rows
+from .gfe_form import (
+    FONTS,
+    ITEM_HEADER,
+    ROLES,
+    TITLE,
+    contact_text,
+    item_rows,
+    patient_rows,
+    replaces_text,
+)
 
 FONT = "DejaVu"
+# (family, file): the fonts a character DejaVu Sans lacks falls back to, in this order
+FALLBACKS = (("NotoArabic", "NotoSansArabic-Regular.ttf"),
+             ("NotoDevanagari", "NotoSansDevanagari-Regular.ttf"),
+             ("NotoCJK", "NotoSansCJKsc-Subset.otf"))  # fmt: skip
+FONT_FILES = ("DejaVuSans.ttf", *(file for _, file in FALLBACKS))
+
+
+@functools.cache
+def _printable_characters() -> frozenset[int]:
+    """Every character some embedded font has a glyph for."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    chars: set[int] = set()
+    for file in FONT_FILES:
+        chars |= set(TTFont(str(FONTS / file), lazy=True).getBestCmap())
+    return frozenset(chars)
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of ``text`` no embedded font can draw (spaces and marks that draw
+    nothing, such as joiners, are fine)."""
+    have = _printable_characters()
+    missing = []
+    for char in text:
+        if ord(char) in have or char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        if char not in missing:
+            missing.append(char)
+    return missing
+
+
+def refuse_unprintable(text: str, label: str) -> None:
+    """Refuse ``text`` (exit 2) naming the characters no embedded font can print."""
+    missing = unprintable(text)
+    if missing:
+        named = ", ".join(f"{c} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})"
+                          for c in missing[:8])  # fmt: skip
+        raise InputError(
+            f"--format pdf: no font in the PDF can print {named} of {label}; use --format html "
+            "or markdown (a browser prints any script), or write the name in a script the PDF "
+            "covers (Latin, Greek, Cyrillic, Arabic, Devanagari, Chinese, Japanese, Korean)",
+            field="--format",
+        )
+
+
+def check_printable(gfe: GoodFaithEstimate) -> None:
+    """Refuse, naming the characters, any text the PDF would print as blanks."""
+    p = gfe.patient
+    fields = [
+        ("--patient-name", p.name),
+        ("--patient-address", p.address or ""),
+        ("--patient-id", p.id or ""),
+        ("--patient-email", p.email or ""),
+    ]
+    fields += [(f"{q.name} (clinic profile)", " ".join([q.name, q.address, q.contact or "",
+               *(i.service for i in q.items)])) for q in gfe.providers]  # fmt: skip
+    for label, text in fields:
+        refuse_unprintable(text, label)
+
+
 INK = (29, 36, 48)
 MUTED = (91, 101, 115)
 SOFT = (244, 246, 249)
@@ -33,17 +108,25 @@ def _document(gfe: GoodFaithEstimate) -> Any:
         def header(self) -> None:
             self.set_font(FONT, "", 8)
             self.set_text_color(*MUTED)
-            self.cell(0, 4, f"{convening.name} · Good Faith Estimate {gfe.id}",
+            short = convening.name if len(convening.name) <= 80 else convening.name[:79] + "…"
+            self.cell(0, 4, f"{short} · Good Faith Estimate {gfe.id}",
                       new_x="LMARGIN", new_y="NEXT")  # fmt: skip
             self.ln(2)
             self.set_text_color(*INK)
 
         def footer(self) -> None:
-            self.set_y(-12)
+            # a long name wraps inside the margins (cut short past 90 characters), and the page
+            # line stays on the page
+            name = gfe.patient.name if len(gfe.patient.name) <= 90 else (
+                gfe.patient.name[:89] + "…")  # fmt: skip
+            self.set_y(-15)
             self.set_font(FONT, "", 8)
             self.set_text_color(*MUTED)
-            self.cell(0, 4, f"{gfe.patient.name} · born {gfe.patient.date_of_birth.isoformat()}"
-                      f" · issued {gfe.issued.isoformat()} · page {self.page_no()} of {{nb}}",
+            self.multi_cell(0, 3.5, name, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.set_font(FONT, "B", 8)  # fpdf2 keeps the last fallback font's state otherwise
+            self.set_font(FONT, "", 8)
+            self.cell(0, 3.5, f"born {gfe.patient.date_of_birth.isoformat()} · issued "
+                      f"{gfe.issued.isoformat()} · page {self.page_no()} of {{nb}}",
                       align="C")  # fmt: skip
 
     pdf = GfePdf(format="letter", unit="mm")
@@ -51,11 +134,15 @@ def _document(gfe: GoodFaithEstimate) -> Any:
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    for family, file in FALLBACKS:
+        pdf.add_font(family, "", str(FONTS / file))
+    pdf.set_fallback_fonts([family for family, _ in FALLBACKS], exact_match=False)
+    pdf.set_text_shaping(True)
+    pdf.alias_nb_pages()
     pdf.set_title(f"{TITLE} — {gfe.patient.name}")
     pdf.set_author(convening.name)
     pdf.set_creator(f"ketacost {gfe.ketacost_version}")
     pdf.set_creation_date(dt.datetime.combine(gfe.issued, dt.time(), tzinfo=dt.UTC))
-    pdf.alias_nb_pages()
     return pdf
 
 
@@ -94,22 +181,29 @@ def _paragraph(pdf: Any, text: str, *, bold: bool = False, size: float = 9.5) ->
 
 def render_pdf(gfe: GoodFaithEstimate) -> bytes:
     """The PDF bytes of ``gfe``."""
+    check_printable(gfe)
+    return bytes(_draw(gfe).output())
+
+
+def _draw(gfe: GoodFaithEstimate) -> Any:
     from fpdf.fonts import FontFace
 
     pdf = _document(gfe)
     pdf.add_page()
     convening = gfe.providers[0]
-    p, s, r = gfe.patient, gfe.primary_service, gfe.recurring
+    s, r = gfe.primary_service, gfe.recurring
     pdf.set_font(FONT, "B", 11)
-    pdf.cell(0, 6, convening.name, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, convening.name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "B", 16)
     pdf.multi_cell(0, 8, TITLE, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9.5)
     pdf.cell(0, 5, f"GFE number {gfe.id} · Date of Good Faith Estimate {gfe.issued.isoformat()}",
              new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    if replaces_text(gfe):
+        pdf.cell(0, 5, replaces_text(gfe) or "", new_x="LMARGIN", new_y="NEXT")
 
     _heading(pdf, "Patient")
-    _fields(pdf, [("Patient name", p.name), ("Date of birth", p.date_of_birth.isoformat())])
+    _fields(pdf, patient_rows(gfe))
     _heading(pdf, "Patient diagnosis", 11)
     described = gfe.diagnosis_descriptions
     _fields(pdf, [("Primary diagnosis" if n == 0 else "Secondary diagnosis",
@@ -151,12 +245,12 @@ def render_pdf(gfe: GoodFaithEstimate) -> bytes:
     for provider in gfe.providers:
         pdf.add_page()
         _heading(pdf, "Estimate details")
-        _heading(pdf, f"{provider.name} ({provider.role} provider)", 11)
+        _heading(pdf, f"{provider.name} ({ROLES[provider.role]})", 11)
         rows = [("Provider or facility name", provider.name),
                 ("National Provider Identifier (NPI)", provider.npi),
                 ("Taxpayer Identification Number (TIN)", provider.tin)]  # fmt: skip
-        if provider.phone:
-            rows.append(("Contact", provider.phone))
+        if contact_text(provider):
+            rows.append(("Contact", contact_text(provider) or ""))
         rows.append(("Address and state where care is given",
                      f"{provider.address} ({provider.state}); place of service "
                      f"{provider.place_of_service}, {provider.place_of_service_name}"))  # fmt: skip
@@ -194,4 +288,4 @@ def render_pdf(gfe: GoodFaithEstimate) -> bytes:
     sources = "; ".join(f"{src.title} ({src.url})" for src in gfe.sources)
     pdf.multi_cell(0, 4, f"Made by ketacost {gfe.ketacost_version}. Legal figures: {sources}.",
                    align="L", new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    return bytes(pdf.output())
+    return pdf

@@ -48,6 +48,7 @@ def test_the_packet_is_a_document_led_by_a_gfe_composition() -> None:
     assert {i["system"]: i["value"] for i in org["identifier"]} == {
         "http://hl7.org/fhir/sid/us-npi": "1234567893",
         "urn:oid:2.16.840.1.113883.4.4": "12-3456789"}  # fmt: skip
+    assert "family" not in patient["name"][0]  # never guessed from the last word
 
 
 def test_the_gfe_bundle_starts_with_the_summary_and_its_totals_add_up() -> None:
@@ -109,7 +110,7 @@ def test_a_clinic_taxonomy_goes_on_the_billing_provider(tmp_path: Any) -> None:
     from pathlib import Path
 
     profile = tmp_path / "c.yaml"
-    profile.write_text(Path(SUNRISE).read_text() + "taxonomy: 2084p0800x\n")
+    profile.write_text(Path(SUNRISE).read_text().replace('"2084P0800X"', "2084p0800x"))
     run = run_cli("gfe", "--clinic", str(profile), "--patient-name", "Ana Diaz", "--patient-dob",
                   "1990-01-01", "--diagnosis", "F33.2", "--format", "fhir")  # fmt: skip
     assert run.code == 0, run.err

@@ -105,7 +105,7 @@ def test_compare_covers_the_routes_the_clinic_prices() -> None:
         (("  iv: 550", "  ivv: 550"), "prices.ivv"),
         (("name: Sunrise Ketamine Clinic\n", ""), "name"),
         (("phone:", "fax:"), "fax"),
-        (("phone:", "taxonomy: psychiatry\nphone:"), "taxonomy"),
+        (('taxonomy: "2084P0800X"', "taxonomy: psychiatry"), "taxonomy"),
         (("name: Sunrise Ketamine Clinic", 'name: "Sunrise\\a"'), "name"),
     ],
 )

@@ -63,7 +63,11 @@ def test_a_clinic_profile_mixing_spravato_pathways_is_refused(tmp_path: Path) ->
     profile.write_text(text + 'codes:\n  spravato: ["G2082", "J0013"]\n', encoding="utf-8")
     run = run_cli("clinic", "check", str(profile))
     assert run.code == 2
-    assert run.err == (
-        f"Error: {profile}: codes.spravato: G2082 (Medicare's esketamine bundle: drug, visit and "
+    assert run.err == (  # clinic check lists every problem, then counts them
+        f"{profile}: codes.spravato: G2082 (Medicare's esketamine bundle: drug, visit and "
         "observation) is never billed with J0013 on the same date; pick one pathway\n"
+        f"Error: {profile}: 1 problem\n"
     )
+    run = run_cli("estimate", "--clinic", str(profile), "--start", "2027-01-04")
+    assert run.code == 2
+    assert "G2082 (Medicare's esketamine bundle" in run.err
