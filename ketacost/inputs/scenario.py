@@ -64,6 +64,9 @@ class ResolvedScenario(NamedTuple):
     spouse_income: Decimal | None
     state_tax_rate: Decimal | None
     hsa_direct: bool
+    hsa_balance: Decimal | None
+    hsa_coverage: str
+    hsa_catch_up: bool
     finance_months: int | None
     apr: Decimal | None
 

@@ -32,7 +32,9 @@ def _estimate(case: dict[str, Any], *, location: str, fsa: float, hsa: float, di
     if fsa:
         args += ["--fsa", str(fsa)]
     if hsa:
-        args += ["--hsa", str(hsa)] + (["--hsa-direct"] if direct else [])
+        # the fixture's HSA money goes up to the 2026 family limit ($8,750): a family HDHP
+        args += ["--hsa", str(hsa), "--hdhp", "--hsa-coverage", "family"]
+        args += ["--hsa-direct"] if direct else []
     run = run_cli(*args)
     assert run.code == 0, run.err
     document = json.loads(run.out, parse_float=Decimal)

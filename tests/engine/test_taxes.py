@@ -144,17 +144,25 @@ def test_new_jersey_taxes_fsa_money_and_pennsylvania_does_not() -> None:
 
 def test_the_year_on_file_is_asked_of_the_tax_law(pricing: PricingModel) -> None:
     """Payroll figures live once, in data/tax.yaml: the estimate asks the tax law which year's
-    figures it has, not the pricing model (issue 22)."""
+    figures it has, not the pricing model (issue 22); each note names only the figures really
+    missing (issue 23): the 2027 FSA figures are not published, the 2027 HSA limit is."""
     from ketacost.engine.estimate import estimate
     from ketacost.inputs.scenario import parse_scenario
     from ketacost.rules import Rules
     from ketacost.rules.taxlaw import TaxLaw
 
-    values = {"start": "2027-01-04", "fsa": "1000", "tax_rate": "22"}
+    values = {"start": "2027-01-04", "fsa": "1000", "hsa": "500", "hdhp": True,
+              "deductible": "3500", "income": "72000"}  # fmt: skip
     scenario = parse_scenario(values, pricing, dt.date(2026, 11, 27))
-    note = "Account and plan figures for 2027 are not on file: the 2026 ones are used."
+    federal = "No 2027 federal tax figures are on file: the 2026 ones are used."
+    accounts = (
+        "The 2027 health FSA limit and FSA carryover are not on file: the 2026 figures are used."
+    )
     rules = Rules(pricing, builtin_tax_law())
-    assert note in estimate(scenario, rules).assumptions
+    notes = estimate(scenario, rules).assumptions
+    assert federal in notes and accounts in notes
+    assert not any("HSA limit" in note for note in notes)
     law = json.loads(COMPILED.read_text(encoding="utf-8"))["law"]
     law["federal"]["2027"] = law["federal"]["2026"]
-    assert note not in estimate(scenario, rules.replace(tax_law=TaxLaw(law))).assumptions
+    notes = estimate(scenario, rules.replace(tax_law=TaxLaw(law))).assumptions
+    assert federal not in notes and accounts in notes
