@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..core.money import HUNDRED, ZERO
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax
-    from ..rules.taxlaw import Bracket, FederalYear, StateTax
+    from ..rules.taxlaw import Bracket, FederalYear, Recapture, StateTax
 
 _THOUSAND = Decimal(1000)
 
@@ -173,12 +173,34 @@ def state_tax(income: Decimal, household: Household, state: StateTax) -> Decimal
     deduction += state.dependent_exemption * children
     taxable = max(ZERO, income - deduction)
     tax = bracket_tax(taxable, state.brackets[filing])
+    if state.recapture is not None and income > state.recapture.min_agi:
+        tax = recaptured(tax, income, taxable, state.brackets[filing], state.recapture, filing)
     if state.exemption_credit_by_filing is not None:
         credits = state.exemption_credit_by_filing[filing]
     else:
         credits = state.exemption_credit * filers
     credits += state.dependent_credit * children
     return max(ZERO, tax - credits)
+
+
+def recaptured(
+    tax: Decimal, agi: Decimal, taxable: Decimal, brackets: tuple[Bracket, ...],
+    recapture: Recapture, filing: str,
+) -> Decimal:  # fmt: skip
+    """The bracket ``tax`` with the lower brackets' benefit taken back (New York Tax Law
+    601(d-1) ff., IT-201-I tax computation worksheets): all of it above ``flat_above`` of AGI,
+    else the row's base + (AGI − max(min AGI, the lower edge of the taxpayer's bracket)) /
+    phase-in length × its incremental benefit."""
+    if agi > recapture.flat_above:
+        return taxable * brackets[-1].rate / HUNDRED
+    lower = ZERO
+    for bracket in brackets:
+        if bracket.upper is None or taxable <= bracket.upper:
+            break
+        lower = bracket.upper
+    row = [r for r in recapture.rows[filing] if r.start <= taxable][-1]
+    fraction = min(Decimal(1), (agi - max(recapture.min_agi, lower)) / recapture.phase_in)
+    return tax + row.base + max(ZERO, fraction) * row.benefit
 
 
 def liability(

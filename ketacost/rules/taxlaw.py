@@ -126,6 +126,50 @@ class FederalYear(_Value):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class RecaptureRow(_Value):
+    """One row of a recapture table: for taxable income from ``start`` up, the tax gains
+    ``base`` + the phase-in fraction × ``benefit``."""
+
+    __pydantic_config__ = _STRICT
+
+    start: Decimal
+    base: Decimal
+    benefit: Decimal
+
+    def __post_init__(self) -> None:
+        _check_non_negative(start=self.start, base=self.base, benefit=self.benefit)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Recapture(_Value):
+    """A state's recapture of its lower brackets (New York's supplemental tax, Tax Law 601(d-1)
+    ff.): above ``min_agi`` of AGI the tax gains the row's ``base`` + fraction × ``benefit``,
+    the fraction = (AGI − the greater of ``min_agi`` and the lower edge of the taxpayer's
+    bracket) / ``phase_in``, at most 1; above ``flat_above`` of AGI every dollar of taxable
+    income is taxed at the top rate."""
+
+    __pydantic_config__ = _STRICT
+
+    min_agi: Decimal
+    phase_in: Decimal
+    flat_above: Decimal
+    rows: dict[str, tuple[RecaptureRow, ...]]
+
+    def __post_init__(self) -> None:
+        _check_filings("recapture.rows", self.rows)
+        _check_non_negative(min_agi=self.min_agi)
+        # like a bracket's upper, it lies past a price list's bound (New York's is $25 million)
+        if not (self.flat_above.is_finite() and self.flat_above >= self.min_agi):
+            raise ValueError("recapture.flat_above must be a number above min_agi")
+        if self.phase_in <= 0:
+            raise ValueError("recapture.phase_in must be above 0")
+        for filing, rows in self.rows.items():
+            starts = [row.start for row in rows]
+            if not rows or starts[0] != 0 or starts != sorted(set(starts)):
+                raise ValueError(f"recapture.rows.{filing}: starts must rise from 0")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class StateTax(_Value):
     """One state's income tax on wages, and whether it follows the federal FSA/HSA exclusions.
 
@@ -155,6 +199,7 @@ class StateTax(_Value):
     exemption_credit: Decimal = Decimal(0)  # credited per filer
     exemption_credit_by_filing: dict[str, Decimal] | None = None  # credited per return, instead
     dependent_credit: Decimal = Decimal(0)  # credited per child
+    recapture: Recapture | None = None  # the lower brackets taken back at higher incomes
     note: str = ""
 
     def __post_init__(self) -> None:

@@ -116,17 +116,19 @@ def test_married_filing_separately_gets_no_earned_income_credit() -> None:
     assert head.federal.eitc == Decimal("4427")
 
 
-def test_every_state_but_arkansas_has_its_income_tax_on_file(pricing: object) -> None:
+def test_every_state_has_its_income_tax_on_file(pricing: object) -> None:
     law = builtin_tax_law()
     codes = set(pricing.locations.states)  # type: ignore[attr-defined]
     assert len(codes) == 51
-    # Arkansas's low-income tax tables do not fit the simple model yet: it is left out, loudly
-    assert codes - law.state_codes == {"AR"}
+    # Arkansas, left out before for its low-income tables, is on file from its own 2026 table
+    # (HB1001): its $1,000 FSA now saves state tax (issue 23)
+    assert codes == law.state_codes
     doc = run_cli(
         "estimate", "--json", *COURSE, "--location", "AR", "--fsa", "1000", "--income", "60000"
     ).json()
-    assert doc["tax"]["2026"]["state_method"] == "not_on_file"
-    assert "state_tax_not_on_file" in [w["code"] for w in doc["warnings"]]
+    assert doc["tax"]["2026"]["state_method"] == "brackets"
+    assert doc["tax"]["2026"]["state"]["typical"] == Decimal("37.00")  # 3.7% of $1,000
+    assert "state_tax_not_on_file" not in [w["code"] for w in doc["warnings"]]
 
 
 def test_new_jersey_taxes_fsa_money_and_pennsylvania_does_not() -> None:
