@@ -146,6 +146,7 @@ def assumptions(
     if scenario.fsa or scenario.hsa:
         out += tax_notes
     out += _missing_account_figures(scenario, pricing, visits)
+    out += _hsa_notes(scenario, pricing, visits)
     if scenario.finance_months is not None:
         out.append(
             f"Financing: the cash out of pocket is borrowed at the first visit and repaid in "
@@ -190,6 +191,34 @@ def _missing_account_figures(
             listed = " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
             verb, figures = ("are", "figures are") if len(words) > 1 else ("is", "figure is")
             out.append(f"The {year} {listed} {verb} not on file: the {on_file} {figures} used.")
+    return out
+
+
+def _hsa_notes(
+    scenario: ResolvedScenario, pricing: PricingModel, visits: tuple[Visit, ...]
+) -> list[str]:
+    """The HSA limit each tax year's contributions are held to, and what the balance saves."""
+    out = []
+    if scenario.hsa:
+        tier = COVERAGE_WORDS[scenario.hsa_coverage]
+        parts = []
+        for year in sorted({scenario.start.year} | {v.date.year for v in visits}):
+            limit = hsa_limit(
+                pricing.plan_limits, year, scenario.hsa_coverage, scenario.hsa_catch_up
+            )
+            parts.append(f"{format_money(limit.amount)} in {year}")
+        catch = " with the catch-up at 55" if scenario.hsa_catch_up else ""
+        out.append(
+            f"HSA contributions save tax up to the {tier} HSA limit{catch}: "
+            + ", ".join(parts)
+            + " (26 USC 223(b))."
+        )
+    if scenario.hsa_balance:
+        out.append(
+            f"HSA money saved in earlier years ({format_money(scenario.hsa_balance)}) pays after "
+            "the FSA and new contributions; it is spent tax-free but saves no new tax (the "
+            "saving came when it went in)."
+        )
     return out
 
 
