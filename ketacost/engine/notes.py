@@ -194,6 +194,42 @@ def _missing_account_figures(
     return out
 
 
+def _hsa_given_over_limit(
+    scenario: ResolvedScenario,
+    pricing: PricingModel,
+    visits: tuple[Visit, ...],
+    spent: dict[int, dict[str, Decimal]],
+) -> list[Caution]:
+    """``--hsa`` above what the course's tax years allow, though the course spends within
+    each year's limit: the saving counted is right, the amount given cannot all go in pre-tax."""
+    years = sorted({scenario.start.year} | {v.date.year for v in visits})
+    limits = [
+        hsa_limit(pricing.plan_limits, year, scenario.hsa_coverage, scenario.hsa_catch_up)
+        for year in years
+    ]
+    allowed = sum((limit.amount for limit in limits), ZERO)
+    capped = any(
+        edges[e] > limit.amount
+        for limit, year in zip(limits, years, strict=True)
+        for edges in [spent.get(year, {})]
+        for e in edges
+    )
+    if capped or scenario.hsa is None or scenario.hsa <= allowed:
+        return []
+    tier = COVERAGE_WORDS[scenario.hsa_coverage]
+    named = ", ".join(f"{format_money(limit.amount)} in {year}"
+                      for limit, year in zip(limits, years, strict=True))  # fmt: skip
+    return [
+        Caution(
+            "hsa_over_limit",
+            f"HSA contributions of {format_money(scenario.hsa)} are more than the {tier} HSA "
+            f"limit allows ({named}): only that much can go in before tax. The course spends "
+            "less than the limit, so the tax saving counted is on what it spends; money saved "
+            "in earlier years belongs in --hsa-balance.",
+        )
+    ]
+
+
 def _hsa_notes(
     scenario: ResolvedScenario, pricing: PricingModel, visits: tuple[Visit, ...]
 ) -> list[str]:
@@ -473,6 +509,7 @@ def hsa_warnings(
     general-purpose FSA (223(c)(1); Rev. Rul. 2004-45), or without an HDHP (223(c)(1)(A))."""
     out: list[Caution] = []
     spent = hsa_by_year([v.date for v in visits], payments)
+    out += _hsa_given_over_limit(scenario, pricing, visits, spent)
     for year, edges in spent.items():
         limit = hsa_limit(pricing.plan_limits, year, scenario.hsa_coverage, scenario.hsa_catch_up)
         over = [e for e in ("typical", "high", "low") if edges[e] > limit.amount]
