@@ -56,6 +56,13 @@ def test_the_fixture_covers_the_households_the_issue_asks_for() -> None:
     assert any(c["holder_wages"] < base for c in couples)
     assert any(c["holder_wages"] > base for c in couples)
     assert len({c["state"] for c in states}) >= 10
+    # every state with an income tax on wages (issue 23), and New York's recapture band
+    from ketacost.rules.loader import builtin_tax_law
+
+    tax_law = builtin_tax_law()
+    taxing = {code for code in tax_law.state_codes if tax_law.state(code).kind == "brackets"}  # type: ignore[union-attr]
+    assert {c["state"] for c in states} == taxing
+    assert any(c["state"] == "NY" and c["holder_wages"] > 107650 for c in states)
 
 
 @pytest.mark.parametrize(
@@ -76,9 +83,37 @@ def test_federal_and_payroll_saving_within_a_dollar_of_tax_calculator(
     assert abs(ours - oracle) <= 1, (ours, oracle, case)
 
 
+# State rules the simple model still leaves out, found by extending the comparison to every state
+# with an income tax (issue 23): ours − PolicyEngine's saving on a $1,000 FSA at $60,000, single.
+# Each is strict: a fix makes the test pass and fails the mark, so it must be taken off.
+KNOWN_GAPS = {
+    ("AL", 60000): "Alabama's deduction of federal income tax and its sliding standard "
+    "deduction are left out: $50.00 against $40.18",
+    ("CT", 60000): "Connecticut's personal tax credit and exemption phase-outs are left out: "
+    "$55.00 against $49.50",
+    ("NJ", 60000): "PolicyEngine is given the FSA as lower wages, so it cannot add back the "
+    "section 125 money New Jersey taxes (data/tax.yaml NJ): $0.00 against $55.25",
+    ("OR", 60000): "Oregon's (capped) subtraction of federal income tax is left out: $87.50 "
+    "against $77.00 = 8.75% × (1,000 − the 120 of federal tax saved)",
+    ("SC", 60000): "South Carolina's 2026 rules beyond the brackets (its own deduction in place "
+    "of the federal one, phasing out with income) are left out: $52.10 against $66.17",
+    ("UT", 60000): "Utah's taxpayer credit phase-out (1.3% of income above the base) is left "
+    "out: $44.50 against $57.50 = 4.45% + 1.3%",
+    ("WI", 60000): "Wisconsin's sliding-scale standard deduction is left out: $44.00 against "
+    "$49.28",
+}
+
+
+def _state_case(case: dict[str, Any]) -> Any:
+    gap = KNOWN_GAPS.get((case["state"], case["holder_wages"]))
+    if gap is None or case["filing"] != "single":
+        return case
+    return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=gap))
+
+
 @pytest.mark.parametrize(
     "case",
-    FIXTURE["states"],
+    [_state_case(c) for c in FIXTURE["states"]],
     ids=[f"{c['state']}-{c['filing']}-{c['holder_wages']}" for c in FIXTURE["states"]],
 )
 def test_state_saving_within_3_dollars_or_5_percent_of_policyengine(case: dict[str, Any]) -> None:

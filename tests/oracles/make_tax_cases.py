@@ -75,6 +75,12 @@ FEDERAL = [
     ("single", 55000, 0, 0, 0, 4400),
 ]
 
+# every state (and DC) with an income tax on wages
+INCOME_TAX_STATES = (
+    "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
+    "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NJ", "NM",
+    "NY", "OH", "OK", "OR", "PA", "RI", "SC", "UT", "VA", "VT", "WI", "WV",
+)  # fmt: skip
 # (state, filing, holder wages, spouse wages, children, payroll FSA money, payroll HSA money)
 STATES = [
     ("CA", "single", 85000, 0, 0, 1000, 0),
@@ -103,14 +109,7 @@ STATES = [
     ("NY", "single", 140000, 0, 0, 3400, 0),
     ("AR", "single", 50000, 0, 0, 1000, 0),
     ("AR", "joint", 90000, 30000, 2, 3400, 0),
-] + [
-    (state, "single", 60000, 0, 0, 1000, 0)
-    for state in (
-        "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
-        "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NJ", "NM",
-        "NY", "OH", "OK", "OR", "PA", "RI", "SC", "UT", "VA", "VT", "WI", "WV",
-    )
-]
+] + [(state, "single", 60000, 0, 0, 1000, 0) for state in INCOME_TAX_STATES]
 
 
 def taxcalc_cases() -> list[dict[str, object]]:
