@@ -147,7 +147,9 @@ def earned_income_credit(
     return credit
 
 
-def state_income(federal: Federal, money: AccountMoney, state: StateTax) -> Decimal:
+def state_income(
+    federal: Federal, money: AccountMoney, state: StateTax, filing: str = "single"
+) -> Decimal:
     """The state's starting income: federal AGI (or taxable income), with back the account
     dollars it does not exclude (a state that taxes HSA money allows no direct HSA deduction)."""
     income = federal.taxable if state.federal_taxable_income else federal.agi
@@ -155,6 +157,10 @@ def state_income(federal: Federal, money: AccountMoney, state: StateTax) -> Deci
         income += money.payroll_fsa
     if not state.hsa_excluded:
         income += money.payroll_hsa + money.direct_hsa
+    if state.federal_tax_subtraction is not None:  # ORS 316.800: federal tax, capped by AGI
+        caps = state.federal_tax_subtraction[filing]
+        cap = [row.cap for row in caps if row.agi <= federal.agi][-1]
+        income -= min(max(ZERO, federal.tax), cap)
     return income
 
 
@@ -180,6 +186,10 @@ def state_tax(income: Decimal, household: Household, state: StateTax) -> Decimal
     else:
         credits = state.exemption_credit * filers
     credits += state.dependent_credit * children
+    phased = state.phased_credit
+    if phased is not None:  # Utah Code 59-10-1018: phased out above the start
+        full = phased.amount[filing] + phased.per_child * children
+        credits += max(ZERO, full - (income - phased.start[filing]) * phased.rate / HUNDRED)
     return max(ZERO, tax - credits)
 
 
@@ -211,5 +221,6 @@ def liability(
     federal = federal_tax(household, money, law)
     owed = ZERO
     if state is not None:
-        owed = state_tax(state_income(federal, money, state), household, state)
+        income = state_income(federal, money, state, household.filing)
+        owed = state_tax(income, household, state)
     return Liability(federal, payroll, owed)

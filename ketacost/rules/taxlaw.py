@@ -170,6 +170,39 @@ class Recapture(_Value):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class CapRow(_Value):
+    """From ``agi`` of federal AGI up, at most ``cap`` of federal income tax is subtracted."""
+
+    __pydantic_config__ = _STRICT
+
+    agi: Decimal
+    cap: Decimal
+
+    def __post_init__(self) -> None:
+        _check_non_negative(agi=self.agi, cap=self.cap)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PhasedCredit(_Value):
+    """A credit that shrinks with income (Utah's taxpayer credit, Utah Code 59-10-1018): ``amount``
+    by filing status + ``per_child``, less ``rate`` percent of the state income above ``start``,
+    never below zero."""
+
+    __pydantic_config__ = _STRICT
+
+    amount: dict[str, Decimal]
+    per_child: Decimal
+    start: dict[str, Decimal]
+    rate: Decimal
+
+    def __post_init__(self) -> None:
+        _check_filings("phased_credit.amount", self.amount)
+        _check_filings("phased_credit.start", self.start)
+        _check_rate("phased_credit.rate", self.rate)
+        _check_non_negative(per_child=self.per_child, **self.amount)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class StateTax(_Value):
     """One state's income tax on wages, and whether it follows the federal FSA/HSA exclusions.
 
@@ -200,6 +233,9 @@ class StateTax(_Value):
     exemption_credit_by_filing: dict[str, Decimal] | None = None  # credited per return, instead
     dependent_credit: Decimal = Decimal(0)  # credited per child
     recapture: Recapture | None = None  # the lower brackets taken back at higher incomes
+    # federal income tax subtracted from the state's income, capped by federal AGI (Oregon)
+    federal_tax_subtraction: dict[str, tuple[CapRow, ...]] | None = None
+    phased_credit: PhasedCredit | None = None  # a credit phased out with income (Utah)
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -218,6 +254,12 @@ class StateTax(_Value):
         _check_filings("brackets", self.brackets)
         for filing, brackets in self.brackets.items():
             _check_brackets(f"brackets.{filing}", brackets)
+        if self.federal_tax_subtraction is not None:
+            _check_filings("federal_tax_subtraction", self.federal_tax_subtraction)
+            for filing, rows in self.federal_tax_subtraction.items():
+                agis = [row.agi for row in rows]
+                if not rows or agis[0] != 0 or agis != sorted(set(agis)):
+                    raise ValueError(f"federal_tax_subtraction.{filing}: agi must rise from 0")
         for name in ("standard_deduction", "exemption_by_filing", "exemption_credit_by_filing"):
             table = getattr(self, name)
             if table is not None:

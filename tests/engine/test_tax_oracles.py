@@ -93,12 +93,8 @@ KNOWN_GAPS = {
     "$55.00 against $49.50",
     ("NJ", 60000): "PolicyEngine is given the FSA as lower wages, so it cannot add back the "
     "section 125 money New Jersey taxes (data/tax.yaml NJ): $0.00 against $55.25",
-    ("OR", 60000): "Oregon's (capped) subtraction of federal income tax is left out: $87.50 "
-    "against $77.00 = 8.75% × (1,000 − the 120 of federal tax saved)",
     ("SC", 60000): "South Carolina's 2026 rules beyond the brackets (its own deduction in place "
     "of the federal one, phasing out with income) are left out: $52.10 against $66.17",
-    ("UT", 60000): "Utah's taxpayer credit phase-out (1.3% of income above the base) is left "
-    "out: $44.50 against $57.50 = 4.45% + 1.3%",
     ("WI", 60000): "Wisconsin's sliding-scale standard deduction is left out: $44.00 against "
     "$49.28",
 }
