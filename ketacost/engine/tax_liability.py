@@ -172,6 +172,9 @@ def state_tax(income: Decimal, household: Household, state: StateTax) -> Decimal
     filers = 2 if filing == "joint" else 1
     children = household.children
     deduction = state.standard_deduction[filing] if state.standard_deduction else ZERO
+    if state.standard_deduction_phaseout is not None:  # Wisconsin's sliding scale
+        shrink = bracket_tax(income, state.standard_deduction_phaseout[filing])
+        deduction = max(ZERO, deduction - shrink)
     if state.exemption_by_filing is not None:
         deduction += state.exemption_by_filing[filing]
     else:

@@ -236,6 +236,9 @@ class StateTax(_Value):
     # federal income tax subtracted from the state's income, capped by federal AGI (Oregon)
     federal_tax_subtraction: dict[str, tuple[CapRow, ...]] | None = None
     phased_credit: PhasedCredit | None = None  # a credit phased out with income (Utah)
+    # the standard deduction shrinks by these rates of income (brackets; Wisconsin's sliding
+    # scale, Wis. Stat. 71.05(22))
+    standard_deduction_phaseout: dict[str, tuple[Bracket, ...]] | None = None
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -254,6 +257,10 @@ class StateTax(_Value):
         _check_filings("brackets", self.brackets)
         for filing, brackets in self.brackets.items():
             _check_brackets(f"brackets.{filing}", brackets)
+        if self.standard_deduction_phaseout is not None:
+            _check_filings("standard_deduction_phaseout", self.standard_deduction_phaseout)
+            for filing, steps in self.standard_deduction_phaseout.items():
+                _check_brackets(f"standard_deduction_phaseout.{filing}", steps)
         if self.federal_tax_subtraction is not None:
             _check_filings("federal_tax_subtraction", self.federal_tax_subtraction)
             for filing, rows in self.federal_tax_subtraction.items():

@@ -95,8 +95,6 @@ KNOWN_GAPS = {
     "section 125 money New Jersey taxes (data/tax.yaml NJ): $0.00 against $55.25",
     ("SC", 60000): "South Carolina's 2026 rules beyond the brackets (its own deduction in place "
     "of the federal one, phasing out with income) are left out: $52.10 against $66.17",
-    ("WI", 60000): "Wisconsin's sliding-scale standard deduction is left out: $44.00 against "
-    "$49.28",
 }
 
 
