@@ -182,8 +182,11 @@ def state_tax(income: Decimal, household: Household, state: StateTax) -> Decimal
     deduction += state.dependent_exemption * children
     taxable = max(ZERO, income - deduction)
     tax = bracket_tax(taxable, state.brackets[filing])
-    if state.recapture is not None and income > state.recapture.min_agi:
-        tax = recaptured(tax, income, taxable, state.brackets[filing], state.recapture, filing)
+    recapture = state.recapture
+    if recapture is not None:
+        measure = taxable if recapture.of_taxable_income else income
+        if measure > recapture.min_agi:
+            tax = recaptured(tax, measure, taxable, state.brackets[filing], recapture, filing)
     if state.exemption_credit_by_filing is not None:
         credits = state.exemption_credit_by_filing[filing]
     else:
@@ -201,10 +204,11 @@ def recaptured(
     recapture: Recapture, filing: str,
 ) -> Decimal:  # fmt: skip
     """The bracket ``tax`` with the lower brackets' benefit taken back (New York Tax Law
-    601(d-1) ff., IT-201-I tax computation worksheets): all of it above ``flat_above`` of AGI,
+    601(d-1) ff., IT-201-I tax computation worksheets; ``agi`` is taxable income for a
+    recapture ``of_taxable_income``): all of it above ``flat_above`` of AGI,
     else the row's base + (AGI − max(min AGI, the lower edge of the taxpayer's bracket)) /
     phase-in length × its incremental benefit."""
-    if agi > recapture.flat_above:
+    if recapture.flat_above is not None and agi > recapture.flat_above:
         return taxable * brackets[-1].rate / HUNDRED
     lower = ZERO
     for bracket in brackets:

@@ -146,20 +146,23 @@ class Recapture(_Value):
     ff.): above ``min_agi`` of AGI the tax gains the row's ``base`` + fraction × ``benefit``,
     the fraction = (AGI − the greater of ``min_agi`` and the lower edge of the taxpayer's
     bracket) / ``phase_in``, at most 1; above ``flat_above`` of AGI every dollar of taxable
-    income is taxed at the top rate."""
+    income is taxed at the top rate. ``of_taxable_income``: the thresholds and the fraction are
+    measured on taxable income, not AGI (Arkansas's high-income adjustment)."""
 
     __pydantic_config__ = _STRICT
 
     min_agi: Decimal
     phase_in: Decimal
-    flat_above: Decimal
     rows: dict[str, tuple[RecaptureRow, ...]]
+    flat_above: Decimal | None = None
+    of_taxable_income: bool = False
 
     def __post_init__(self) -> None:
         _check_filings("recapture.rows", self.rows)
         _check_non_negative(min_agi=self.min_agi)
         # like a bracket's upper, it lies past a price list's bound (New York's is $25 million)
-        if not (self.flat_above.is_finite() and self.flat_above >= self.min_agi):
+        flat = self.flat_above
+        if flat is not None and not (flat.is_finite() and flat >= self.min_agi):
             raise ValueError("recapture.flat_above must be a number above min_agi")
         if self.phase_in <= 0:
             raise ValueError("recapture.phase_in must be above 0")
