@@ -93,8 +93,6 @@ KNOWN_GAPS = {
     "$55.00 against $49.50",
     ("NJ", 60000): "PolicyEngine is given the FSA as lower wages, so it cannot add back the "
     "section 125 money New Jersey taxes (data/tax.yaml NJ): $0.00 against $55.25",
-    ("SC", 60000): "South Carolina's 2026 rules beyond the brackets (its own deduction in place "
-    "of the federal one, phasing out with income) are left out: $52.10 against $66.17",
 }
 
 
