@@ -8,14 +8,18 @@ lie in another state than their prefix (06390 Fishers Island NY in Connecticut's
 Texhoma TX in Oklahoma's 739, 96799 American Samoa in Hawaii's 967, ...). This script reads
 every ZIP of the ``zipcodes`` package and writes, between the BEGIN/END markers of the pricing
 file, (1) the prefixes of US territories and military post offices, which are not priced, and
-(2) every 5-digit ZIP whose state differs from what its prefix says. The estimate reads the
-compiled result: start-up never imports the ZIP database.
+(2) every 5-digit ZIP whose state differs from what its prefix says, and (3) ``zip_codes``,
+every ZIP of the database (active or retired) as a bitmap of 100,000 bits, zlib-compressed and
+base64-encoded (about 11.6 KB of text), so that a ZIP that does not exist (99999) is refused.
+The estimate reads the compiled result: start-up never imports the ZIP database.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import sys
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -54,6 +58,15 @@ def _ranges(prefixes: list[str]) -> list[str]:
     return [f"{a:03d}" if a == b else f"{a:03d}-{b:03d}" for a, b in runs]
 
 
+def zip_bitmap(zip_codes: list[str]) -> str:
+    """Bit n set for each ZIP n (least significant bit first), zlib level 9, base64."""
+    bits = bytearray(100_000 // 8)
+    for zip5 in zip_codes:
+        number = int(zip5)
+        bits[number >> 3] |= 1 << (number & 7)
+    return base64.b64encode(zlib.compress(bytes(bits), 9)).decode("ascii")
+
+
 def build(text: str) -> str:
     data = yaml.safe_load(text)
     prefix_state = {
@@ -89,6 +102,10 @@ def build(text: str) -> str:
     lines.append("  zip_exceptions:\n")
     for zip5, state in sorted(exceptions.items()):
         lines.append(f'    "{zip5}": {state}\n')
+    lines.append(f"  # every ZIP of the database ({len(rows)}): see Locations.zip_codes\n")
+    lines.append("  zip_codes: >-\n")
+    packed = zip_bitmap([row["zip_code"] for row in rows])
+    lines += [f"    {packed[i : i + 96]}\n" for i in range(0, len(packed), 96)]
     lines.append(END)
     pattern = re.compile(re.escape(BEGIN[:40]) + r".*?" + re.escape(END), re.S)
     if not pattern.search(text):

@@ -193,3 +193,29 @@ def test_errors_are_the_python_kinds_too() -> None:
         Plan(deductible=1500.0)
     with pytest.raises(ketacost.InputError):
         Plan(deductible=1500.0)
+
+
+def test_the_hsa_limit_fields_live_in_accounts() -> None:
+    """hsa_balance, hsa_coverage and hsa_catch_up are Accounts fields (issue 23); the issue's
+    check through the API: $9,000 of 2027 HSA contributions, single, $72,000, Illinois."""
+    names = [f.name for f in dataclasses.fields(Accounts)]
+    assert names[-3:] == ["hsa_balance", "hsa_coverage", "hsa_catch_up"]
+
+    def saved(**accounts: object) -> Decimal:
+        scenario = Scenario(
+            location="IL", start="2027-01-04", session_price="1500",
+            plan=Plan(hdhp=True, deductible=3500),
+            accounts=Accounts(hsa=9000, **accounts),  # type: ignore[arg-type]
+            household=Household(income=72000),
+        )  # fmt: skip
+        result = ketacost.estimate(scenario)
+        return result.totals.tax_savings.typical
+
+    assert saved() == Decimal("1557.00")
+    assert saved(hsa_coverage="family") == Decimal("2764.00")
+    with pytest.raises(ketacost.InputError) as caught:
+        Accounts(hsa_coverage="famly")
+    assert caught.value.field == "hsa_coverage"
+    assert "did you mean 'family'" in str(caught.value)
+    with pytest.raises(ketacost.InputError, match="hsa_balance: must not be negative"):
+        Accounts(hsa_balance=-1)

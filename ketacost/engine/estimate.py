@@ -18,7 +18,7 @@ from ..core.memo import Memo
 from ..core.money import EDGES, ZERO, ZERO_BAND, Band
 from ..inputs.scenario import ResolvedScenario
 from ..rules.model import PricingModel
-from .accounts import AccountPayment, apply_accounts
+from .accounts import AccountPayment, apply_accounts, hsa_limit
 from .course import Visit, build_course
 from .financing import Loan, amortize
 from .insurance import (
@@ -163,7 +163,7 @@ def estimate(
     claims = claim_course(scenario, pricing, visits, prices)
     dates = [visit.date for visit in visits]
     payments = _draw_accounts(scenario, pricing, claims.results, dates)
-    taxed = price_tax(scenario, rules.tax_law, dates, payments)
+    taxed = price_tax(scenario, rules.tax_law, dates, payments, _hsa_limit(scenario, pricing))
     visit_lines = _visit_lines(visits, prices, claims, payments)
     line_items = _line_items(visits, prices, claims.networks, scenario, clinic is not None)
     monthly = _monthly(visit_lines)
@@ -246,7 +246,8 @@ def _draw_accounts(
     results: dict[str, list[ClaimResult]],
     dates: list[dt.date],
 ) -> dict[str, list[AccountPayment]]:
-    """Each band edge's shares paid from the FSA, then the HSA, in date order."""
+    """Each band edge's shares paid from the FSA, then the HSA contributions, then the HSA
+    balance, in date order."""
 
     def carryover(year: int) -> Decimal:
         return pricing.plan_limits.figure("fsa_carryover", year)[0]
@@ -254,10 +255,21 @@ def _draw_accounts(
     return {
         edge: apply_accounts(
             [r.patient_pays for r in results[edge]], dates, scenario.fsa or ZERO,
-            scenario.hsa or ZERO, carryover,
+            scenario.hsa or ZERO, carryover, scenario.hsa_balance or ZERO,
         )
         for edge in EDGES
     }  # fmt: skip
+
+
+def _hsa_limit(scenario: ResolvedScenario, pricing: PricingModel) -> Any:
+    """The HSA limit of each tax year for the scenario's coverage tier and age."""
+
+    def limit(year: int) -> Decimal:
+        return hsa_limit(
+            pricing.plan_limits, year, scenario.hsa_coverage, scenario.hsa_catch_up
+        ).amount
+
+    return limit
 
 
 def _visit_lines(

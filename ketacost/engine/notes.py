@@ -15,6 +15,7 @@ from ..core.words import plural
 from ..inputs.fields import FIELD_BY_NAME, PLAN_FIGURES
 from ..inputs.scenario import ResolvedScenario
 from ..rules.model import Factors, PricingModel
+from .account_notes import hsa_notes, hsa_warnings, missing_account_figures
 from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
 
@@ -144,10 +145,8 @@ def assumptions(
         out.append("Spravato savings program applied to the drug part of your cost-sharing.")
     if scenario.fsa or scenario.hsa:
         out += tax_notes
-        figures = tax_law.year_on_file(scenario.start.year)
-        if figures != scenario.start.year:
-            out.append(f"Account and plan figures for {scenario.start.year} are not on file: the "
-                       f"{figures} ones are used.")  # fmt: skip
+    out += missing_account_figures(scenario, pricing, visits)
+    out += hsa_notes(scenario, pricing, visits)
     if scenario.finance_months is not None:
         out.append(
             f"Financing: the cash out of pocket is borrowed at the first visit and repaid in "
@@ -348,19 +347,9 @@ def _account_warnings(
             )
         )
     if scenario.hsa:
-        limit, when = figure("hsa_limit_family", start)
-        catch_up, _ = figure("hsa_catch_up", start)
-        if scenario.hsa > limit + catch_up:
-            out.append(
-                Caution(
-                    "hsa_over_limit",
-                    f"HSA funds of {format_money(scenario.hsa)} are more than one year's "
-                    f"contributions can be ({when}: {format_money(limit)} family + "
-                    f"{format_money(catch_up)} catch-up at 55): "
-                    "a balance saved over several years is fine; the tax saving counted assumes "
-                    "every dollar went in before tax.",
-                )
-            )
+        out += [
+            Caution(code, text) for code, text in hsa_warnings(scenario, pricing, visits, payments)
+        ]
     if scenario.hdhp:
         out += _hdhp_warnings(scenario, visits, figure)
     return out

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from ..core.money import HUNDRED, ZERO
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax
-    from ..rules.taxlaw import Bracket, FederalYear, StateTax
+    from ..rules.taxlaw import Bracket, FederalYear, Recapture, StateTax
 
 _THOUSAND = Decimal(1000)
 
@@ -147,7 +147,9 @@ def earned_income_credit(
     return credit
 
 
-def state_income(federal: Federal, money: AccountMoney, state: StateTax) -> Decimal:
+def state_income(
+    federal: Federal, money: AccountMoney, state: StateTax, filing: str = "single"
+) -> Decimal:
     """The state's starting income: federal AGI (or taxable income), with back the account
     dollars it does not exclude (a state that taxes HSA money allows no direct HSA deduction)."""
     income = federal.taxable if state.federal_taxable_income else federal.agi
@@ -155,6 +157,10 @@ def state_income(federal: Federal, money: AccountMoney, state: StateTax) -> Deci
         income += money.payroll_fsa
     if not state.hsa_excluded:
         income += money.payroll_hsa + money.direct_hsa
+    if state.federal_tax_subtraction is not None:  # ORS 316.800: federal tax, capped by AGI
+        caps = state.federal_tax_subtraction[filing]
+        cap = [row.cap for row in caps if row.agi <= federal.agi][-1]
+        income -= min(max(ZERO, federal.tax), cap)
     return income
 
 
@@ -166,6 +172,9 @@ def state_tax(income: Decimal, household: Household, state: StateTax) -> Decimal
     filers = 2 if filing == "joint" else 1
     children = household.children
     deduction = state.standard_deduction[filing] if state.standard_deduction else ZERO
+    if state.standard_deduction_phaseout is not None:  # Wisconsin's sliding scale
+        shrink = bracket_tax(income, state.standard_deduction_phaseout[filing])
+        deduction = max(ZERO, deduction - shrink)
     if state.exemption_by_filing is not None:
         deduction += state.exemption_by_filing[filing]
     else:
@@ -173,12 +182,42 @@ def state_tax(income: Decimal, household: Household, state: StateTax) -> Decimal
     deduction += state.dependent_exemption * children
     taxable = max(ZERO, income - deduction)
     tax = bracket_tax(taxable, state.brackets[filing])
+    recapture = state.recapture
+    if recapture is not None:
+        measure = taxable if recapture.of_taxable_income else income
+        if measure > recapture.min_agi:
+            tax = recaptured(tax, measure, taxable, state.brackets[filing], recapture, filing)
     if state.exemption_credit_by_filing is not None:
         credits = state.exemption_credit_by_filing[filing]
     else:
         credits = state.exemption_credit * filers
     credits += state.dependent_credit * children
+    phased = state.phased_credit
+    if phased is not None:  # Utah Code 59-10-1018: phased out above the start
+        full = phased.amount[filing] + phased.per_child * children
+        credits += max(ZERO, full - (income - phased.start[filing]) * phased.rate / HUNDRED)
     return max(ZERO, tax - credits)
+
+
+def recaptured(
+    tax: Decimal, agi: Decimal, taxable: Decimal, brackets: tuple[Bracket, ...],
+    recapture: Recapture, filing: str,
+) -> Decimal:  # fmt: skip
+    """The bracket ``tax`` with the lower brackets' benefit taken back (New York Tax Law
+    601(d-1) ff., IT-201-I tax computation worksheets; ``agi`` is taxable income for a
+    recapture ``of_taxable_income``): all of it above ``flat_above`` of AGI,
+    else the row's base + (AGI − max(min AGI, the lower edge of the taxpayer's bracket)) /
+    phase-in length × its incremental benefit."""
+    if recapture.flat_above is not None and agi > recapture.flat_above:
+        return taxable * brackets[-1].rate / HUNDRED
+    lower = ZERO
+    for bracket in brackets:
+        if bracket.upper is None or taxable <= bracket.upper:
+            break
+        lower = bracket.upper
+    row = [r for r in recapture.rows[filing] if r.start <= taxable][-1]
+    fraction = min(Decimal(1), (agi - max(recapture.min_agi, lower)) / recapture.phase_in)
+    return tax + row.base + max(ZERO, fraction) * row.benefit
 
 
 def liability(
@@ -189,5 +228,6 @@ def liability(
     federal = federal_tax(household, money, law)
     owed = ZERO
     if state is not None:
-        owed = state_tax(state_income(federal, money, state), household, state)
+        income = state_income(federal, money, state, household.filing)
+        owed = state_tax(income, household, state)
     return Liability(federal, payroll, owed)

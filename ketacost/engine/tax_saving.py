@@ -22,6 +22,7 @@ the tax they save.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -119,12 +120,18 @@ FILING_LABELS = {
 
 
 def _by_year(
-    dates: list[dt.date], payments: dict[str, list[Any]], hsa_direct: bool
+    dates: list[dt.date],
+    payments: dict[str, list[Any]],
+    hsa_direct: bool,
+    hsa_limit: Callable[[int], Decimal] | None = None,
 ) -> dict[int, dict[str, AccountMoney]]:
-    """Account dollars per calendar year and band edge, by how they escape tax."""
+    """Account dollars per calendar year and band edge, by how they escape tax. HSA
+    contributions count up to ``hsa_limit(year)``: above a tax year's limit they save no tax
+    (26 USC 223(b); an excess contribution is not deductible). An HSA balance from earlier
+    years saves none."""
     years: dict[int, dict[str, list[Decimal]]] = {}
     for edge in EDGES:
-        for day, (fsa, hsa, _) in zip(dates, payments[edge], strict=True):
+        for day, (fsa, hsa, *_) in zip(dates, payments[edge], strict=True):
             if not (fsa or hsa):
                 continue
             by_edge = years.get(day.year)
@@ -137,6 +144,8 @@ def _by_year(
     for year in sorted(years):
         out[year] = {}
         for edge, (fsa, hsa) in years[year].items():
+            if hsa_limit is not None:
+                hsa = min(hsa, hsa_limit(year))
             if hsa_direct:
                 out[year][edge] = AccountMoney(fsa, ZERO, hsa)
             else:
@@ -166,7 +175,10 @@ def _untouched(
 
 
 def _saved(
-    before: Liability, household: Household, money: AccountMoney, law: FederalYear,
+    before: Liability,
+    household: Household,
+    money: AccountMoney,
+    law: FederalYear,
     state: StateTax | None,
 ) -> Saving:
     return saving(before, liability(household, money, law, state))
@@ -185,14 +197,16 @@ def price_tax(
     law: TaxLaw,
     dates: list[dt.date],
     payments: dict[str, list[Any]],
+    hsa_limit: Callable[[int], Decimal] | None = None,
 ) -> TaxResult:
     """The tax the account dollars save, per tax year they are spent in, per band edge.
 
     ``payments``: the scenario's account draws (:func:`~ketacost.engine.accounts.apply_accounts` of
-    its ``fsa`` and ``hsa``)."""
+    its ``fsa`` and ``hsa``); ``hsa_limit(year)``: the most HSA contributions that save tax in a
+    tax year (None: no limit)."""
     if not (scenario.fsa or scenario.hsa):  # no account money: no draws, nothing to price
         return TaxResult({}, ZERO_BAND, (), ())
-    by_year = _by_year(dates, payments, scenario.hsa_direct)
+    by_year = _by_year(dates, payments, scenario.hsa_direct, hsa_limit)
     if not by_year:
         return TaxResult({}, ZERO_BAND, (), ())
     if scenario.tax_rate is not None:

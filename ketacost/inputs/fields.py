@@ -21,6 +21,7 @@ from ..rules.model import (
 
 COVERAGES = ("auto", "none", "in-network", "out-of-network")
 PLAN_TYPES = ("commercial", "medicare", "medicaid")
+HSA_COVERAGES = ("self", "family")  # 26 USC 223(b)(2): self-only or family HDHP coverage
 MAX_MONEY = Decimal("1000000")  # no single figure of a therapy course comes near $1M
 MAX_COUNT = MAX_SESSIONS  # sessions of one kind; a weekly course for four years is 200
 MAX_MONTHS = 120
@@ -160,6 +161,27 @@ FIELDS: tuple[FieldSpec, ...] = (
         group=_TAX,
     ),
     _f(
+        "hsa_balance",
+        "money",
+        "HSA money saved in earlier years: pays bills after --hsa, saves no new tax.",
+        group=_TAX,
+    ),
+    _f(
+        "hsa_coverage",
+        "choice",
+        "The HDHP's coverage tier for the HSA limit: self-only or family.",
+        default="self",
+        choices=HSA_COVERAGES,
+        group=_TAX,
+    ),
+    _f(
+        "hsa_catch_up",
+        "flag",
+        "55 or older: the HSA limit is $1,000 higher (catch-up contribution).",
+        default=False,
+        group=_TAX,
+    ),
+    _f(
         "finance_months",
         "count",
         "Finance the cash out of pocket over N months.",
@@ -180,7 +202,7 @@ EXAMPLES = {
     "oon_coinsurance": "40", "oon_allowed": "70", "oon_oop_max": "10000.00", "oon_oop_met": "0.00",
     "fsa": "1000.00", "hsa": "1000.00", "tax_rate": "30", "income": "85000.00",
     "children": "2", "spouse_income": "40000.00",
-    "state_tax_rate": "5", "finance_months": "12", "apr": "9.9",
+    "state_tax_rate": "5", "finance_months": "12", "apr": "9.9", "hsa_balance": "500.00",
 }  # fmt: skip
 PLAN_FIGURES = (
     "deductible", "deductible_met", "coinsurance", "copay", "oop_max", "oop_met",

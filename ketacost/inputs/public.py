@@ -83,11 +83,16 @@ class Plan:
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Accounts:
-    """FSA and HSA money that pays for the course."""
+    """FSA and HSA money that pays for the course, in this order: the FSA, new HSA
+    contributions (``hsa``: pre-tax, up to the year's limit for ``hsa_coverage``, +$1,000 with
+    ``hsa_catch_up``), then ``hsa_balance`` (saved in earlier years: saves no new tax)."""
 
     fsa: Money | None = None
     hsa: Money | None = None
     hsa_direct: bool = False
+    hsa_balance: Money | None = None
+    hsa_coverage: str = "self"
+    hsa_catch_up: bool = False
 
     def __post_init__(self) -> None:
         _checked(self)
@@ -156,9 +161,7 @@ class Scenario:
         as a scenario file or a batch record names them; None where not given."""
         values = {name: getattr(self, name) for name in _COURSE}
         for group in (self.plan, self.accounts, self.household):
-            values.update(
-                (f.name, getattr(group, f.name)) for f in dataclasses.fields(group)
-            )
+            values.update((f.name, getattr(group, f.name)) for f in dataclasses.fields(group))
         values["finance_months"] = self.financing.months if self.financing else None
         values["apr"] = self.financing.apr if self.financing else None
         return values

@@ -70,6 +70,9 @@ class ResolvedScenario(NamedTuple):
     spouse_income: Decimal | None
     state_tax_rate: Decimal | None
     hsa_direct: bool
+    hsa_balance: Decimal | None
+    hsa_coverage: str
+    hsa_catch_up: bool
     finance_months: int | None
     apr: Decimal | None
 
@@ -182,6 +185,13 @@ def _resolve(
         )
     out["provider"] = provider
     location = resolve_location(out["location"], pricing)
+    zip_like = re.fullmatch(r"\d{5}(-\d{4})?", out["location"].strip())
+    if location is None and zip_like and not pricing.locations.zip_exists(zip_like.group()[:5]):
+        raise _fail(
+            label("location"),
+            f"{out['location'].strip()!r} is not a US ZIP code (no such ZIP): check it, or "
+            "give the state (IL) or US",
+        )
     if location is None:
         raise _fail(
             label("location"),

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 ROUTES = ("iv", "im", "spravato", "oral")
@@ -320,6 +321,25 @@ class Territory(_Value):
     zip_prefixes: tuple[str, ...] = ()
 
 
+ZIP_BITMAP_BYTES = 100_000 // 8
+
+
+@lru_cache(maxsize=4)
+def _zip_bitmap(text: str) -> bytes:
+    """The ``zip_codes`` text decoded (once per text): 12,500 bytes, one bit per ZIP."""
+    import binascii  # not base64, which costs start-up 0.6 ms more for the same C function
+    import zlib
+
+    try:
+        packed = binascii.a2b_base64("".join(text.split()), strict_mode=True)
+        bitmap = zlib.decompress(packed)
+    except (binascii.Error, zlib.error):
+        raise ValueError("not a base64 zlib-compressed bitmap") from None
+    if len(bitmap) != ZIP_BITMAP_BYTES:
+        raise ValueError(f"the bitmap has {len(bitmap)} bytes, not {ZIP_BITMAP_BYTES}")
+    return bitmap
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Locations(_Value):
     """Location factors by state, the 3-digit ZIP prefixes of each state, the ZIPs of unpriced
@@ -338,10 +358,19 @@ class Locations(_Value):
     note: str = ""
     territories: dict[str, Territory] = field(default_factory=dict)
     zip_exceptions: dict[str, str] = field(default_factory=dict)
+    # Every existing 5-digit ZIP, as a bitmap (bit n set: ZIP n exists; 100,000 bits, least
+    # significant bit first), zlib-compressed and base64-encoded; whitespace is ignored. Empty:
+    # no list, every ZIP under a known prefix is taken to exist (a pricing file of one's own).
+    zip_codes: str = ""
 
     def __post_init__(self) -> None:
         _check_sourced(self.reference, self.date)
         _check_sourced(self.zip_reference, self.zip_date)
+        if self.zip_codes:
+            try:
+                _zip_bitmap(self.zip_codes)
+            except ValueError as error:
+                raise ValueError(f"zip_codes: {error}") from None
         groups = [(f"zip_prefixes.{k}", v) for k, v in self.zip_prefixes.items()]
         groups += [(f"territories.{k}.zip_prefixes", v.zip_prefixes)
                    for k, v in self.territories.items()]  # fmt: skip
@@ -362,8 +391,18 @@ class Locations(_Value):
             if place not in self.states and place not in self.territories:
                 raise ValueError(f"zip_exceptions.{zip5}: {place!r} is not a state or territory")
 
+    def zip_exists(self, zip5: str) -> bool:
+        """Whether the 5-digit ZIP exists (always True without a ``zip_codes`` list)."""
+        if not self.zip_codes:
+            return True
+        number = int(zip5)
+        return bool(_zip_bitmap(self.zip_codes)[number >> 3] >> (number & 7) & 1)
+
     def state_for_zip(self, zip5: str) -> str | None:
-        """The state (or territory) code of a 5-digit ZIP: its exception, else its prefix's."""
+        """The state (or territory) code of a 5-digit ZIP: its exception, else its prefix's;
+        None for a ZIP that does not exist."""
+        if not self.zip_exists(zip5):
+            return None
         exception = self.zip_exceptions.get(zip5)
         if exception is not None:
             return exception

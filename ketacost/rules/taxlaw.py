@@ -126,6 +126,86 @@ class FederalYear(_Value):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class RecaptureRow(_Value):
+    """One row of a recapture table: for taxable income from ``start`` up, the tax gains
+    ``base`` + the phase-in fraction × ``benefit``."""
+
+    __pydantic_config__ = _STRICT
+
+    start: Decimal
+    base: Decimal
+    benefit: Decimal
+
+    def __post_init__(self) -> None:
+        _check_non_negative(start=self.start, base=self.base, benefit=self.benefit)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Recapture(_Value):
+    """A state's recapture of its lower brackets (New York's supplemental tax, Tax Law 601(d-1)
+    ff.): above ``min_agi`` of AGI the tax gains the row's ``base`` + fraction × ``benefit``,
+    the fraction = (AGI − the greater of ``min_agi`` and the lower edge of the taxpayer's
+    bracket) / ``phase_in``, at most 1; above ``flat_above`` of AGI every dollar of taxable
+    income is taxed at the top rate. ``of_taxable_income``: the thresholds and the fraction are
+    measured on taxable income, not AGI (Arkansas's high-income adjustment)."""
+
+    __pydantic_config__ = _STRICT
+
+    min_agi: Decimal
+    phase_in: Decimal
+    rows: dict[str, tuple[RecaptureRow, ...]]
+    flat_above: Decimal | None = None
+    of_taxable_income: bool = False
+
+    def __post_init__(self) -> None:
+        _check_filings("recapture.rows", self.rows)
+        _check_non_negative(min_agi=self.min_agi)
+        # like a bracket's upper, it lies past a price list's bound (New York's is $25 million)
+        flat = self.flat_above
+        if flat is not None and not (flat.is_finite() and flat >= self.min_agi):
+            raise ValueError("recapture.flat_above must be a number above min_agi")
+        if self.phase_in <= 0:
+            raise ValueError("recapture.phase_in must be above 0")
+        for filing, rows in self.rows.items():
+            starts = [row.start for row in rows]
+            if not rows or starts[0] != 0 or starts != sorted(set(starts)):
+                raise ValueError(f"recapture.rows.{filing}: starts must rise from 0")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class CapRow(_Value):
+    """From ``agi`` of federal AGI up, at most ``cap`` of federal income tax is subtracted."""
+
+    __pydantic_config__ = _STRICT
+
+    agi: Decimal
+    cap: Decimal
+
+    def __post_init__(self) -> None:
+        _check_non_negative(agi=self.agi, cap=self.cap)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class PhasedCredit(_Value):
+    """A credit that shrinks with income (Utah's taxpayer credit, Utah Code 59-10-1018): ``amount``
+    by filing status + ``per_child``, less ``rate`` percent of the state income above ``start``,
+    never below zero."""
+
+    __pydantic_config__ = _STRICT
+
+    amount: dict[str, Decimal]
+    per_child: Decimal
+    start: dict[str, Decimal]
+    rate: Decimal
+
+    def __post_init__(self) -> None:
+        _check_filings("phased_credit.amount", self.amount)
+        _check_filings("phased_credit.start", self.start)
+        _check_rate("phased_credit.rate", self.rate)
+        _check_non_negative(per_child=self.per_child, **self.amount)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class StateTax(_Value):
     """One state's income tax on wages, and whether it follows the federal FSA/HSA exclusions.
 
@@ -155,6 +235,13 @@ class StateTax(_Value):
     exemption_credit: Decimal = Decimal(0)  # credited per filer
     exemption_credit_by_filing: dict[str, Decimal] | None = None  # credited per return, instead
     dependent_credit: Decimal = Decimal(0)  # credited per child
+    recapture: Recapture | None = None  # the lower brackets taken back at higher incomes
+    # federal income tax subtracted from the state's income, capped by federal AGI (Oregon)
+    federal_tax_subtraction: dict[str, tuple[CapRow, ...]] | None = None
+    phased_credit: PhasedCredit | None = None  # a credit phased out with income (Utah)
+    # the standard deduction shrinks by these rates of income (brackets; Wisconsin's sliding
+    # scale, Wis. Stat. 71.05(22))
+    standard_deduction_phaseout: dict[str, tuple[Bracket, ...]] | None = None
     note: str = ""
 
     def __post_init__(self) -> None:
@@ -173,6 +260,16 @@ class StateTax(_Value):
         _check_filings("brackets", self.brackets)
         for filing, brackets in self.brackets.items():
             _check_brackets(f"brackets.{filing}", brackets)
+        if self.standard_deduction_phaseout is not None:
+            _check_filings("standard_deduction_phaseout", self.standard_deduction_phaseout)
+            for filing, steps in self.standard_deduction_phaseout.items():
+                _check_brackets(f"standard_deduction_phaseout.{filing}", steps)
+        if self.federal_tax_subtraction is not None:
+            _check_filings("federal_tax_subtraction", self.federal_tax_subtraction)
+            for filing, rows in self.federal_tax_subtraction.items():
+                agis = [row.agi for row in rows]
+                if not rows or agis[0] != 0 or agis != sorted(set(agis)):
+                    raise ValueError(f"federal_tax_subtraction.{filing}: agi must rise from 0")
         for name in ("standard_deduction", "exemption_by_filing", "exemption_credit_by_filing"):
             table = getattr(self, name)
             if table is not None:

@@ -32,7 +32,9 @@ def _estimate(case: dict[str, Any], *, location: str, fsa: float, hsa: float, di
     if fsa:
         args += ["--fsa", str(fsa)]
     if hsa:
-        args += ["--hsa", str(hsa)] + (["--hsa-direct"] if direct else [])
+        # the fixture's HSA money goes up to the 2026 family limit ($8,750): a family HDHP
+        args += ["--hsa", str(hsa), "--hdhp", "--hsa-coverage", "family"]
+        args += ["--hsa-direct"] if direct else []
     run = run_cli(*args)
     assert run.code == 0, run.err
     document = json.loads(run.out, parse_float=Decimal)
@@ -54,6 +56,13 @@ def test_the_fixture_covers_the_households_the_issue_asks_for() -> None:
     assert any(c["holder_wages"] < base for c in couples)
     assert any(c["holder_wages"] > base for c in couples)
     assert len({c["state"] for c in states}) >= 10
+    # every state with an income tax on wages (issue 23), and New York's recapture band
+    from ketacost.rules.loader import builtin_tax_law
+
+    tax_law = builtin_tax_law()
+    taxing = {code for code in tax_law.state_codes if tax_law.state(code).kind == "brackets"}  # type: ignore[union-attr]
+    assert {c["state"] for c in states} == taxing
+    assert any(c["state"] == "NY" and c["holder_wages"] > 107650 for c in states)
 
 
 @pytest.mark.parametrize(
@@ -74,9 +83,29 @@ def test_federal_and_payroll_saving_within_a_dollar_of_tax_calculator(
     assert abs(ours - oracle) <= 1, (ours, oracle, case)
 
 
+# State rules the simple model still leaves out, found by extending the comparison to every state
+# with an income tax (issue 23): ours − PolicyEngine's saving on a $1,000 FSA at $60,000, single.
+# Each is strict: a fix makes the test pass and fails the mark, so it must be taken off.
+KNOWN_GAPS = {
+    ("AL", 60000): "Alabama's deduction of federal income tax and its sliding standard "
+    "deduction are left out: $50.00 against $40.18",
+    ("CT", 60000): "Connecticut's personal tax credit and exemption phase-outs are left out: "
+    "$55.00 against $49.50",
+    ("NJ", 60000): "PolicyEngine is given the FSA as lower wages, so it cannot add back the "
+    "section 125 money New Jersey taxes (data/tax.yaml NJ): $0.00 against $55.25",
+}
+
+
+def _state_case(case: dict[str, Any]) -> Any:
+    gap = KNOWN_GAPS.get((case["state"], case["holder_wages"]))
+    if gap is None or case["filing"] != "single":
+        return case
+    return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=gap))
+
+
 @pytest.mark.parametrize(
     "case",
-    FIXTURE["states"],
+    [_state_case(c) for c in FIXTURE["states"]],
     ids=[f"{c['state']}-{c['filing']}-{c['holder_wages']}" for c in FIXTURE["states"]],
 )
 def test_state_saving_within_3_dollars_or_5_percent_of_policyengine(case: dict[str, Any]) -> None:

@@ -116,17 +116,19 @@ def test_married_filing_separately_gets_no_earned_income_credit() -> None:
     assert head.federal.eitc == Decimal("4427")
 
 
-def test_every_state_but_arkansas_has_its_income_tax_on_file(pricing: object) -> None:
+def test_every_state_has_its_income_tax_on_file(pricing: object) -> None:
     law = builtin_tax_law()
     codes = set(pricing.locations.states)  # type: ignore[attr-defined]
     assert len(codes) == 51
-    # Arkansas's low-income tax tables do not fit the simple model yet: it is left out, loudly
-    assert codes - law.state_codes == {"AR"}
+    # Arkansas, left out before for its low-income tables, is on file from its own 2026 table
+    # (HB1001): its $1,000 FSA now saves state tax (issue 23)
+    assert codes == law.state_codes
     doc = run_cli(
         "estimate", "--json", *COURSE, "--location", "AR", "--fsa", "1000", "--income", "60000"
     ).json()
-    assert doc["tax"]["2026"]["state_method"] == "not_on_file"
-    assert "state_tax_not_on_file" in [w["code"] for w in doc["warnings"]]
+    assert doc["tax"]["2026"]["state_method"] == "brackets"
+    assert doc["tax"]["2026"]["state"]["typical"] == Decimal("37.00")  # 3.7% of $1,000
+    assert "state_tax_not_on_file" not in [w["code"] for w in doc["warnings"]]
 
 
 def test_new_jersey_taxes_fsa_money_and_pennsylvania_does_not() -> None:
@@ -144,17 +146,25 @@ def test_new_jersey_taxes_fsa_money_and_pennsylvania_does_not() -> None:
 
 def test_the_year_on_file_is_asked_of_the_tax_law(pricing: PricingModel) -> None:
     """Payroll figures live once, in data/tax.yaml: the estimate asks the tax law which year's
-    figures it has, not the pricing model (issue 22)."""
+    figures it has, not the pricing model (issue 22); each note names only the figures really
+    missing (issue 23): the 2027 FSA figures are not published, the 2027 HSA limit is."""
     from ketacost.engine.estimate import estimate
     from ketacost.inputs.scenario import parse_scenario
     from ketacost.rules import Rules
     from ketacost.rules.taxlaw import TaxLaw
 
-    values = {"start": "2027-01-04", "fsa": "1000", "tax_rate": "22"}
+    values = {"start": "2027-01-04", "fsa": "1000", "hsa": "500", "hdhp": True,
+              "deductible": "3500", "income": "72000"}  # fmt: skip
     scenario = parse_scenario(values, pricing, dt.date(2026, 11, 27))
-    note = "Account and plan figures for 2027 are not on file: the 2026 ones are used."
+    federal = "No 2027 federal tax figures are on file: the 2026 ones are used."
+    accounts = (
+        "The 2027 health FSA limit and FSA carryover are not on file: the 2026 figures are used."
+    )
     rules = Rules(pricing, builtin_tax_law())
-    assert note in estimate(scenario, rules).assumptions
+    notes = estimate(scenario, rules).assumptions
+    assert federal in notes and accounts in notes
+    assert not any("HSA" in note and "not on file" in note for note in notes)
     law = json.loads(COMPILED.read_text(encoding="utf-8"))["law"]
     law["federal"]["2027"] = law["federal"]["2026"]
-    assert note not in estimate(scenario, rules.replace(tax_law=TaxLaw(law))).assumptions
+    notes = estimate(scenario, rules.replace(tax_law=TaxLaw(law))).assumptions
+    assert federal not in notes and accounts in notes

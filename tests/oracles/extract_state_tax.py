@@ -46,6 +46,9 @@ NAMES = {
 }  # fmt: skip
 FED = "federal"  # the state starts from federal taxable income: the federal standard deduction
 
+# Since issue 23, data/tax.yaml's AR (its own 2026 table and credits), IA (3.8% from 2025: the
+# "rates/combined" file below is the pre-2023 table) and NY (the recapture tables) are kept by
+# hand: merge this script's output for them, do not paste it over.
 # per state: rates (a path; "{f}" = one file per filing status), std (path, FED or None),
 # exemption (per filer; a per-filing node = per return), dependent (per child),
 # credit / dependent_credit (exemption credits), note (what the simple model leaves out)

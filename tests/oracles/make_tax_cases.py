@@ -75,6 +75,12 @@ FEDERAL = [
     ("single", 55000, 0, 0, 0, 4400),
 ]
 
+# every state (and DC) with an income tax on wages
+INCOME_TAX_STATES = (
+    "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "GA", "HI", "IA", "ID", "IL", "IN", "KS",
+    "KY", "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NJ", "NM",
+    "NY", "OH", "OK", "OR", "PA", "RI", "SC", "UT", "VA", "VT", "WI", "WV",
+)  # fmt: skip
 # (state, filing, holder wages, spouse wages, children, payroll FSA money, payroll HSA money)
 STATES = [
     ("CA", "single", 85000, 0, 0, 1000, 0),
@@ -97,7 +103,13 @@ STATES = [
     ("MN", "single", 88000, 0, 0, 3400, 0),
     ("KY", "single", 58000, 0, 0, 2000, 0),
     ("ID", "joint", 150000, 0, 0, 3400, 0),
-]
+    # issue 23: New York's recapture of its lower brackets (AGI above $107,650), Arkansas's own
+    # 2026 table, and one single filer with a $1,000 FSA in every other state with an income tax
+    ("NY", "single", 120000, 0, 0, 1000, 0),
+    ("NY", "single", 140000, 0, 0, 3400, 0),
+    ("AR", "single", 50000, 0, 0, 1000, 0),
+    ("AR", "joint", 90000, 30000, 2, 3400, 0),
+] + [(state, "single", 60000, 0, 0, 1000, 0) for state in INCOME_TAX_STATES]
 
 
 def taxcalc_cases() -> list[dict[str, object]]:
@@ -200,16 +212,23 @@ def policyengine_cases() -> list[dict[str, object]]:
 
 
 def main() -> None:
+    """``--federal-only`` / ``--states-only``: ask one model, keep the other's frozen answers
+    (and its version) from the existing file."""
+    old = json.loads(OUT.read_text()) if OUT.exists() else {"models": {}}
+    federal_only, states_only = "--federal-only" in sys.argv, "--states-only" in sys.argv
     document = {
         "about": "Frozen answers of PSL Tax-Calculator (federal) and PolicyEngine-US (state) "
         "for tax year 2026, written by tests/oracles/make_tax_cases.py; do not edit by hand.",
         "year": YEAR,
-        "models": {"taxcalc": version("taxcalc"), "policyengine-us": version("policyengine-us")},
-        "federal": taxcalc_cases(),
-        "states": [] if "--federal-only" in sys.argv else policyengine_cases(),
+        "models": {
+            "taxcalc": old["models"]["taxcalc"] if states_only else version("taxcalc"),
+            "policyengine-us": (
+                old["models"]["policyengine-us"] if federal_only else version("policyengine-us")
+            ),
+        },
+        "federal": old["federal"] if states_only else taxcalc_cases(),
+        "states": old["states"] if federal_only else policyengine_cases(),
     }
-    if "--federal-only" in sys.argv and OUT.exists():
-        document["states"] = json.loads(OUT.read_text())["states"]
     OUT.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     print(OUT)
 

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
         ("20598", "VA"),
         ("73960", "TX"),  # Texhoma, in Oklahoma's 739
         ("83414", "WY"),  # Alta, in Idaho's 834
-        ("87601", "NM"),  # prefix 876, missing before
+        ("87654", "NM"),  # prefix 876 (its one ZIP, Spaceport City), missing before
         ("88888", "DC"),  # prefix 888, missing before
         ("06390-1234", "NY"),
         ("06401", "CT"),  # the rest of 063/064 stays Connecticut
@@ -75,3 +75,29 @@ def test_the_compiled_exceptions_match_the_zip_database() -> None:
     spec.loader.exec_module(module)
     text = (REPO / "data" / "pricing.yaml").read_text(encoding="utf-8")
     assert module.build(text) == text, "run: python scripts/zip_exceptions.py"
+
+
+@pytest.mark.parametrize("zip_code", ["99999", "00000", "99999-1234", "87601", "00100"])
+def test_a_zip_that_does_not_exist_is_refused_naming_location(cli: Any, zip_code: str) -> None:
+    """99999 lies under Alaska's prefix 999 but is no ZIP: it was priced as Alaska (issue 23)."""
+    run = cli("estimate", "--json", "--location", zip_code)
+    assert run.code == 2 and run.out == ""
+    assert run.err.startswith("Error: --location: ") and "not a US ZIP code" in run.err
+    assert run.err.count("\n") == 1
+
+
+def test_the_zip_list_is_compiled_data(pricing: Any) -> None:
+    """Every ZIP of the zipcodes 3.0.0 database (42,789, active or retired) is a set bit."""
+    from ketacost.rules.model import _zip_bitmap
+
+    bitmap = _zip_bitmap(pricing.locations.zip_codes)
+    assert sum(bin(byte).count("1") for byte in bitmap) == 42789
+    assert pricing.locations.zip_exists("60614") and pricing.locations.zip_exists("99501")
+    assert not pricing.locations.zip_exists("99999")
+
+
+def test_a_pricing_file_without_a_zip_list_takes_every_zip_to_exist(pricing: Any) -> None:
+    import dataclasses
+
+    locations = dataclasses.replace(pricing.locations, zip_codes="")
+    assert locations.zip_exists("99999") and locations.state_for_zip("99999") == "AK"
