@@ -26,7 +26,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.words import did_you_mean
 from .fields import FIELD_BY_NAME, FIELDS
-from .scenario import check_together
+from .scenario import apr_needed, check_together
 from .values import convert
 
 Money = Decimal | int | str
@@ -71,6 +71,8 @@ class Plan:
     oon_oop_max: Money | None = None
     oon_oop_met: Money | None = None
     copay_program: bool = True
+    reimbursement_days: int = 45
+    accumulator: bool = True
 
     def __post_init__(self) -> None:
         _checked(self)
@@ -112,6 +114,8 @@ class Financing:
 
     def __post_init__(self) -> None:
         _checked(self)
+        if self.apr is None:  # never a silent 0%
+            raise InputError("apr: " + apr_needed("months", "apr=0"), field="apr")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -151,9 +155,7 @@ class Scenario:
         as a scenario file or a batch record names them; None where not given."""
         values = {name: getattr(self, name) for name in _COURSE}
         for group in (self.plan, self.accounts, self.household):
-            values.update(
-                (f.name, getattr(group, f.name)) for f in dataclasses.fields(group)
-            )
+            values.update((f.name, getattr(group, f.name)) for f in dataclasses.fields(group))
         values["finance_months"] = self.financing.months if self.financing else None
         values["apr"] = self.financing.apr if self.financing else None
         return values

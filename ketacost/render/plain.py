@@ -112,7 +112,8 @@ def option_label(row: Any, basis: str) -> str:
 
 
 COMPARE_FIGURES = ("gross", "plan_pays", "program_pays", "patient_pays", "account_paid",
-                   "tax_savings", "net_cost", "cash_out_of_pocket")  # fmt: skip
+                   "tax_savings", "net_cost", "cash_out_of_pocket", "paid_at_visits",
+                   "reimbursed", "financing_interest", "total_cost")  # fmt: skip
 
 
 def comparison_csv(result: Any) -> str:
