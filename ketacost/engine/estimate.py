@@ -32,6 +32,7 @@ from .insurance import (
     program_for,
 )
 from .notes import Caution, assumptions, warnings
+from .path_notes import money_path_notes
 from .prices import PriceList, price_list
 from .tax_saving import TaxYearLine, price_tax
 
@@ -189,6 +190,11 @@ def estimate(
         scenario, pricing, prices.provider_factor, prices.location_factor, claims.networks,
         taxed.notes, claims.plan_notes, claims.program_on, visits=visits,
         prices=None if clinic is None else _prices_note(clinic), tax_law=rules.tax_law,
+    )  # fmt: skip
+    model_notes = len(pricing.assumptions) if clinic is None else 0  # the model's notes last
+    notes[len(notes) - model_notes : len(notes) - model_notes] = money_path_notes(
+        scenario, pricing, claims.networks, claims.program_on,
+        any(line.reimbursed_on is not None for line in visit_lines),
     )  # fmt: skip
     cautions = warnings(scenario, pricing, visits, claims.networks, claims.results, payments,
                         claims.plan, scaled=clinic is None)  # fmt: skip
