@@ -96,3 +96,16 @@ def total_cost_text(est: Any) -> str | None:
         f"Total cost {format_money(t.total_cost.typical)} with {format_money(interest)} of "
         "loan interest"
     )
+
+
+def comparison_inputs_line(result: Any) -> str | None:
+    """The inputs a comparison's rows share (not the location when the rows vary it)."""
+    scenario = result.scenario
+    if scenario is None:
+        return None
+    pairs = given_inputs(scenario)
+    if result.basis.startswith("locations"):
+        pairs = [(option, value) for option, value in pairs if option != "--location"]
+    if not pairs:
+        return None
+    return "Your inputs: " + " · ".join(f"{option} {value}".strip() for option, value in pairs)

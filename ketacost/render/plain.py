@@ -10,7 +10,13 @@ from typing import Any
 from ..core.codec import dumps
 from ..core.money import Band, format_money
 from ..engine.estimate import Estimate
-from .inputs_block import inputs_line, location_text, money_path_text, total_cost_text
+from .inputs_block import (
+    comparison_inputs_line,
+    inputs_line,
+    location_text,
+    money_path_text,
+    total_cost_text,
+)
 from .markdown import escape_markdown
 
 DISCLAIMER = (
@@ -153,6 +159,8 @@ def comparison_csv(result: Any) -> str:
 def comparison_markdown(result: Any) -> str:
     """The comparison as a Markdown table, sorted by typical net cost, with its warnings."""
     lines = [f"# Compared by {result.basis}", "", "Sorted by typical net cost.", ""]
+    shared = comparison_inputs_line(result)
+    lines += [] if shared is None else [escape_markdown(shared) + ".", ""]
     lines += _md_table(
         ["Option", "Sessions", "Clinic bill", "Insurance pays", "Savings program pays",
          "You pay", "Net cost (low–high)"],
@@ -162,8 +170,9 @@ def comparison_markdown(result: Any) -> str:
          for r in result.rows],
         "lrrrrrr",
     )  # fmt: skip
-    notes = ["- " + escape_markdown(f"{option_label(r, result.basis)}: {w.message}")
-             for r in result.rows for w in r.warnings]  # fmt: skip
+    notes = ["- " + escape_markdown(w.message) for w in result.warnings]
+    notes += ["- " + escape_markdown(f"{option_label(r, result.basis)}: {w.message}")
+              for r in result.rows for w in r.warnings]  # fmt: skip
     if notes:
         lines += ["## Warnings", "", *notes, ""]
     lines += [f"_{DISCLAIMER}_", ""]

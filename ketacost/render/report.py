@@ -22,7 +22,13 @@ from ..engine.notes import Caution
 from ..rules.model import PricingModel
 from . import svg
 from .html import markup, render
-from .inputs_block import given_inputs, money_path_text, total_cost_text
+from .inputs_block import (
+    comparison_inputs_line,
+    given_inputs,
+    inputs_line,
+    money_path_text,
+    total_cost_text,
+)
 from .plain import DISCLAIMER, TOTAL_LABELS, path_total_shown
 
 KIND_LABELS = {"consult": "evaluation", "induction": "session", "booster": "booster",
@@ -208,6 +214,7 @@ def sensitivity_html(result: Sensitivity, base: Estimate | None = None) -> str:
         value=value_text,
         chart=markup(chart),
         base=base,
+        shared=inputs_line(result.scenario),
         disclaimer=DISCLAIMER,
     )
 
@@ -228,7 +235,7 @@ def comparison_html(result: Comparison, pricing: PricingModel) -> str:
                     r.totals.net_cost.high)
         for r in result.rows
     ]  # fmt: skip
-    warnings: dict[str, Caution] = {}
+    warnings: dict[str, Caution] = {w.message: w for w in result.warnings}
     for row in result.rows:
         for w in row.warnings:
             warnings.setdefault(w.message, Caution(w.code, f"{_option(row, result.basis)}: "
@@ -243,6 +250,7 @@ def comparison_html(result: Comparison, pricing: PricingModel) -> str:
         as_of=pricing.as_of,
         option=lambda row: _option(row, result.basis),
         break_even=[describe(e) for e in result.break_even],
+        shared=comparison_inputs_line(result),
         chart=markup(svg.band_whiskers(whiskers, "Typical net cost of each option, low to high")),
         disclaimer=DISCLAIMER,
         **_notes(warnings.values(), [], sources),

@@ -17,7 +17,13 @@ from rich.text import Text
 from ..core.money import ZERO, Band, format_money
 from ..core.words import plural
 from ..engine.estimate import Estimate
-from .inputs_block import inputs_line, location_text, money_path_text, total_cost_text
+from .inputs_block import (
+    comparison_inputs_line,
+    inputs_line,
+    location_text,
+    money_path_text,
+    total_cost_text,
+)
 from .plain import DISCLAIMER, TOTAL_LABELS, band_text, option_label, path_total_shown
 
 BAR_WIDTH = 20
@@ -416,7 +422,10 @@ def comparison_renderables(result: object) -> list[object]:
 
     crossings = [Text(f"Break-even: {describe(e)}", style="bold") for e in result.break_even]
     footnote = Text(FOOTNOTE + " Net cost: what you pay less tax savings.", style="dim")
-    return [table, footnote, *crossings, chart, *notes, Text(DISCLAIMER, style="italic")]
+    notes = [Text(f"! {w.message}", style="yellow") for w in result.warnings] + notes
+    shared = comparison_inputs_line(result)
+    head = [] if shared is None else [Text(shared, style="dim")]
+    return [*head, table, footnote, *crossings, chart, *notes, Text(DISCLAIMER, style="italic")]
 
 
 def pricing_renderables(pricing: object, source: str) -> list[object]:

@@ -307,7 +307,7 @@ def test_output_file_is_written_and_inputs_protected(tmp_path: Path) -> None:
     assert json.loads(out.read_text())["schema_version"] == 1
     scenario = tmp_path / "s.yaml"
     scenario.write_text("route: iv\n")
-    refused = run_cli("estimate", "--scenario", str(scenario), "--output", str(scenario))
+    refused = run_cli("estimate", "--json", "--scenario", str(scenario), "--output", str(scenario))
     assert refused.code == 2 and "refusing" in refused.err
     assert scenario.read_text() == "route: iv\n"
 
