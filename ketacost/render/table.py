@@ -257,12 +257,14 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
                 format_money(v.patient_pays.typical),
                 format_money(v.deductible_left.typical) if v.deductible_left else "—",
                 format_money(v.oop_left.typical) if v.oop_left else "—",
+                v.reimbursed_on if v.reimbursement.typical else "—",
             ])  # fmt: skip
         parts.append(FitTable("Visits (typical prices)", [
             Col("#"), Col("Date", justify="left"), Col("Visit", justify="left"),
             Col("Billed"), Col("Plan", drop_empty=True), Col("Program", drop_empty=True),
             Col("You"), Col("Ded. left", "Ded.", drop_empty=True),
             Col("OOP left", "OOP", drop_empty=True),
+            Col("Paid back on", "Back on", drop_empty=True),
         ], visits, key=3))  # fmt: skip
 
     parts.append(_months_table(est))
@@ -297,8 +299,9 @@ def _months_table(est: Estimate) -> FitTable:
         for m in est.cashflow
     ]  # fmt: skip
     return FitTable("Month by month (typical)", [
-        Col("Month", justify="left"), Col("You pay"), Col("FSA/HSA", drop_empty=True),
-        Col("Cash", optional=path), Col("At visits", drop_empty=True),
+        Col("Month", justify="left"), Col("You pay", optional=path),
+        Col("FSA/HSA", drop_empty=True), Col("Cash", optional=path),
+        Col("At visits", drop_empty=True),
         Col("Paid back", "Back", drop_empty=True), Col("Borrowed", "Loan in", drop_empty=True),
         Col("Loan", drop_empty=True), Col("From pocket", "Pocket", drop_empty=True),
         Col("", justify="left", optional=True, drop_empty=True),
