@@ -257,7 +257,7 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
                 format_money(v.patient_pays.typical),
                 format_money(v.deductible_left.typical) if v.deductible_left else "—",
                 format_money(v.oop_left.typical) if v.oop_left else "—",
-                v.reimbursed_on if v.reimbursement.typical else "—",
+                (v.reimbursed_on if v.reimbursement.typical else None) or "—",
             ])  # fmt: skip
         parts.append(FitTable("Visits (typical prices)", [
             Col("#"), Col("Date", justify="left"), Col("Visit", justify="left"),
