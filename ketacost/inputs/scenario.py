@@ -230,7 +230,8 @@ def check_together(out: dict[str, Any], label: Callable[[str], str], options: bo
         raise _fail(label("apr"), f"needs {refer('finance_months')}")
     if out["finance_months"] is not None and out["apr"] is None:
         where = label("apr")
-        where = "--apr" if options and where == "apr" else where  # named even when not given
+        if where == "apr" and label("finance_months") != "finance_months":  # from the CLI
+            where = "--apr"  # named as an option though not given
         raise _fail(where, apr_needed(label("finance_months"), refer("apr", "0")))
 
 

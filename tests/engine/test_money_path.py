@@ -149,3 +149,10 @@ def test_the_python_api_takes_the_new_plan_fields() -> None:
     with pytest.raises(InputError) as caught:
         Plan(reimbursement_days=366)
     assert caught.value.field == "reimbursement_days"
+
+
+def test_a_batch_record_with_a_loan_and_no_apr_fails_naming_apr() -> None:
+    run = run_cli("batch", "-", input='{"finance_months": 6}\n')
+    assert run.code == 4
+    error = json.loads(run.out)["error"]
+    assert error["field"] == "apr" and "apr 0" in error["message"]
