@@ -203,7 +203,11 @@ def estimate(
     if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled
         cited += list(pricing.locations.reference)
     law = pricing.accumulator_law(scenario.state)
-    if law is not None and any(n != "self-pay" for n in claims.networks.values()):
+    if (
+        law is not None
+        and claims.program_on
+        and any(n != "self-pay" for n in claims.networks.values())
+    ):
         cited += list(law.reference)  # the state's accumulator law, named in the notes
     return Estimate(
         schema_version=SCHEMA_VERSION,

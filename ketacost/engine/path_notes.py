@@ -52,7 +52,7 @@ def money_path_notes(
             )
         )
     law = pricing.accumulator_law(scenario.state)
-    if law is not None and scenario.state is not None:
+    if law is not None and scenario.state is not None and program_on:  # where it matters
         name = pricing.locations.states[scenario.state].name
         since = "" if law.effective == "n/d" else f", from {law.effective}"
         tail = (

@@ -130,6 +130,10 @@ def test_no_accumulator_counts_the_programs_payments_toward_the_deductible() -> 
     assert "Copay accumulator assumed (--accumulator" in said
     assert "Illinois requires the plans it regulates to count manufacturer assistance" in said
     assert "--no-accumulator may apply" in said
+    cited = {source["id"] for source in held["sources"]}  # Illinois's law, with its sources
+    assert {"aimed_alliance_laws", "drugtopics_accumulator_2023"} <= cited
+    iv = " ".join(doc(*OON)["assumptions"])  # no savings program: the state law is not named
+    assert "Copay accumulator assumed" in iv and "Illinois requires" not in iv
     assert "No copay accumulator (--no-accumulator)" in " ".join(counted["assumptions"])
 
 
