@@ -153,7 +153,8 @@ def test_output_follows_its_suffix(command: str, name: str, starts: str, tmp_pat
 @pytest.mark.parametrize(
     "args",
     [("estimate", "--output", "e.pdf"), ("compare", "--output", "c.xlsx"),
-     ("sensitivity", "--output", "s.csv"), ("estimate", "--output", "noext")],
+     ("sensitivity", "--output", "s.csv"), ("estimate", "--output", "noext"),
+     ("gfe", "--output", "g.docx")],
 )  # fmt: skip
 def test_an_unknown_suffix_without_format_exits_2_naming_output(
     args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
