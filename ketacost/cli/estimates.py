@@ -128,7 +128,7 @@ def compare_command(
     """
     from ..documents.compare import compare
 
-    kind = output_format(fmt, json_flag)
+    kind = output_format(fmt, json_flag, output)
     rules = load_rules(pricing_file)
     pricing = rules.pricing
     clinic = load_clinic(clinic_file, pricing)
@@ -187,7 +187,7 @@ def sensitivity_command(
     """
     from ..documents.sensitivity import sensitivity
 
-    kind = output_format(fmt, json_flag)
+    kind = output_format(fmt, json_flag, output, allowed=("table", "json", "html"))
     if kind not in ("table", "json", "html"):
         raise InputError(f"--format: sensitivity prints table, json or html, not {kind}",
                          field="--format")  # fmt: skip

@@ -132,6 +132,10 @@ def gfe_command(
     from ..render.gfe import render
 
     kind = (fmt or "").lower() or _suffix_format(output) or GFE_FORMATS[0]
+    if not fmt and output not in (None, "-") and _suffix_format(output) is None:
+        known = ", ".join(GFE_SUFFIXES)
+        raise InputError(f"--output: the suffix of {output!r} names no format here ({known}); "
+                         "give --format", field="--output")  # fmt: skip
     if kind not in GFE_FORMATS:
         raise InputError(f"--format: must be one of {', '.join(GFE_FORMATS)}, not {fmt!r}",
                          field="--format")  # fmt: skip

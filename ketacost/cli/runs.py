@@ -22,13 +22,36 @@ from .output import _print_rich, emit
 FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
-def output_format(fmt: str | None, json_flag: bool) -> str:
+# The format an --output file's suffix names when --format is not given (issue 23)
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown",
+                  ".html": "html", ".htm": "html", ".txt": "table"}  # fmt: skip
+
+
+def output_format(
+    fmt: str | None,
+    json_flag: bool,
+    output: str | None = None,
+    allowed: tuple[str, ...] = FORMATS,
+) -> str:
+    """The output format: --format, --json, else the suffix of --output (``.json``, ``.csv``,
+    ``.md``, ``.html``, ``.txt`` for the table), else the table. An --output file whose suffix
+    names no format ``allowed`` is an error naming --output: the table written into
+    ``report.html`` is a page no browser shows."""
     if fmt is not None and fmt.lower() not in FORMATS:
         raise InputError(f"--format: must be one of {', '.join(FORMATS)}, not {fmt!r}"
                          f"{did_you_mean(fmt, FORMATS)}", field="--format")  # fmt: skip
     if json_flag and fmt is not None and fmt.lower() != "json":
         raise InputError(f"--json contradicts --format {fmt}", field="--json")
-    return "json" if json_flag else (fmt or "table").lower()
+    if json_flag or fmt is not None or output is None or output == "-":
+        return "json" if json_flag else (fmt or "table").lower()
+    suffix = os.path.splitext(output)[1].lower()
+    kind = SUFFIX_FORMATS.get(suffix)
+    if kind is None or kind not in allowed:
+        known = ", ".join(s for s, k in SUFFIX_FORMATS.items() if k in allowed)
+        what = f"the suffix {suffix!r}" if suffix else "a file name without a suffix"
+        raise InputError(f"--output: {what} names no format here ({known}); give --format",
+                         field="--output")  # fmt: skip
+    return kind
 
 
 def pricing_path(option: str | None) -> str | None:
@@ -128,7 +151,7 @@ def run_estimate(
     """``ketacost estimate``: ``values`` are the scenario options given (as typed)."""
     from ..engine.estimate import estimate
 
-    kind = output_format(fmt, json_flag)
+    kind = output_format(fmt, json_flag, output)
     rules = load_rules(pricing_file)
     pricing = rules.pricing
     clinic = load_clinic(clinic_file, pricing)

@@ -62,6 +62,8 @@ class Comparison(NamedTuple):
     basis: str
     rows: tuple[Row, ...]
     break_even: tuple[BreakEven, ...] = ()
+    warnings: tuple[Caution, ...] = ()  # about the comparison as a whole (courses_differ)
+    scenario: ResolvedScenario | None = None  # the inputs the rows share (the first row's)
 
 
 def _within_months(
@@ -177,6 +179,8 @@ def compare(
         variants = [{**values, "route": name, "provider": None} for name in names]
         labels["route"] = opt["routes"]
     rows = []
+    lengths: set[tuple[int, int]] = set()  # (dosing sessions, days first to last visit)
+    first: ResolvedScenario | None = None
     by_route: dict[str, ResolvedScenario] = {}
     for variant in variants:
         if basis == "routes":
@@ -187,6 +191,9 @@ def compare(
         scenario = parse_scenario(variant, pricing, today, labels, options=options)
         result: Estimate = estimate(scenario, rules, clinic=clinic)
         dosing = sum(1 for v in result.visits if v.kind in ("induction", "booster"))
+        first = first or scenario
+        days = dt.date.fromisoformat(result.visits[-1].date) - scenario.start
+        lengths.add((dosing, days.days))
         route = pricing.routes[scenario.route]  # type: ignore[index]
         rows.append(
             Row(scenario.route, scenario.provider, scenario.location, route.label, dosing,
@@ -196,7 +203,29 @@ def compare(
     rows.sort(key=lambda r: (r.totals.net_cost.typical, r.route, r.provider, r.location))
     if span is not None:
         basis += f", first {plural(span, 'month')} of each protocol"
-    return Comparison(1, basis, tuple(rows), break_evens(by_route, rules, clinic))
+    cautions = () if span is not None else _courses_differ(lengths)
+    return Comparison(1, basis, tuple(rows), break_evens(by_route, rules, clinic), cautions,
+                      first)  # fmt: skip
+
+
+def _courses_differ(lengths: set[tuple[int, int]]) -> tuple[Caution, ...]:
+    """A caution when the compared courses differ in length: a short course looks cheap. The
+    document says the option (as the estimate's notes do), the same from the Python API."""
+    if len(lengths) < 2:
+        return ()
+    sessions = sorted({n for n, _ in lengths})
+    weeks = sorted({-(-days // 7) for _, days in lengths})  # whole weeks, rounded up
+
+    def spread(values: list[int]) -> str:
+        return str(values[0]) if len(values) == 1 else f"{values[0]} to {values[-1]}"
+
+    return (
+        Caution(
+            "courses_differ",
+            f"The compared courses differ in length ({spread(sessions)} sessions over "
+            f"{spread(weeks)} weeks): --months N compares the same months of each protocol.",
+        ),
+    )
 
 
 def _year_of_boosters(route: RouteSpec) -> int:

@@ -32,6 +32,7 @@ from .insurance import (
     program_for,
 )
 from .notes import Caution, assumptions, warnings
+from .path_notes import money_path_notes
 from .prices import PriceList, price_list
 from .tax_saving import TaxYearLine, price_tax
 
@@ -73,6 +74,11 @@ class VisitLine(NamedTuple):
     cash: Band
     deductible_left: Band | None
     oop_left: Band | None
+    # the money's path (issue 23): a superbill visit is paid whole at the visit, and the plan's
+    # payment comes back --reimbursement-days later; other visits: your share, nothing back
+    paid_at_visit: Band = ZERO_BAND
+    reimbursement: Band = ZERO_BAND
+    reimbursed_on: str | None = None
 
 
 class Totals(NamedTuple):
@@ -84,6 +90,10 @@ class Totals(NamedTuple):
     tax_savings: Band
     net_cost: Band
     cash_out_of_pocket: Band
+    paid_at_visits: Band = ZERO_BAND  # patient_pays + what the plan pays you back later
+    reimbursed: Band = ZERO_BAND  # the plan's payments to you for superbill visits
+    financing_interest: Band = ZERO_BAND
+    total_cost: Band = ZERO_BAND  # net_cost + financing_interest
 
 
 class Month(NamedTuple):
@@ -95,6 +105,11 @@ class Month(NamedTuple):
     account_paid: Band
     cash: Band
     loan_payment: Band  # what falls due on the loan this month (zero without financing)
+    paid_at_visits: Band = ZERO_BAND  # handed over at this month's visits
+    reimbursed: Band = ZERO_BAND  # the plan's payments for superbill visits arriving this month
+    borrowed: Band = ZERO_BAND  # loan money that paid this month's visits
+    # paid_at_visits − account_paid − reimbursed − borrowed + loan_payment
+    from_pocket: Band = ZERO_BAND
 
 
 class Repayment(NamedTuple):
@@ -164,15 +179,22 @@ def estimate(
     dates = [visit.date for visit in visits]
     payments = _draw_accounts(scenario, pricing, claims.results, dates)
     taxed = price_tax(scenario, rules.tax_law, dates, payments, _hsa_limit(scenario, pricing))
-    visit_lines = _visit_lines(visits, prices, claims, payments)
+    visit_lines = _visit_lines(visits, prices, claims, payments, scenario.reimbursement_days)
     line_items = _line_items(visits, prices, claims.networks, scenario, clinic is not None)
     monthly = _monthly(visit_lines)
     totals = _totals(monthly, taxed.savings)
     financing, loans = _financing(scenario, totals)
+    cashflow = _money_path(_cashflow(monthly, loans), visit_lines, loans is not None)
+    totals = _path_totals(totals, cashflow, financing)
     notes = assumptions(
         scenario, pricing, prices.provider_factor, prices.location_factor, claims.networks,
         taxed.notes, claims.plan_notes, claims.program_on, visits=visits,
         prices=None if clinic is None else _prices_note(clinic), tax_law=rules.tax_law,
+    )  # fmt: skip
+    model_notes = len(pricing.assumptions) if clinic is None else 0  # the model's notes last
+    notes[len(notes) - model_notes : len(notes) - model_notes] = money_path_notes(
+        scenario, pricing, claims.networks, claims.program_on,
+        any(line.reimbursed_on is not None for line in visit_lines),
     )  # fmt: skip
     cautions = warnings(scenario, pricing, visits, claims.networks, claims.results, payments,
                         claims.plan, scaled=clinic is None)  # fmt: skip
@@ -180,6 +202,13 @@ def estimate(
     cited = [ref for item in line_items for ref in item.sources]
     if scenario.state is not None and clinic is None:  # a clinic's prices are not scaled
         cited += list(pricing.locations.reference)
+    law = pricing.accumulator_law(scenario.state)
+    if (
+        law is not None
+        and claims.program_on
+        and any(n != "self-pay" for n in claims.networks.values())
+    ):
+        cited += list(law.reference)  # the state's accumulator law, named in the notes
     return Estimate(
         schema_version=SCHEMA_VERSION,
         ketacost_version=__version__,
@@ -188,7 +217,7 @@ def estimate(
         line_items=line_items,
         visits=tuple(visit_lines),
         totals=totals,
-        cashflow=_cashflow(monthly, loans),
+        cashflow=cashflow,
         financing=financing,
         tax=taxed.years,
         assumptions=tuple(notes),
@@ -277,8 +306,11 @@ def _visit_lines(
     prices: PriceList,
     claims: Claims,
     payments: dict[str, list[AccountPayment]],
+    reimbursement_days: int = 45,
 ) -> list[VisitLine]:
-    """One line per visit: its bill and who pays it, each a band."""
+    """One line per visit: its bill and who pays it, each a band. A superbill (out-of-network)
+    visit is paid whole at the visit; the plan's payment reaches the patient
+    ``reimbursement_days`` later."""
     lines = []
     rows = zip(
         visits, claims.results["low"], claims.results["typical"], claims.results["high"],
@@ -306,9 +338,14 @@ def _visit_lines(
             cash = patient - paid
         else:
             paid, cash = ZERO_BAND, patient
+        back, on = ZERO_BAND, None
+        if network == "out-of-network" and any(plan_band.edges()):
+            back = plan_band
+            on = (visit.date + dt.timedelta(days=reimbursement_days)).isoformat()
         lines.append(
             VisitLine(visit.number, visit.date.isoformat(), visit.kind, spec.label, network, price,
-                      plan_band, program_band, patient, paid, cash, deductible_left, oop_left)
+                      plan_band, program_band, patient, paid, cash, deductible_left, oop_left,
+                      patient + back, back, on)
         )  # fmt: skip
     return lines
 
@@ -487,3 +524,44 @@ def _cashflow(monthly: dict[str, Sums], loans: dict[str, Loan] | None) -> tuple[
         b = [Band(*column) for column in sums] if sums else [ZERO_BAND] * 6
         flows.append(Month(month, b[0], b[1], b[2], b[3], b[4], b[5], due.get(month, ZERO_BAND)))
     return tuple(flows)
+
+
+def _money_path(
+    flows: tuple[Month, ...], visits: list[VisitLine], financed: bool
+) -> tuple[Month, ...]:
+    """Each month's money path: paid at its visits, reimbursed, borrowed and from your pocket.
+
+    The months run on until the last reimbursement arrives. With a loan, the loan pays each
+    month's cash share at the visits (``borrowed``) and you repay it in ``loan_payment``s."""
+    paid: dict[str, Band] = {}
+    back: dict[str, Band] = {}
+    for visit in visits:
+        key = visit.date[:7]
+        paid[key] = paid.get(key, ZERO_BAND) + visit.paid_at_visit
+        if visit.reimbursed_on is not None:
+            due = visit.reimbursed_on[:7]
+            back[due] = back.get(due, ZERO_BAND) + visit.reimbursement
+    months = list(flows)
+    last = max(back, default="")
+    while months and months[-1].month < last:  # no visit and no loan payment: still money back
+        months.append(Month(_next_month(months[-1].month), *[ZERO_BAND] * 7))
+    out = []
+    for m in months:
+        at_visits = paid.get(m.month, ZERO_BAND)
+        reimbursed = back.get(m.month, ZERO_BAND)
+        borrowed = m.cash if financed else ZERO_BAND
+        pocket = at_visits - m.account_paid - reimbursed - borrowed + m.loan_payment
+        out.append(m._replace(paid_at_visits=at_visits, reimbursed=reimbursed, borrowed=borrowed,
+                              from_pocket=pocket))  # fmt: skip
+    return tuple(out)
+
+
+def _path_totals(totals: Totals, months: tuple[Month, ...], financing: Repayment | None) -> Totals:
+    """The totals of the money's path; total cost = net cost + the loan's interest."""
+    interest = ZERO_BAND if financing is None else financing.total_interest
+    paid = reimbursed = ZERO_BAND
+    for m in months:
+        paid += m.paid_at_visits
+        reimbursed += m.reimbursed
+    return totals._replace(paid_at_visits=paid, reimbursed=reimbursed, financing_interest=interest,
+                           total_cost=totals.net_cost + interest)  # fmt: skip

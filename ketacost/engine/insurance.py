@@ -14,9 +14,9 @@ The rules (DESIGN.md "Insurance"; research/rules.md §10):
    the balance (billed − allowed); the plan reimburses allowed − the patient's cost share.
 4. Accumulators reset at each plan-year start; "met so far" applies to the first visit's plan year.
 5. A manufacturer savings program pays the patient's drug cost-sharing above its per-treatment
-   amount, up to its maximum per calendar year (commercial plans only). Only the patient's own
-   dollars count toward the deductible and OOP maximum (a copay-accumulator rule): crediting
-   the program's dollars too would let a higher price lower what the patient pays.
+   amount, up to its maximum per calendar year (commercial plans only). Under a copay
+   accumulator (``--accumulator``, the default and cautious case) only the patient's own dollars
+   count toward the deductible and OOP maximum; with ``--no-accumulator`` the program's too.
 
 Pure functions over frozen values; one call adjudicates one band edge.
 """
@@ -63,6 +63,7 @@ class Plan(NamedTuple):
     deductible_by_year: dict[int, Decimal] | None = None
     oop_max_by_year: dict[int, Decimal] | None = None
     oon_reimbursed: bool = True
+    accumulator: bool = True  # the savings program's dollars do not count (--no-accumulator)
 
     def deductible_for(self, year: int) -> Decimal:
         by_year = self.deductible_by_year
@@ -228,12 +229,14 @@ def adjudicate(
             program_pays = min(relief, left)
             program_left[calendar] = left - program_pays
             capped = left > 0 and program_left[calendar] == 0
-        # Only the patient's own dollars count toward the deductible and the OOP maximum: the
-        # plan does not credit what the savings program paid (a copay-accumulator rule).
+        # Under a copay accumulator (the default) only the patient's own dollars count toward
+        # the deductible and the OOP maximum; without one (--no-accumulator, as the "all
+        # copays count" state laws require of the plans they regulate) the program's do too.
         own = share - program_pays
-        acc.deductible_left -= min(deductible_used, own)
+        counted = own if plan.accumulator else share
+        acc.deductible_left -= min(deductible_used, counted)
         if oop_left is not None:
-            oop_left = acc.oop_left = oop_left - own
+            oop_left = acc.oop_left = oop_left - counted
         results.append(
             ClaimResult(  # positional, in field order: keywords cost twice as much in this loop
                 allowed - share,  # plan_pays
@@ -310,6 +313,7 @@ def plan_for(
         deductible_by_year=None if deductible_by_year is None else dict(deductible_by_year),
         oop_max_by_year=None if oop_by_year is None else dict(oop_by_year),
         oon_reimbursed=not missing_oon_terms(scenario),
+        accumulator=scenario.accumulator,
     )
     return plan, list(notes)
 

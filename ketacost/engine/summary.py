@@ -21,7 +21,7 @@ from ..inputs.scenario import ResolvedScenario
 from ..rules.model import PricingModel
 from .accounts import AccountPayment
 from .course import Visit, build_course
-from .estimate import Claims, Totals, _draw_accounts, _financing, claim_course
+from .estimate import Claims, Totals, _draw_accounts, _financing, _hsa_limit, claim_course
 from .notes import warnings
 from .prices import PriceList, price_list
 from .tax_saving import TaxResult, TaxYearLine, _by_year, price_tax
@@ -75,9 +75,13 @@ def summarize(scenario: ResolvedScenario, rules: Rules) -> Summary:
     spent = tuple((year, tuple(by_edge[edge] for edge in EDGES)) for year, by_edge in years.items())
     tax_key = (*_household(scenario), spent)
     taxed = _TAXES.recall(tax_key, (rules.tax_law,), price_tax, scenario, rules.tax_law, dates,
-                          payments)  # fmt: skip
+                          payments, _hsa_limit(scenario, pricing))  # fmt: skip
     totals = _course_totals(visits, prices, claims, payments, taxed.savings)
     financing, _ = _financing(scenario, totals)
+    if financing is not None:
+        interest_band = financing.total_interest
+        totals = totals._replace(financing_interest=interest_band,
+                                 total_cost=totals.net_cost + interest_band)  # fmt: skip
     cautions = warnings(scenario, pricing, visits, claims.networks, claims.results, payments,
                         claims.plan, scaled=True)  # fmt: skip
     codes = tuple(c.code for c in cautions) + tuple(code for code, _ in taxed.cautions)
@@ -85,12 +89,12 @@ def summarize(scenario: ResolvedScenario, rules: Rules) -> Summary:
     return Summary(totals, interest, taxed.years, codes)
 
 
-# The totals _course_totals sums. Should the estimate's totals grow (the money's path of DESIGN
-# v3: paid_at_visits, reimbursed, …), summaries come from the whole estimate until this module
-# sums the new ones too: slower, never wrong.
+# The totals summarize sums. Should the estimate's totals grow, summaries come from the whole
+# estimate until this module sums the new ones too: slower, never wrong.
 _SUMMED_HERE = Totals._fields == (
     "gross", "plan_pays", "program_pays", "patient_pays", "account_paid", "tax_savings",
-    "net_cost", "cash_out_of_pocket",
+    "net_cost", "cash_out_of_pocket", "paid_at_visits", "reimbursed", "financing_interest",
+    "total_cost",
 )  # fmt: skip
 
 
@@ -112,20 +116,25 @@ def _course_totals(
     """The estimate's totals, summed straight from the claims and the account draws rather
     than through its visit lines and months: the same cents added in another order, so the
     same sums (a test compares them with the estimate's over many scenarios)."""
-    columns: list[list[Decimal]] = [[], [], [], [], []]  # gross, plan, program, patient, account
+    # gross, plan, program, patient, account, reimbursed (a superbill visit's plan payment)
+    columns: list[list[Decimal]] = [[], [], [], [], [], []]
+    superbill = [claims.networks[visit.kind] == "out-of-network" for visit in visits]
     for i, edge in enumerate(EDGES):
-        gross = plan = program = patient = ZERO
-        for visit, result in zip(visits, claims.results[edge], strict=True):
+        gross = plan = program = patient = back = ZERO
+        for visit, result, out in zip(visits, claims.results[edge], superbill, strict=True):
             gross += prices.billed[visit.kind][i]
             plan += result.plan_pays
             program += result.program_pays
             patient += result.patient_pays
+            if out:
+                back += result.plan_pays
         account = ZERO
         for payment in payments[edge]:
             account += payment.total
-        for column, value in zip(columns, (gross, plan, program, patient, account), strict=True):
+        values = (gross, plan, program, patient, account, back)
+        for column, value in zip(columns, values, strict=True):
             column.append(value)
-    gross_band, plan_band, program_band, patient_band, account_band = (
+    gross_band, plan_band, program_band, patient_band, account_band, back_band = (
         Band(*column) for column in columns
     )
     return Totals(
@@ -137,6 +146,9 @@ def _course_totals(
         tax_savings=savings,
         net_cost=patient_band - savings,
         cash_out_of_pocket=patient_band - account_band,
+        paid_at_visits=patient_band + back_band,  # a superbill visit is paid whole, then repaid
+        reimbursed=back_band,
+        total_cost=patient_band - savings,  # plus the loan's interest, added by summarize
     )
 
 

@@ -27,6 +27,7 @@ MAX_COUNT = MAX_SESSIONS  # sessions of one kind; a weekly course for four years
 MAX_MONTHS = 120
 MAX_CHILDREN = 20
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_REIMBURSEMENT_DAYS = 365  # a plan that takes longer than a year to pay is not modelled
 
 Kind = Literal["choice", "text", "count", "money", "percent", "date", "monthday", "flag"]
 
@@ -124,6 +125,24 @@ FIELDS: tuple[FieldSpec, ...] = (
         flag_off="--no-copay-program",
         group=_PLAN,
     ),
+    _f(
+        "reimbursement_days",
+        "count",
+        "Out-of-network (superbill) visits: you pay the whole bill at the visit; the plan's "
+        "payment reaches you this many days later.",
+        default=45,
+        high=MAX_REIMBURSEMENT_DAYS,
+        group=_OON,
+    ),
+    _f(
+        "accumulator",
+        "flag",
+        "The plan keeps the savings program's payments out of your deductible and OOP maximum "
+        "(a copay accumulator, the cautious case); --no-accumulator: they count.",
+        default=True,
+        flag_off="--no-accumulator",
+        group=_PLAN,
+    ),
     _f("fsa", "money", "FSA funds available.", group=_TAX),
     _f("hsa", "money", "HSA funds available.", group=_TAX),
     _f(
@@ -203,6 +222,7 @@ EXAMPLES = {
     "fsa": "1000.00", "hsa": "1000.00", "tax_rate": "30", "income": "85000.00",
     "children": "2", "spouse_income": "40000.00",
     "state_tax_rate": "5", "finance_months": "12", "apr": "9.9", "hsa_balance": "500.00",
+    "reimbursement_days": "45",
 }  # fmt: skip
 PLAN_FIGURES = (
     "deductible", "deductible_met", "coinsurance", "copay", "oop_max", "oop_met",

@@ -26,7 +26,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.words import did_you_mean
 from .fields import FIELD_BY_NAME, FIELDS
-from .scenario import check_together
+from .scenario import apr_needed, check_together
 from .values import convert
 
 Money = Decimal | int | str
@@ -76,6 +76,8 @@ class Plan:
     oon_oop_max: Money | None = None
     oon_oop_met: Money | None = None
     copay_program: bool = True
+    reimbursement_days: int = 45
+    accumulator: bool = True
 
     def __post_init__(self) -> None:
         _checked(self)
@@ -122,6 +124,8 @@ class Financing:
 
     def __post_init__(self) -> None:
         _checked(self)
+        if self.apr is None:  # never a silent 0%
+            raise InputError("apr: " + apr_needed("months", "apr=0"), field="apr")
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

@@ -61,6 +61,8 @@ class ResolvedScenario(NamedTuple):
     oon_oop_max: Decimal | None
     oon_oop_met: Decimal | None
     copay_program: bool
+    reimbursement_days: int
+    accumulator: bool
     fsa: Decimal | None
     hsa: Decimal | None
     tax_rate: Decimal | None
@@ -75,6 +77,8 @@ class ResolvedScenario(NamedTuple):
     hsa_catch_up: bool
     finance_months: int | None
     apr: Decimal | None
+    # the location as typed (`60614`), which `location` resolves (`IL`): shown on every page
+    location_as_given: str | None = None
 
     @property
     def has_plan(self) -> bool:
@@ -98,7 +102,7 @@ class ResolvedScenario(NamedTuple):
         return None if self.location == "US" else self.location
 
 
-assert list(ResolvedScenario._fields) == [f.name for f in FIELDS]
+assert list(ResolvedScenario._fields) == [f.name for f in FIELDS] + ["location_as_given"]
 
 
 def parse_scenario(
@@ -204,6 +208,7 @@ def _resolve(
             f"{out['location']!r} ({territory.name}) is not priced: US territories and "
             "military post offices have no regional price parity (give a state, or US)",
         )
+    out["location_as_given"] = " ".join(str(out["location"]).split())[:100]
     out["location"] = location
     if out["sessions"] is None:
         out["sessions"] = spec.protocol.induction_sessions
@@ -239,6 +244,19 @@ def check_together(out: dict[str, Any], label: Callable[[str], str], options: bo
     _check_household(out, label, refer)
     if out["apr"] is not None and out["finance_months"] is None:
         raise _fail(label("apr"), f"needs {refer('finance_months')}")
+    if out["finance_months"] is not None and out["apr"] is None:
+        where = label("apr")
+        if where == "apr" and label("finance_months") != "finance_months":  # from the CLI
+            where = "--apr"  # named as an option though not given
+        raise _fail(where, apr_needed(label("finance_months"), refer("apr", "0")))
+
+
+def apr_needed(months: str, interest_free: str) -> str:
+    """A loan without a rate is an error, never a silent 0% (issue 23)."""
+    return (
+        f"needed with {months}: the loan's annual rate "
+        f"(say {interest_free} for an interest-free plan)"
+    )
 
 
 def _check_household(out: dict[str, Any], label: Any, refer: Any) -> None:

@@ -10,6 +10,13 @@ from typing import Any
 from ..core.codec import dumps
 from ..core.money import Band, format_money
 from ..engine.estimate import Estimate
+from .inputs_block import (
+    comparison_inputs_line,
+    inputs_line,
+    location_text,
+    money_path_text,
+    total_cost_text,
+)
 from .markdown import escape_markdown, escape_url
 
 DISCLAIMER = (
@@ -25,7 +32,23 @@ TOTAL_LABELS = {
     "tax_savings": "Tax savings",
     "net_cost": "Net cost after tax savings",
     "cash_out_of_pocket": "Cash out of pocket",
+    "paid_at_visits": "Paid at the visits",
+    "reimbursed": "Paid back by the plan later",
+    "financing_interest": "Loan interest",
+    "total_cost": "Total cost (net cost + loan interest)",
 }
+# The totals of the money's path a page leaves out when they say nothing new: no superbill
+# paid back (paid at the visits = you pay), no loan (total cost = net cost).
+PATH_TOTALS = ("paid_at_visits", "reimbursed", "financing_interest", "total_cost")
+
+
+def path_total_shown(est: Estimate, name: str) -> bool:
+    """Whether a page shows the money-path total ``name`` (see :data:`PATH_TOTALS`)."""
+    if name in ("paid_at_visits", "reimbursed"):
+        return any(est.totals.reimbursed.edges())
+    if name in ("financing_interest", "total_cost"):
+        return est.financing is not None
+    return True
 
 
 def band_text(band: Band) -> str:
@@ -64,7 +87,8 @@ class SafeCsvWriter:
 # The kind of visit each line item bills (the item ids are the model's, the kinds the course's).
 _ITEM_KIND = {"evaluation": "consult", "induction": "induction", "booster": "booster",
               "integration": "integration"}  # fmt: skip
-VISIT_FIGURES = ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid", "cash")
+VISIT_FIGURES = ("billed", "plan_pays", "program_pays", "patient_pays", "account_paid", "cash",
+                 "paid_at_visit", "reimbursement")  # fmt: skip
 
 
 def to_csv(est: Estimate) -> str:
@@ -112,7 +136,8 @@ def option_label(row: Any, basis: str) -> str:
 
 
 COMPARE_FIGURES = ("gross", "plan_pays", "program_pays", "patient_pays", "account_paid",
-                   "tax_savings", "net_cost", "cash_out_of_pocket")  # fmt: skip
+                   "tax_savings", "net_cost", "cash_out_of_pocket", "paid_at_visits",
+                   "reimbursed", "financing_interest", "total_cost")  # fmt: skip
 
 
 def comparison_csv(result: Any) -> str:
@@ -134,6 +159,8 @@ def comparison_csv(result: Any) -> str:
 def comparison_markdown(result: Any) -> str:
     """The comparison as a Markdown table, sorted by typical net cost, with its warnings."""
     lines = [f"# Compared by {result.basis}", "", "Sorted by typical net cost.", ""]
+    shared = comparison_inputs_line(result)
+    lines += [] if shared is None else [escape_markdown(shared) + ".", ""]
     lines += _md_table(
         ["Option", "Sessions", "Clinic bill", "Insurance pays", "Savings program pays",
          "You pay", "Net cost (low–high)"],
@@ -143,8 +170,9 @@ def comparison_markdown(result: Any) -> str:
          for r in result.rows],
         "lrrrrrr",
     )  # fmt: skip
-    notes = ["- " + escape_markdown(f"{option_label(r, result.basis)}: {w.message}")
-             for r in result.rows for w in r.warnings]  # fmt: skip
+    notes = ["- " + escape_markdown(w.message) for w in result.warnings]
+    notes += ["- " + escape_markdown(f"{option_label(r, result.basis)}: {w.message}")
+              for r in result.rows for w in r.warnings]  # fmt: skip
     if notes:
         lines += ["## Warnings", "", *notes, ""]
     lines += [f"_{DISCLAIMER}_", ""]
@@ -166,10 +194,13 @@ def _md_table(header: list[str], rows: list[list[str]], align: str) -> list[str]
 def headline(est: Estimate) -> str:
     s = est.scenario
     total = est.totals
-    return (
-        f"{s.route.upper()} course, {s.provider}, {s.location}: clinic bill "
+    text = (
+        f"{s.route.upper()} course, {s.provider}, {location_text(s)}: clinic bill "
         f"{band_text(total.gross)}; you pay {band_text(total.patient_pays)}"
     )
+    for more in (money_path_text(est), total_cost_text(est)):
+        text += "" if more is None else f"; {more[:1].lower()}{more[1:]}"
+    return text
 
 
 def to_markdown(est: Estimate) -> str:
@@ -182,6 +213,8 @@ def to_markdown(est: Estimate) -> str:
         "",
         f"Pricing model as of {est.pricing.as_of} ({escape_markdown(est.pricing.source)}); "
         f"ketacost {est.ketacost_version}. First visit {s.start.isoformat()}.",
+        "",
+        escape_markdown(inputs_line(s)) + ".",
         "",
         "## Line items",
         "",
@@ -199,7 +232,7 @@ def to_markdown(est: Estimate) -> str:
     lines += _md_table(
         ["", "Low", "Typical", "High"],
         [[label, *(format_money(v) for v in getattr(est.totals, name).edges())]
-         for name, label in TOTAL_LABELS.items()],
+         for name, label in TOTAL_LABELS.items() if path_total_shown(est, name)],
         "lrrr",
     )  # fmt: skip
     if est.financing is not None:
@@ -208,24 +241,29 @@ def to_markdown(est: Estimate) -> str:
             f"Financed over {f.months} months at {f.apr}% APR: "
             f"{band_text(f.monthly_payment)} a month (last payment "
             f"{band_text(f.final_payment)}), {band_text(f.total_interest)} interest, "
-            f"{band_text(f.total_paid)} paid in all.",
+            f"{band_text(f.total_paid)} paid in all; total cost "
+            f"{band_text(est.totals.total_cost)}.",
             "",
         ]
     lines += ["## Visits", ""]
     lines += _md_table(
-        ["#", "Date", "Visit", "Billed", "Insurance", "Program", "You pay"],
+        ["#", "Date", "Visit", "Billed", "Insurance", "Program", "You pay", "Paid at visit",
+         "Paid back on"],
         [[str(v.number), v.date, v.label,
           *(format_money(b.typical) for b in (v.billed, v.plan_pays, v.program_pays,
-                                                v.patient_pays))] for v in est.visits],
-        "rllrrrr",
+                                                v.patient_pays, v.paid_at_visit)),
+          (v.reimbursed_on if v.reimbursement.typical else None) or "—"] for v in est.visits],
+        "rllrrrrrl",
     )  # fmt: skip
     lines += ["## Month by month (typical)", ""]
     lines += _md_table(
-        ["Month", "Billed", "You pay", "From FSA/HSA", "Cash", "Loan payment"],
-        [[m.month, *(format_money(b.typical) for b in (m.billed, m.patient_pays, m.account_paid,
-                                                      m.cash, m.loan_payment))]
+        ["Month", "Billed", "You pay", "From FSA/HSA", "Cash", "Loan payment", "Paid at visits",
+         "Paid back", "Borrowed", "From your pocket"],
+        [[m.month, *(format_money(b.typical) for b in (
+            m.billed, m.patient_pays, m.account_paid, m.cash, m.loan_payment, m.paid_at_visits,
+            m.reimbursed, m.borrowed, m.from_pocket))]
          for m in est.cashflow],
-        "lrrrrr",
+        "lrrrrrrrrr",
     )  # fmt: skip
     if est.warnings:
         lines += ["## Warnings", "", *(f"- {escape_markdown(w.message)}" for w in est.warnings),

@@ -22,7 +22,14 @@ from ..engine.notes import Caution
 from ..rules.model import PricingModel
 from . import svg
 from .html import markup, render
-from .plain import DISCLAIMER, TOTAL_LABELS
+from .inputs_block import (
+    comparison_inputs_line,
+    given_inputs,
+    inputs_line,
+    money_path_text,
+    total_cost_text,
+)
+from .plain import DISCLAIMER, TOTAL_LABELS, path_total_shown
 
 KIND_LABELS = {"consult": "evaluation", "induction": "session", "booster": "booster",
                "integration": "integration"}  # fmt: skip
@@ -41,8 +48,10 @@ def _totals_rows(est: Estimate) -> list[dict[str, Any]]:
         band: Band = getattr(est.totals, name)
         if name in OPTIONAL_TOTALS and not any(band.edges()):
             continue
+        if not path_total_shown(est, name):
+            continue
         rows.append({"name": name, "label": label, "band": band,
-                     "strong": name in ("patient_pays", "net_cost")})  # fmt: skip
+                     "strong": name in ("patient_pays", "net_cost", "total_cost")})  # fmt: skip
     return rows
 
 
@@ -116,7 +125,25 @@ def cashflow_series(est: Estimate) -> list[svg.Series]:
         series.append(svg.Series("loan", "Loan payments", _running(payments)))
     elif est.totals.account_paid.typical:
         series.append(line("cash", "Cash", "cash"))
+    if est.totals.reimbursed.typical:  # the line dips when the plan's payment comes back
+        series = [s for s in series if s.cls != "cash"]
+        series.append(svg.Series("cash", "From your pocket", _running(_pocket_steps(est))))
     return series
+
+
+def _pocket_steps(est: Estimate) -> list[tuple[dt.date, Decimal]]:
+    """What leaves your pocket, dated: each visit's payment less the accounts' share (and the
+    loan's), each reimbursement back on its day, each loan payment at its month's end."""
+    financed = est.financing is not None
+    steps = []
+    for v in est.visits:
+        out = v.paid_at_visit.typical - v.account_paid.typical
+        steps.append((dt.date.fromisoformat(v.date), out - (v.cash.typical if financed else 0)))
+        if v.reimbursed_on is not None:
+            steps.append((dt.date.fromisoformat(v.reimbursed_on), -v.reimbursement.typical))
+    for m in est.cashflow:
+        steps.append((_month_end(m.month), m.loan_payment.typical))
+    return sorted(steps, key=lambda step: step[0])
 
 
 def _cashflow_chart(est: Estimate) -> str:
@@ -157,6 +184,9 @@ def estimate_html(est: Estimate, pricing: PricingModel) -> str:
         series=cashflow_series(est),
         months=months,
         has_loan=has_loan,
+        path=has_loan or any(t.reimbursed.edges()),
+        inputs=given_inputs(est.scenario),
+        path_lines=[x for x in (money_path_text(est), total_cost_text(est)) if x is not None],
         kinds=KIND_LABELS,
         disclaimer=DISCLAIMER,
         **_notes(est.warnings, est.assumptions, est.sources),
@@ -184,6 +214,7 @@ def sensitivity_html(result: Sensitivity, base: Estimate | None = None) -> str:
         value=value_text,
         chart=markup(chart),
         base=base,
+        shared=inputs_line(result.scenario),
         disclaimer=DISCLAIMER,
     )
 
@@ -204,7 +235,7 @@ def comparison_html(result: Comparison, pricing: PricingModel) -> str:
                     r.totals.net_cost.high)
         for r in result.rows
     ]  # fmt: skip
-    warnings: dict[str, Caution] = {}
+    warnings: dict[str, Caution] = {w.message: w for w in result.warnings}
     for row in result.rows:
         for w in row.warnings:
             warnings.setdefault(w.message, Caution(w.code, f"{_option(row, result.basis)}: "
@@ -219,6 +250,7 @@ def comparison_html(result: Comparison, pricing: PricingModel) -> str:
         as_of=pricing.as_of,
         option=lambda row: _option(row, result.basis),
         break_even=[describe(e) for e in result.break_even],
+        shared=comparison_inputs_line(result),
         chart=markup(svg.band_whiskers(whiskers, "Typical net cost of each option, low to high")),
         disclaimer=DISCLAIMER,
         **_notes(warnings.values(), [], sources),

@@ -67,6 +67,11 @@ def scenario_schema(*, filled: bool = False) -> dict[str, Any]:
         if filled and spec.default is None and spec.name not in always_filled:
             schema = {"anyOf": [schema, {"type": "null"}], "description": schema["description"]}
         properties[spec.name] = schema
+    if filled:
+        properties["location_as_given"] = {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "description": "The location as typed (`60614`); `location` is what it resolves to.",
+        }
     result: dict[str, Any] = {
         "type": "object",
         "properties": properties,

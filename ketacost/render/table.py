@@ -18,7 +18,14 @@ from ..core.errors import printable
 from ..core.money import ZERO, Band, format_money
 from ..core.words import plural
 from ..engine.estimate import Estimate
-from .plain import DISCLAIMER, TOTAL_LABELS, band_text, option_label
+from .inputs_block import (
+    comparison_inputs_line,
+    inputs_line,
+    location_text,
+    money_path_text,
+    total_cost_text,
+)
+from .plain import DISCLAIMER, TOTAL_LABELS, band_text, option_label, path_total_shown
 
 BAR_WIDTH = 20
 # Warnings shown in the headline box as well: the figure above them rests on them.
@@ -173,7 +180,8 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     s = est.scenario
     t = est.totals
     parts: list[object] = []
-    title = f"{s.route.upper()} · {s.provider} · {s.location} · {plural(s.sessions, 'session')}"
+    where = location_text(s)
+    title = f"{s.route.upper()} · {s.provider} · {where} · {plural(s.sessions, 'session')}"
     if s.boosters:
         title += f" + {plural(s.boosters, 'booster')}"
     head = Text()
@@ -191,10 +199,14 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
             head.append(f"  (saves {format_money(t.tax_savings.typical)})")
         else:
             head.append(f"  (the accounts add {format_money(-t.tax_savings.typical)} of tax)")
+    for more in (money_path_text(est), total_cost_text(est)):  # the money's path (issue 23)
+        if more is not None:
+            head.append(f"\n{more}")
     for w in est.warnings:  # what the "You pay" figure leaves out belongs next to it
         if w.code in HEADLINE_WARNINGS:
             head.append(f"\n{printable(w.message)}", style="yellow")
     parts.append(Panel(head, expand=False))
+    parts.append(Text(inputs_line(s), style="dim"))
 
     items: list[list[Cell]] = []
     for item in est.line_items:
@@ -213,6 +225,8 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     for name, title_text in TOTAL_LABELS.items():
         band = getattr(t, name)
         if name in ("program_pays", "account_paid", "tax_savings") and not any(band.edges()):
+            continue
+        if not path_total_shown(est, name):
             continue
         rows.append([title_text, *(format_money(v) for v in band.edges())])
     if est.financing is not None:
@@ -244,27 +258,17 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
                 format_money(v.patient_pays.typical),
                 format_money(v.deductible_left.typical) if v.deductible_left else "—",
                 format_money(v.oop_left.typical) if v.oop_left else "—",
+                (v.reimbursed_on if v.reimbursement.typical else None) or "—",
             ])  # fmt: skip
         parts.append(FitTable("Visits (typical prices)", [
             Col("#"), Col("Date", justify="left"), Col("Visit", justify="left"),
             Col("Billed"), Col("Plan", drop_empty=True), Col("Program", drop_empty=True),
             Col("You"), Col("Ded. left", "Ded.", drop_empty=True),
             Col("OOP left", "OOP", drop_empty=True),
+            Col("Paid back on", "Back on", drop_empty=True),
         ], visits, key=3))  # fmt: skip
 
-    largest = max((m.patient_pays.typical for m in est.cashflow), default=ZERO)
-    financed = est.financing is not None
-    months: list[list[Cell]] = [
-        [m.month, format_money(m.patient_pays.typical), format_money(m.account_paid.typical),
-         format_money(m.cash.typical), format_money(m.loan_payment.typical) if financed else "",
-         Text(bar(m.patient_pays.typical, largest), style="cyan")]
-        for m in est.cashflow
-    ]  # fmt: skip
-    parts.append(FitTable("Month by month (typical)", [
-        Col("Month", justify="left"), Col("You pay"), Col("FSA/HSA", drop_empty=True),
-        Col("Cash"), Col("Loan", drop_empty=True),
-        Col("", justify="left", optional=True, drop_empty=True),
-    ], months))  # fmt: skip
+    parts.append(_months_table(est))
 
     for w in est.warnings:
         if w.code not in HEADLINE_WARNINGS:
@@ -276,6 +280,33 @@ def estimate_renderables(est: Estimate, *, schedule: bool = False) -> list[objec
     parts.append(_sources(est))
     parts.append(Text(DISCLAIMER, style="italic"))
     return parts
+
+
+def _months_table(est: Estimate) -> FitTable:
+    """Month by month: what you pay, and (when a superbill is paid back or a loan pays) what
+    you hand over at the visits, get back, borrow and what leaves your pocket."""
+    largest = max((m.patient_pays.typical for m in est.cashflow), default=ZERO)
+    financed = est.financing is not None
+    path = financed or any(est.totals.reimbursed.edges())
+
+    def money(band: Band, shown: bool = True) -> str:
+        return format_money(band.typical) if shown else ""
+
+    months: list[list[Cell]] = [
+        [m.month, money(m.patient_pays), money(m.account_paid), money(m.cash),
+         money(m.paid_at_visits, path), money(m.reimbursed, path), money(m.borrowed, financed),
+         money(m.loan_payment, financed), money(m.from_pocket, path),
+         Text(bar(m.patient_pays.typical, largest), style="cyan")]
+        for m in est.cashflow
+    ]  # fmt: skip
+    return FitTable("Month by month (typical)", [
+        Col("Month", justify="left"), Col("You pay", optional=path),
+        Col("FSA/HSA", drop_empty=True), Col("Cash", optional=path),
+        Col("At visits", drop_empty=True),
+        Col("Paid back", "Back", drop_empty=True), Col("Borrowed", "Loan in", drop_empty=True),
+        Col("Loan", drop_empty=True), Col("From pocket", "Pocket", drop_empty=True),
+        Col("", justify="left", optional=True, drop_empty=True),
+    ], months)  # fmt: skip
 
 
 def print_estimate(est: Estimate, console: Console, *, schedule: bool = False) -> None:
@@ -395,7 +426,10 @@ def comparison_renderables(result: object) -> list[object]:
 
     crossings = [Text(f"Break-even: {describe(e)}", style="bold") for e in result.break_even]
     footnote = Text(FOOTNOTE + " Net cost: what you pay less tax savings.", style="dim")
-    return [table, footnote, *crossings, chart, *notes, Text(DISCLAIMER, style="italic")]
+    notes = [Text(f"! {w.message}", style="yellow") for w in result.warnings] + notes
+    shared = comparison_inputs_line(result)
+    head = [] if shared is None else [Text(shared, style="dim")]
+    return [*head, table, footnote, *crossings, chart, *notes, Text(DISCLAIMER, style="italic")]
 
 
 def pricing_renderables(pricing: object, source: str) -> list[object]:

@@ -15,6 +15,7 @@ from rich.text import Text
 from ..core.money import format_money
 from ..core.words import plural
 from ..documents.sensitivity import Row, Sensitivity, largest, span_text
+from .inputs_block import inputs_line
 from .plain import DISCLAIMER
 
 LOW_MARK, HIGH_MARK, AXIS = "▒", "█", "│"
@@ -131,6 +132,7 @@ def sensitivity_renderables(result: Sensitivity, width: int = 80) -> list[object
         "its baseline; each row moves one input, all else held."
     )
     parts.append(head)
+    parts.append(Text(inputs_line(s), style="dim"))
     top = largest(result)
     if top is None:
         parts.append(Text("No input moves the typical net cost.", style="bold"))

@@ -437,6 +437,28 @@ class SavingsProgram(_Value):
             raise ValueError("drug_share is a fraction of the session price, at most 1")
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class AccumulatorLaw(_Value):
+    """A state's "all copays count" law: plans it regulates must count manufacturer assistance
+    (a savings program's payments) toward the deductible and the out-of-pocket maximum."""
+
+    __pydantic_config__ = _STRICT
+
+    state: str  # two-letter code
+    law: str  # statute or bill, as far as verified
+    effective: str  # the first plan years it reaches, YYYY or YYYY-MM-DD
+    plans: str  # the kinds of plans the law reaches
+    drugs: str  # the drugs it covers (many exempt brands with a generic: Spravato has none)
+    reference: tuple[str, ...]
+    date: str
+
+    def __post_init__(self) -> None:
+        _check_sourced(self.reference, self.date)
+        _check_date(self.effective, "effective")
+        if not (len(self.state) == 2 and self.state.isalpha() and self.state.isupper()):
+            raise ValueError(f"state must be a two-letter code, not {self.state[:40]!r}")
+
+
 # Plan and account figures that change by year, each in USD except the coinsurance (percent).
 PLAN_YEAR_FIGURES = (
     "aca_oop_max_self", "aca_oop_max_family",
@@ -524,6 +546,7 @@ class PricingModel(_Value):
     savings_programs: tuple[SavingsProgram, ...]
     plan_limits: PlanLimits
     assumptions: tuple[str, ...] = field(default=())
+    accumulator_laws: tuple[AccumulatorLaw, ...] = field(default=())  # by state (issue 23)
 
     def __post_init__(self) -> None:
         if len(self.as_of) != 10:
@@ -568,4 +591,10 @@ class PricingModel(_Value):
             )
         for limits in self.plan_limits.years.values():
             refs += limits.reference
+        for law in self.accumulator_laws:
+            refs += law.reference
         return list(dict.fromkeys(refs))
+
+    def accumulator_law(self, state: str | None) -> AccumulatorLaw | None:
+        """The state's law requiring the plans it regulates to count manufacturer assistance."""
+        return next((law for law in self.accumulator_laws if law.state == state), None)

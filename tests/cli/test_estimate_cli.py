@@ -13,7 +13,8 @@ import pytest
 from conftest import run_cli
 
 TOTALS = ("gross", "plan_pays", "program_pays", "patient_pays", "account_paid", "tax_savings",
-          "net_cost", "cash_out_of_pocket")  # fmt: skip
+          "net_cost", "cash_out_of_pocket", "paid_at_visits", "reimbursed", "financing_interest",
+          "total_cost")  # fmt: skip
 START = ("--start", "2026-11-27")
 
 
@@ -208,11 +209,13 @@ def test_integration_sessions_follow_dosing_sessions() -> None:
 
 
 def test_financing_zero_apr_is_equal_payments() -> None:
-    d = doc("--session-price", "500", "--sessions", "6", "--no-consult", "--finance-months", "12")
+    d = doc("--session-price", "500", "--sessions", "6", "--no-consult", "--finance-months", "12",
+            "--apr", "0")
     assert d["financing"]["monthly_payment"]["typical"] == Decimal("250.00")  # 3,000 / 12
     assert d["financing"]["total_interest"]["typical"] == 0
     # 1,000 over 3 months: 333.33, 333.33 and a final 333.34, so the payments add up
-    d = doc("--session-price", "1000", "--sessions", "1", "--no-consult", "--finance-months", "3")
+    d = doc("--session-price", "1000", "--sessions", "1", "--no-consult", "--finance-months", "3",
+            "--apr", "0")
     f = d["financing"]
     assert (f["monthly_payment"]["typical"], f["final_payment"]["typical"]) == (
         Decimal("333.33"), Decimal("333.34"))  # fmt: skip
@@ -304,7 +307,7 @@ def test_output_file_is_written_and_inputs_protected(tmp_path: Path) -> None:
     assert json.loads(out.read_text())["schema_version"] == 1
     scenario = tmp_path / "s.yaml"
     scenario.write_text("route: iv\n")
-    refused = run_cli("estimate", "--scenario", str(scenario), "--output", str(scenario))
+    refused = run_cli("estimate", "--json", "--scenario", str(scenario), "--output", str(scenario))
     assert refused.code == 2 and "refusing" in refused.err
     assert scenario.read_text() == "route: iv\n"
 

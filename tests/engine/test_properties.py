@@ -24,7 +24,8 @@ from ketacost.rules.model import PricingModel
 TODAY = dt.date(2026, 11, 27)
 EDGES = ("low", "typical", "high")
 TOTALS = ("gross", "plan_pays", "program_pays", "patient_pays", "account_paid", "tax_savings",
-          "net_cost", "cash_out_of_pocket")  # fmt: skip
+          "net_cost", "cash_out_of_pocket", "paid_at_visits", "reimbursed", "financing_interest",
+          "total_cost")  # fmt: skip
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
@@ -141,8 +142,12 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
             values["state_tax_rate"] = draw(percent(13))
     if draw(st.booleans()):
         values["finance_months"] = str(draw(st.integers(1, 72)))
-        if draw(st.booleans()):
-            values["apr"] = draw(percent(36))
+        values["apr"] = draw(st.sampled_from(["0", "17.99"]) | percent(36))
+    if draw(st.booleans()):
+        values["reimbursement_days"] = str(
+            draw(st.sampled_from([0, 30, 45, 365]) | st.integers(0, 365))
+        )
+    values["accumulator"] = draw(st.sampled_from([True, True, False]))
     return values
 
 
@@ -299,8 +304,47 @@ def test_document_invariants(values: dict[str, Any], pricing: PricingModel) -> N
     for before, after in itertools.pairwise(months):
         year, month = int(before[:4]), int(before[5:])
         assert after == (f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}")
-    if doc.financing is None:
-        assert months[-1] == days[-1][:7]
+    if doc.financing is None:  # the months run to the last visit or the last reimbursement
+        back = [v.reimbursed_on[:7] for v in doc.visits if v.reimbursed_on is not None]
+        assert months[-1] == max([days[-1][:7], *back])
+
+
+@FAST
+@given(values=scenarios())
+def test_the_money_path_adds_up_to_the_cash_out_of_pocket(
+    values: dict[str, Any], pricing: PricingModel
+) -> None:
+    """What leaves your pocket month by month adds up, to the cent and at every band edge, to the
+    cash out of pocket (plus the loan's interest when financed): what is paid at the visits
+    comes back as reimbursements, what the loan pays is repaid in its payments (issue 23)."""
+    doc = run(values, pricing)
+    t = doc.totals
+    for e in EDGES:
+        interest = ZERO if doc.financing is None else at(doc.financing, "total_interest", e)
+        assert summed(doc.cashflow, "from_pocket", e) == at(t, "cash_out_of_pocket", e) + interest
+        assert at(t, "financing_interest", e) == interest
+        assert at(t, "total_cost", e) == at(t, "net_cost", e) + interest
+        assert at(t, "paid_at_visits", e) == summed(doc.visits, "paid_at_visit", e)
+        assert at(t, "paid_at_visits", e) == summed(doc.cashflow, "paid_at_visits", e)
+        assert at(t, "reimbursed", e) == summed(doc.visits, "reimbursement", e)
+        assert at(t, "reimbursed", e) == summed(doc.cashflow, "reimbursed", e)
+        assert at(t, "paid_at_visits", e) == at(t, "patient_pays", e) + at(t, "reimbursed", e)
+        for m in doc.cashflow:
+            expected = (
+                at(m, "paid_at_visits", e)
+                - at(m, "account_paid", e)
+                - at(m, "reimbursed", e)
+                - at(m, "borrowed", e)
+                + at(m, "loan_payment", e)
+            )
+            assert at(m, "from_pocket", e) == expected, (m.month, e)
+        for v in doc.visits:
+            if v.coverage != "out-of-network":  # only a superbill is paid whole and paid back
+                assert at(v, "reimbursement", e) == 0 and v.reimbursed_on is None
+            elif v.reimbursed_on is not None:
+                gap = dt.date.fromisoformat(v.reimbursed_on) - dt.date.fromisoformat(v.date)
+                assert gap.days == doc.scenario.reimbursement_days
+                assert at(v, "paid_at_visit", e) == at(v, "billed", e) - at(v, "program_pays", e)
 
 
 @FAST

@@ -62,3 +62,27 @@ def test_a_summary_falls_back_to_the_estimate_when_the_totals_grow(
     fast = summarize(scenario, rules)
     monkeypatch.setattr(module, "_SUMMED_HERE", False)
     assert summarize(scenario, rules) == fast
+
+
+@pytest.mark.parametrize(
+    "values",
+    [  # the money's path and the HSA limit (issue 23), which the mixed workload does not reach
+        {"coverage": "out-of-network", "oon_deductible": "1000", "oon_coinsurance": "40",
+         "oon_allowed": "60", "location": "60614", "start": "2027-01-04"},
+        {"location": "IL", "income": "72000", "hsa": "9000", "hdhp": "true",
+         "deductible": "3500", "session_price": "1500", "start": "2027-01-04"},
+        {"location": "IL", "income": "72000", "hsa": "9000", "hsa_coverage": "family",
+         "hsa_balance": "400", "hdhp": "true", "deductible": "3500", "session_price": "1500",
+         "start": "2027-01-04"},
+        {"start": "2027-01-04", "finance_months": "12", "apr": "17.99", "fsa": "500",
+         "tax_rate": "30"},
+    ],
+)  # fmt: skip
+def test_a_summary_of_the_money_path_equals_its_estimate(
+    values: dict[str, str], pricing: PricingModel
+) -> None:
+    rules = rules_of(pricing)
+    scenario = parse_scenario(values, pricing, TODAY)
+    full, summary = estimate(scenario, rules), summarize(scenario, rules)
+    assert summary.totals == full.totals
+    assert summary.warnings == tuple(c.code for c in full.warnings)
