@@ -17,6 +17,7 @@ from typing import Any
 
 from ..core.codec import dumps_compact
 from ..core.errors import InputError
+from ..core.words import csv_cell
 from ..engine.estimate import Estimate
 from ..engine.summary import FIGURE_COLUMNS, Summary, figure_values
 
@@ -67,11 +68,6 @@ def csv_header() -> bytes:
     return (",".join(CSV_COLUMNS) + "\n").encode("ascii")
 
 
-# A spreadsheet runs a cell that starts like a formula: such an id starts with a quote instead,
-# as render.plain.csv_cell does for the other tables (OWASP's advice).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cells(*cells: str) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(cells)
@@ -81,8 +77,7 @@ def _csv_cells(*cells: str) -> str:
 def _id_cell(record_id: str | None) -> str:
     if record_id is None:
         return ""
-    text = "'" + record_id if record_id.startswith(_FORMULA_START) else record_id
-    return _csv_cells(text)
+    return _csv_cells(str(csv_cell(record_id)))
 
 
 def csv_row(number: int, record_id: str | None, summary: Summary) -> bytes:

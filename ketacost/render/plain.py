@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
 from ..core.codec import dumps
 from ..core.money import Band, format_money
+from ..core.words import csv_cell
 from ..engine.estimate import Estimate
 from .inputs_block import (
     comparison_inputs_line,
@@ -60,18 +60,6 @@ def band_text(band: Band) -> str:
 
 def to_json(document: Any) -> str:
     return dumps(document) + "\n"
-
-
-# A cell a spreadsheet would run as a formula (=HYPERLINK(…) from a pricing label, issue 13
-# item 6) starts with a quote instead, as OWASP advises; plain numbers (-5.00) stay numbers.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
-
-
-def csv_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs as a formula."""
-    formula = isinstance(value, str) and value.startswith(_FORMULA_START)
-    return "'" + value if formula and not _PLAIN_NUMBER.fullmatch(value) else value
 
 
 class SafeCsvWriter:
