@@ -29,19 +29,13 @@ def to_pdf(notice: RightToEstimateNotice, issued: dt.date) -> bytes:
     """One letter page; the clinic's name in any script the GFE's fonts print."""
     from fpdf import FPDF
 
-    from .gfe_form import FONTS
-    from .gfe_pdf import FALLBACKS, FONT, refuse_unprintable
+    from .pdf_fonts import FONT, embed_fonts, refuse_unprintable
 
     if notice.clinic:
         refuse_unprintable(notice.clinic, "the clinic profile's name")
     pdf = FPDF(format="letter", unit="mm")
     pdf.set_margins(20, 18, 20)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    for family, file in FALLBACKS:
-        pdf.add_font(family, "", str(FONTS / file))
-    pdf.set_fallback_fonts([family for family, _ in FALLBACKS], exact_match=False)
-    pdf.set_text_shaping(True)
+    embed_fonts(pdf)
     pdf.set_title(notice.title)
     pdf.set_creator(f"ketacost {notice.ketacost_version}")
     pdf.set_creation_date(dt.datetime.combine(issued, dt.time(), tzinfo=dt.UTC))

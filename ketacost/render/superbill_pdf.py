@@ -1,8 +1,9 @@
 """The superbill as a PDF (fpdf2), in the CMS-1500's order, on one letter page for a typical
 month of visits (more lines flow onto more pages, the table's header repeated).
 
-The DejaVu Sans TTF the GFE embeds (``render/fonts``) prints Latin, Greek, Cyrillic and
-Vietnamese names as typed. The PDF is deterministic: its creation date is the statement date.
+It embeds the fonts of :mod:`.pdf_fonts`, as the GFE does: a name in Latin, Greek, Cyrillic,
+Vietnamese, Arabic, Devanagari, Chinese, Japanese or Korean prints as typed, and a character no
+font has is refused by name. The PDF is deterministic: its creation date is the statement date.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from ..documents.superbill import Superbill, full_name
-from .gfe_form import FONTS
+from .pdf_fonts import FONT, embed_fonts, refuse_unprintable
 from .superbill_form import (
     ATTESTATION,
     HOW_TO_FILE,
@@ -25,7 +26,6 @@ from .superbill_form import (
     total_rows,
 )
 
-FONT = "DejaVu"
 INK = (29, 36, 48)
 MUTED = (91, 101, 115)
 SOFT = (244, 246, 249)
@@ -42,6 +42,8 @@ def _document(bill: Superbill) -> Any:
             self.set_y(-11)
             self.set_font(FONT, "", 7.5)
             self.set_text_color(*MUTED)
+            self.set_font(FONT, "B", 7.5)  # fpdf2 keeps the last fallback font's state otherwise
+            self.set_font(FONT, "", 7.5)
             self.multi_cell(0, 3.5, f"{bill.billing_provider.name} · Superbill {bill.id} · "
                             f"{name} · page {self.page_no()} of {{nb}}",
                             align="C")  # fmt: skip
@@ -49,8 +51,7 @@ def _document(bill: Superbill) -> Any:
     pdf = SuperbillPdf(format="letter", unit="mm")
     pdf.set_margins(14, 12, 14)
     pdf.set_auto_page_break(True, margin=14)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    embed_fonts(pdf)
     pdf.set_title(f"{TITLE} — {name}")
     pdf.set_author(bill.billing_provider.name)
     pdf.set_creator(f"ketacost {bill.ketacost_version}")
@@ -61,10 +62,7 @@ def _document(bill: Superbill) -> Any:
 
 
 def _refuse_missing_glyphs(pdf: Any, bill: Superbill) -> None:
-    """A name the font cannot draw would print blank: refuse it, naming the characters."""
-    from ..core.errors import InputError
-
-    cmap = pdf.fonts[FONT.lower()].cmap
+    """A name no embedded font can draw would print blank: refuse it, naming the characters."""
     p, b, r = bill.patient, bill.billing_provider, bill.rendering_provider
     texts = {
         "the patient's name": " ".join(x or "" for x in p.name),
@@ -75,12 +73,7 @@ def _refuse_missing_glyphs(pdf: Any, bill: Superbill) -> None:
         "the rendering provider": f"{r.name} {r.credentials or ''}" if r else "",
     }
     for where, text in texts.items():
-        missing = sorted({c for c in text if not c.isspace() and ord(c) not in cmap})
-        if missing:
-            shown = " ".join(f"{c} (U+{ord(c):04X})" for c in missing[:5])
-            raise InputError(f"--format pdf: the PDF font cannot print {shown} in {where}; "
-                             "use --format html, which the browser prints with its own fonts",
-                             field="--format")  # fmt: skip
+        refuse_unprintable(text, where)
 
 
 def _heading(pdf: Any, text: str) -> None:
