@@ -290,18 +290,25 @@ def plan_for(
     ``dates`` are the course's visit dates: each plan year they fall in gets its own figures."""
     month, day = _month_day(scenario.plan_year_start)
     years = plan_years([scenario.start, *dates], (month, day))
-    deductible_by_year, oop_by_year, coinsurance, notes = _defaults(
+    deductible_by_year, oop_by_year, coinsurance, default_notes = _defaults(
         limits, scenario.plan_type, scenario.hdhp, scenario.deductible is None,
         scenario.coinsurance is None, scenario.copay is None, scenario.oop_max is None,
         tuple(years),
     )  # fmt: skip
+    notes = list(default_notes)
+    # What was paid toward a deductible counts toward the out-of-pocket maximum (45 CFR
+    # 156.130: cost sharing includes deductibles): the OOP already paid is at least that.
+    oop_met = _at_least_the_deductible(scenario.oop_met, scenario.deductible_met, "", notes)
+    oon_oop_met = _at_least_the_deductible(
+        scenario.oon_oop_met, scenario.oon_deductible_met, "out-of-network ", notes
+    )
     plan = Plan(
         deductible=scenario.deductible or ZERO,
         deductible_met=scenario.deductible_met or ZERO,
         coinsurance=(scenario.coinsurance or ZERO) if coinsurance is None else coinsurance,
         copay=scenario.copay,
         oop_max=scenario.oop_max,
-        oop_met=scenario.oop_met or ZERO,
+        oop_met=oop_met,
         hdhp=scenario.hdhp,
         plan_year_start=(month, day),
         oon_deductible=scenario.oon_deductible or ZERO,
@@ -309,13 +316,24 @@ def plan_for(
         oon_coinsurance=scenario.oon_coinsurance or ZERO,
         oon_allowed=scenario.oon_allowed if scenario.oon_allowed is not None else ZERO,
         oon_oop_max=scenario.oon_oop_max,
-        oon_oop_met=scenario.oon_oop_met or ZERO,
+        oon_oop_met=oon_oop_met,
         deductible_by_year=None if deductible_by_year is None else dict(deductible_by_year),
         oop_max_by_year=None if oop_by_year is None else dict(oop_by_year),
         oon_reimbursed=not missing_oon_terms(scenario),
         accumulator=scenario.accumulator,
     )
-    return plan, list(notes)
+    return plan, notes
+
+
+def _at_least_the_deductible(
+    oop_met: Decimal | None, deductible_met: Decimal | None, which: str, notes: list[str]
+) -> Decimal:
+    if oop_met is not None or not deductible_met:
+        return oop_met or ZERO
+    notes.append(f"The {which}deductible already met ({format_money(deductible_met)}) counts "
+                 f"toward the {which}out-of-pocket maximum: that much is taken as already "
+                 "paid toward it.")  # fmt: skip
+    return deductible_met
 
 
 @lru_cache(maxsize=64)

@@ -241,6 +241,13 @@ def check_together(out: dict[str, Any], label: Callable[[str], str], options: bo
             raise _fail(
                 label(big), f"{out[big]} is below the {small.replace('_', ' ')} {out[small]}"
             )
+    for met, oop in (("deductible_met", "oop_met"), ("oon_deductible_met", "oon_oop_met")):
+        if out[met] is not None and out[oop] is not None and out[oop] < out[met]:
+            raise _fail(  # what was paid toward the deductible counts toward the OOP maximum
+                label(oop),
+                f"{out[oop]} is less than the {met.replace('_', ' ')} {out[met]}, which counts "
+                "toward it",
+            )
     _check_household(out, label, refer)
     if out["apr"] is not None and out["finance_months"] is None:
         raise _fail(label("apr"), f"needs {refer('finance_months')}")
