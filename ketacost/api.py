@@ -42,20 +42,37 @@ def load_pricing(path: str | Path) -> Rules:
 
 
 def resolve(
-    scenario: Scenario, rules: Rules | PricingModel | None = None, today: dt.date | None = None
+    scenario: Scenario,
+    rules: Rules | PricingModel | None = None,
+    today: dt.date | str | None = None,
 ) -> ResolvedScenario:
     """``scenario`` with every default filled in under ``rules`` (the route's protocol, the
     provider, the state of a ZIP code; ``start``: ``today``, else the clock's date)."""
     chosen = _rules(rules)
-    return parse_scenario(scenario.to_values(), chosen.pricing, today or dt.date.today(),
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a ketacost.Scenario(…) (Scenario.from_values for a "
+                        f"mapping), not {type(scenario).__name__}")  # fmt: skip
+    return parse_scenario(scenario.to_values(), chosen.pricing, _today(today),
                           options=False)  # fmt: skip
+
+
+def _today(today: dt.date | str | None) -> dt.date:
+    """The day a scenario without ``start`` begins: a date or its YYYY-MM-DD text; the clock's
+    date when None."""
+    if today is None:
+        return dt.date.today()
+    from .inputs.fields import FIELD_BY_NAME
+    from .inputs.values import convert
+
+    day: dt.date = convert(FIELD_BY_NAME["start"], today, "today")
+    return day
 
 
 def estimate(
     scenario: Scenario,
     rules: Rules | PricingModel | None = None,
     *,
-    today: dt.date | None = None,
+    today: dt.date | str | None = None,
 ) -> Estimate:
     """The estimate of ``scenario``'s whole course: the document ``ketacost estimate --json``
     prints, as an object whose attributes mirror its keys (``e.totals.patient_pays.typical``).
@@ -74,7 +91,7 @@ def compare(
     locations: Iterable[str] | None = None,
     months: int | None = None,
     rules: Rules | PricingModel | None = None,
-    today: dt.date | None = None,
+    today: dt.date | str | None = None,
 ) -> Comparison:
     """Options side by side under the same plan, accounts and household (``ketacost compare``):
     every route (or ``routes``), or ``providers`` or ``locations`` for the scenario's route;
@@ -83,12 +100,14 @@ def compare(
     values = scenario.to_values()
     defaults = Scenario()
     # the dimension compared replaces the scenario's own value, which must then be its default
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a ketacost.Scenario(…), not {type(scenario).__name__}")
     if not (providers or locations) and scenario.route == defaults.route:
         values["route"] = None
     if locations and scenario.location == defaults.location:
         values["location"] = None
     return compare_options(
-        values, chosen, today or dt.date.today(),
+        values, chosen, _today(today),
         providers=_listed(providers), locations=_listed(locations), months=months,
         routes=_listed(routes), options=False,
     )  # fmt: skip
@@ -98,7 +117,7 @@ def sensitivity(
     scenario: Scenario,
     rules: Rules | PricingModel | None = None,
     *,
-    today: dt.date | None = None,
+    today: dt.date | str | None = None,
 ) -> Sensitivity:
     """Each input moved one at a time, and how far the typical net cost swings, largest first
     (``ketacost sensitivity``)."""

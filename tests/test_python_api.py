@@ -219,3 +219,15 @@ def test_the_hsa_limit_fields_live_in_accounts() -> None:
     assert "did you mean 'family'" in str(caught.value)
     with pytest.raises(ketacost.InputError, match="hsa_balance: must not be negative"):
         Accounts(hsa_balance=-1)
+
+
+def test_wrong_arguments_say_what_they_should_be() -> None:
+    with pytest.raises(TypeError, match=r"scenario must be a ketacost.Scenario\(…\)"):
+        ketacost.estimate({"route": "iv"})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="scenario must be"):
+        ketacost.compare(None)  # type: ignore[arg-type]
+    e = ketacost.estimate(Scenario(), today="2027-03-01")
+    assert e.visits[0].date == "2027-03-01"
+    with pytest.raises(ketacost.InputError) as caught:
+        ketacost.estimate(Scenario(), today="March")
+    assert caught.value.field == "today"

@@ -8,7 +8,8 @@ import json
 from conftest import run_cli
 
 SPRAVATO = ("estimate", "--route", "spravato", "--deductible", "1500", "--coinsurance", "20",
-            "--oop-max", "2000", "--no-copay-program", "--start", "2027-01-04", "--json")  # fmt: skip
+            "--oop-max", "2000", "--no-copay-program", "--start", "2027-01-04",
+            "--json")  # fmt: skip
 
 
 def test_the_deductible_met_is_taken_as_paid_toward_the_oop_maximum() -> None:
