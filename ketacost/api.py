@@ -97,11 +97,11 @@ def compare(
     every route (or ``routes``), or ``providers`` or ``locations`` for the scenario's route;
     ``months``: the first months of each protocol. Rows sorted by typical net cost."""
     chosen = _rules(rules)
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"scenario must be a ketacost.Scenario(…), not {type(scenario).__name__}")
     values = scenario.to_values()
     defaults = Scenario()
     # the dimension compared replaces the scenario's own value, which must then be its default
-    if not isinstance(scenario, Scenario):
-        raise TypeError(f"scenario must be a ketacost.Scenario(…), not {type(scenario).__name__}")
     if not (providers or locations) and scenario.route == defaults.route:
         values["route"] = None
     if locations and scenario.location == defaults.location:
