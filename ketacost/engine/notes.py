@@ -20,7 +20,7 @@ from .course import Visit
 from .insurance import ClaimResult, Network, Plan, missing_oon_terms, plan_years
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no account money
-    from ..rules.taxlaw import TaxLaw
+    from ..rules.compiled_law import TaxLaw
 
 
 class Caution(NamedTuple):

@@ -31,7 +31,8 @@ from ..core.money import EDGES, HUNDRED, ZERO, ZERO_BAND, Band, cents, format_mo
 from ..inputs.scenario import ResolvedScenario
 
 if TYPE_CHECKING:  # the law is read on first use: most estimates have no income to tax
-    from ..rules.taxlaw import FederalYear, StateTax, TaxLaw
+    from ..rules.compiled_law import TaxLaw
+    from ..rules.taxlaw import FederalYear, StateTax
 from .tax_liability import AccountMoney, Household, Liability, liability
 
 

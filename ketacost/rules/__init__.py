@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .compiled_law import TaxLaw
     from .gfe_rules import GfeRules
     from .model import PricingModel
-    from .taxlaw import TaxLaw
 
 
 class Rules:

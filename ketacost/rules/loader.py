@@ -24,8 +24,8 @@ from .._version import __version__
 from ..core.codec import from_plain, to_plain
 from ..core.errors import PricingError
 from . import Rules
+from .compiled_law import TaxLaw
 from .model import PricingModel
-from .taxlaw import TaxLaw
 
 if TYPE_CHECKING:  # paths are str here: pathlib costs `estimate --json` about 10 ms to import
     from pathlib import Path

@@ -151,7 +151,7 @@ def test_the_year_on_file_is_asked_of_the_tax_law(pricing: PricingModel) -> None
     from ketacost.engine.estimate import estimate
     from ketacost.inputs.scenario import parse_scenario
     from ketacost.rules import Rules
-    from ketacost.rules.taxlaw import TaxLaw
+    from ketacost.rules.compiled_law import TaxLaw
 
     values = {"start": "2027-01-04", "fsa": "1000", "hsa": "500", "hdhp": True,
               "deductible": "3500", "income": "72000"}  # fmt: skip
