@@ -8,11 +8,10 @@ Targets (issues 16 and 22):
 - start-up: `ketacost estimate --json` ≤ 6× `python -c pass`, the table ≤ 10×: the median of
   per-round ratios, each round running the bare interpreter and both commands back to back
   (paired, so a machine that gets busier or quieter during the run moves both sides);
-- batch: ≥ 4,300 mixed scenarios a second through `ketacost batch`, the whole process
-  (start-up included) on all cores: a guard against regression, the rate of the code of
-  issue 22 on the reference machine (2 cores). The 10,000/s of issue 16 is retired (issue 25):
-  a full document is 15.7 KB of about 410 exact decimals, and Python writes about 4,300 a
-  second of them on two cores;
+- batch: ≥ 3,000 mixed scenarios a second through `ketacost batch`, the whole process
+  (start-up included) on all cores: a guard against regression. The 10,000/s of issue 16 is
+  retired (issue 25). The code of issue 22 wrote about 4,000 documents a second on two cores;
+  the money's path (issue 23) made a document 24% larger (19.9 KB) and the rate about 3,050;
 - sweep (issue 25): `ketacost sweep` on a 4,080-scenario grid (4 routes × every state and DC ×
   10 deductibles × 2 coinsurance rates, an FSA and an income) ≥ 2× the rows a second of the
   full-document `batch` of the same 4,080 scenarios, both whole processes, run in pairs;
@@ -51,7 +50,7 @@ MEMORY_LINES = int(os.environ.get("BENCH_MEMORY_LINES", "1000000"))
 JOBS = int(os.environ.get("BENCH_JOBS", "0")) or os.cpu_count() or 1
 SWEEP_RUNS = int(os.environ.get("BENCH_SWEEP_RUNS", "5"))
 # batch's rate of the code of issue 22 on the reference machine: guarded against regression
-BATCH_GUARD = 4_300.0
+BATCH_GUARD = 3_000.0  # the v3 document (issue 23) is 24% larger: 3,050/s measured paired
 ENV = {**os.environ, "NO_COLOR": "1"}
 
 Result = tuple[str, float, float, str]  # (name, value, target, "<=" or ">=")
