@@ -11,7 +11,7 @@ import typer
 
 from ..core.errors import InputError
 from .options import ForceOpt, PricingOpt, _choices, scenario_options
-from .output import emit
+from .output import emit, emit_document
 from .runs import build_scenario, load_clinic, load_rules, pricing_path
 
 GFE_FORMATS = ("html", "pdf", "markdown", "json", "fhir")
@@ -160,17 +160,7 @@ def gfe_command(
     )  # fmt: skip
     result = render(document, kind)
     inputs = [clinic_file, pricing_path(pricing_file)]
-    if isinstance(result, bytes):
-        if to_stdout:
-            sys.stdout.buffer.write(result)
-            sys.stdout.flush()
-            return
-        from ..files.output import output_stream
-
-        with output_stream(output, inputs, binary=True, force=force) as handle:
-            handle.write(result)
-        return
-    emit(result, None if to_stdout else output, inputs, force=force)
+    emit_document(result, output, inputs, force=force)
 
 
 def _check_suffix(output: str | None, kind: str, fmt: str | None) -> None:

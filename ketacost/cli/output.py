@@ -32,6 +32,25 @@ def emit(text: str, output: str | None, inputs: list[str | None], *, force: bool
     write_atomic(output, text, [i for i in inputs if i], force=force)
 
 
+def emit_document(
+    result: str | bytes, output: str | None, inputs: list[str | None], *, force: bool
+) -> None:
+    """A rendered document (text, or a PDF's bytes) to stdout or ``--output``, as :func:`emit`
+    writes text; a PDF goes out whole, never half written over a file."""
+    to_stdout = output is None or output == "-"
+    if not isinstance(result, bytes):
+        emit(result, None if to_stdout else output, inputs, force=force)
+        return
+    if to_stdout:
+        sys.stdout.buffer.write(result)
+        sys.stdout.flush()
+        return
+    from ..files.output import output_stream
+
+    with output_stream(output, inputs, binary=True, force=force) as handle:
+        handle.write(result)
+
+
 def say(line: str, *, stdout: bool = False) -> None:
     """One line for the person at the terminal (``Wrote FILE``, ``FILE: valid``), on stderr
     (``stdout``: on stdout, when the line is the command's answer). A file name or label in it

@@ -11,7 +11,7 @@ import typer
 
 from ..core.errors import InputError
 from .options import ForceOpt, PricingOpt, _choices
-from .output import emit
+from .output import emit_document
 from .runs import load_clinic, load_model, pricing_path
 
 FORMATS = ("pdf", "html", "markdown", "json", "cms1500")
@@ -113,17 +113,7 @@ def superbill_command(
         sys.stderr.write(f"Warning: {note.message}\n")
     result = render(bill, kind)
     inputs = [clinic_file, patient_file, visits_file, pricing_path(pricing_file)]
-    if isinstance(result, bytes):
-        if to_stdout:
-            sys.stdout.buffer.write(result)
-            sys.stdout.flush()
-            return
-        from ..files.output import output_stream
-
-        with output_stream(output, inputs, binary=True, force=force) as handle:
-            handle.write(result)
-        return
-    emit(result, None if to_stdout else output, inputs, force=force)
+    emit_document(result, output, inputs, force=force)
 
 
 def _format(fmt: str | None, output: str | None) -> str:
