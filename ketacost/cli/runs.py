@@ -42,9 +42,19 @@ def output_format(
                          f"{did_you_mean(fmt, FORMATS)}", field="--format")  # fmt: skip
     if json_flag and fmt is not None and fmt.lower() != "json":
         raise InputError(f"--json contradicts --format {fmt}", field="--json")
-    if json_flag or fmt is not None or output is None or output == "-":
+    if output is None or output == "-":
         return "json" if json_flag else (fmt or "table").lower()
     suffix = os.path.splitext(output)[1].lower()
+    if json_flag or fmt is not None:
+        chosen = "json" if json_flag else str(fmt).lower()
+        named = {**SUFFIX_FORMATS, ".pdf": "pdf"}.get(suffix)
+        if named is not None and named != chosen:  # HTML in e.pdf, JSON in e.csv: refused
+            raise InputError(
+                f"--output: {output!r} is named for {named}, but the output is {chosen}; "
+                "name the file for its format, or leave --format out to follow the name",
+                field="--output",
+            )
+        return chosen
     kind = SUFFIX_FORMATS.get(suffix)
     if kind is None or kind not in allowed:
         known = ", ".join(s for s, k in SUFFIX_FORMATS.items() if k in allowed)
