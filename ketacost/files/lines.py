@@ -104,5 +104,22 @@ def without_bom(lines: Iterator[str], label: str) -> Iterator[str]:
         raise InputError(
             f"{label}: looks like UTF-16 text; batch reads UTF-8 (save it as UTF-8)", field=label
         )
+    second = next(lines, None)
+    for line in (first, second):  # a PDF, an image, a spreadsheet: refused, not N line errors
+        if line is not None and not isinstance(line, LineTooLong) and _binary(line):
+            raise InputError(
+                f"{label}: not UTF-8 text (a binary file?); batch reads JSONL or CSV text",
+                field=label,
+            )
     yield first[1:] if first.startswith("\ufeff") else first  # a LineTooLong stays one
+    if second is not None:
+        yield second
     yield from lines
+
+
+def _binary(line: str) -> bool:
+    """One of a file's first lines is binary: it holds a NUL, or is mostly bytes that are not
+    UTF-8 (read as U+FFFD; a PDF's second line). One Latin-1 letter in a record is that
+    record's error, not the file's."""
+    text = line.rstrip("\r\n")
+    return "\x00" in text or (len(text) >= 4 and text.count("\ufffd") * 4 > len(text))

@@ -446,3 +446,15 @@ def test_a_utf16_file_is_refused_by_name(encoding: str, tmp_path: Path) -> None:
         run.err == f"Error: {path}: looks like UTF-16 text; batch reads UTF-8 (save it as UTF-8)\n"
     )
     assert run.out == ""
+
+
+def test_a_binary_file_is_refused_not_read_line_by_line(tmp_path: Path) -> None:
+    """A PDF given to batch was 1,304 error lines and exit 4 (first-hour review): a file whose
+    first lines are binary is refused whole, naming it; its first line alone looks like text."""
+    path = tmp_path / "gfe.pdf"
+    path.write_bytes(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\x00\x00\n")
+    run = run_cli("batch", str(path))
+    assert run.code == 2
+    assert run.out == ""
+    assert run.err == (f"Error: {path}: not UTF-8 text (a binary file?); batch reads JSONL or "
+                       "CSV text\n")  # fmt: skip
