@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -118,9 +119,10 @@ class FitTable:
         """Each row: its key cells as a heading, then ``header value`` pairs packed in lines."""
         yield Text(self.title, style="italic", overflow="ignore")
         for row in self.rows:
-            heading = Text(" ".join(_plain(c) for c in row[: self.key] if _plain(c)),
-                           style="bold", overflow="ignore")  # fmt: skip
-            yield heading
+            heading = " ".join(_plain(c) for c in row[: self.key] if _plain(c))
+            # wrapped here, at spaces: the console may print with soft wrap (no wrapping at all)
+            for part in textwrap.wrap(heading, width, break_long_words=False) or [""]:
+                yield Text(part, style="bold", no_wrap=True, overflow="ignore")
             pairs = []
             for col, cell in zip(self.columns[self.key :], row[self.key :], strict=True):
                 value = _plain(cell)

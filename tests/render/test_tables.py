@@ -124,3 +124,18 @@ def test_hospital_figures_say_they_are_low_confidence(monkeypatch: pytest.Monkey
     both = table(100, "compare", "--route", "iv", "--providers", "clinic,hospital",
                  "--start", "2027-01-04", monkeypatch=monkeypatch)  # fmt: skip
     assert "! hospital: Hospital prices are low-confidence" in both
+
+
+@pytest.mark.parametrize("width", [40, 60])
+def test_a_stacked_rows_long_label_wraps_to_the_width(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spravato's label and codes (96 characters) ran past a 40- or 60-column terminal when the
+    line items stacked (first-hour review); only a source's URL may be longer than the width."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    run = run_cli("estimate", "--route", "spravato", "--deductible", "1500", "--coinsurance", "20",
+                  "--oop-max", "4000", "--start", "2027-01-04", "--location", "TX")  # fmt: skip
+    assert run.code == 0
+    long = [line for line in run.out.splitlines() if len(line) > width and "http" not in line]
+    assert long == []
+    assert "(J0013, 99215, 99417)" in run.out
